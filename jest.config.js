@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: "node",
+	roots: ["<rootDir>/test"],
+	transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
+	testMatch: ["**/*.spec.ts"],
+	testTimeout: 60000,
+	setupFiles: ["<rootDir>/test/helpers/setup-env.ts"],
+};

@@ -1,0 +1,27 @@
+/**
+ * Domain events of SPEC §4: names and the message envelope, typed in one place.
+ */
+import crypto from "crypto";
+
+export const Events = {
+	HOTEL_CREATED: "hotels.hotel.created",
+	HOTEL_UPDATED: "hotels.hotel.updated",
+	HOTEL_DEACTIVATED: "hotels.hotel.deactivated",
+	RESERVATION_CONFIRMED: "reservations.reservation.confirmed",
+	RESERVATION_MODIFIED: "reservations.reservation.modified",
+	RESERVATION_CANCELLED: "reservations.reservation.cancelled",
+	MAIL_SENT: "mail.message.sent",
+	MAIL_FAILED: "mail.message.failed",
+} as const;
+export type EventName = (typeof Events)[keyof typeof Events];
+
+export interface DomainMessage<T = unknown> {
+	event: EventName;
+	id: string;
+	occurredAt: string;
+	data: T;
+}
+
+export function makeMessage<T>(event: EventName, data: T, now: Date = new Date()): DomainMessage<T> {
+	return { event, id: crypto.randomUUID(), occurredAt: now.toISOString(), data };
+}

@@ -1,0 +1,72 @@
+/**
+ * The broker's fastest-validator, with the project's named checks. Named checks are referenced
+ * by string in action params (`custom: "calendarDate"`) so the schemas stay serialisable: they
+ * travel to the gateway node, which turns them into the OpenAPI document.
+ */
+import { Validators } from "moleculer";
+
+type Errors = { type: string; actual?: unknown; expected?: unknown }[];
+
+const currencies = new Set(Intl.supportedValuesOf("currency"));
+const timeZones = new Set(Intl.supportedValuesOf("timeZone"));
+// Intl's list omits some canonical aliases that are valid IANA names.
+for (const z of ["UTC", "Etc/UTC", "GMT"]) timeZones.add(z);
+
+export function isCalendarDate(value: unknown): value is string {
+	if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const d = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+export function isTimeZone(value: unknown): boolean {
+	if (typeof value !== "string") return false;
+	if (timeZones.has(value)) return true;
+	try {
+		new Intl.DateTimeFormat("en", { timeZone: value });
+		return value.includes("/");
+	} catch {
+		return false;
+	}
+}
+
+export const isCurrency = (value: unknown): boolean => typeof value === "string" && currencies.has(value);
+
+export const customFunctions = {
+	calendarDate(value: unknown, errors: Errors) {
+		if (!isCalendarDate(value)) errors.push({ type: "calendarDate", actual: value });
+		return value;
+	},
+	timeZone(value: unknown, errors: Errors) {
+		if (!isTimeZone(value)) errors.push({ type: "timeZone", actual: value });
+		return value;
+	},
+	currency(value: unknown, errors: Errors) {
+		if (!isCurrency(value)) errors.push({ type: "currencyCode", actual: value });
+		return value;
+	},
+	uniqueIds(value: unknown, errors: Errors) {
+		if (Array.isArray(value)) {
+			const ids = value.map(v => (v && typeof v === "object" ? (v as { id?: unknown }).id : undefined)).filter(id => id != null);
+			const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+			if (dup !== undefined) errors.push({ type: "uniqueIds", actual: dup });
+		}
+		return value;
+	},
+};
+
+export const messages = {
+	calendarDate: "The '{field}' field must be a calendar date YYYY-MM-DD. Actual: {actual}",
+	timeZone: "The '{field}' field must be an IANA time zone such as Europe/Paris. Actual: {actual}",
+	currencyCode: "The '{field}' field must be an ISO 4217 currency code such as EUR. Actual: {actual}",
+	uniqueIds: "The '{field}' field has a duplicate id: {actual}",
+	objectStrict: "Unknown field(s) not allowed: {actual} (in '{field}')",
+};
+
+export function createValidator(): Validators.Fastest {
+	return new Validators.Fastest({
+		useNewCustomCheckerFunction: true,
+		haltOnFirstError: false,
+		customFunctions,
+		messages,
+	} as ConstructorParameters<typeof Validators.Fastest>[0]);
+}

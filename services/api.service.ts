@@ -1,0 +1,237 @@
+/**
+ * api: the moleculer-web gateway (SPEC §3). Explicit /api/v1 aliases, error bodies of SPEC §3,
+ * JWT authentication with per-action access levels, rate limits, health/readiness, OpenAPI,
+ * interactive docs and the static front end.
+ */
+import fs from "fs";
+import path from "path";
+import type { IncomingMessage, ServerResponse } from "http";
+import type { Context, Service, ServiceSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import { loadConfig, type AppConfig } from "../lib/config";
+import { PROJECT_ROOT } from "../lib/paths";
+import { signAdminToken, verifyToken, safeEqual, TokenError, ADMIN_TOKEN_TTL_SECONDS, type AuthUser, type AccessLevel } from "../lib/auth";
+import { appError, ErrorType, toHttpError } from "../lib/errors";
+import { checkReadiness } from "../lib/readiness";
+import { rules } from "../mixins/validation.mixin";
+import type { AppMeta } from "../types/moleculer";
+import { API_ROUTES, SENSITIVE_ROUTES, toAliases } from "./api/routes";
+import { buildOpenApi } from "./api/openapi";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const swaggerUiDir: string = require("swagger-ui-dist").getAbsoluteFSPath();
+const SWAGGER_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png", "favicon-16x16.png", "index.css"]);
+const { version } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+
+type Req = IncomingMessage & {
+	$action?: { name: string; auth?: AccessLevel };
+	$ctx?: Context<unknown, AppMeta>;
+	$params?: Record<string, unknown>;
+	$authError?: string;
+	socket: IncomingMessage["socket"];
+};
+type Res = ServerResponse;
+
+interface ApiVars {
+	cfg: AppConfig;
+}
+interface ApiMethods {
+	authenticate(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<AuthUser | null>;
+	authorize(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<void>;
+}
+type ApiThis = Service & ApiVars & ApiMethods;
+
+/** Which services the gateway calls: readiness needs them. */
+const NEEDED_SERVICES = ["hotels", "reservations"];
+
+/** The peer address; X-Real-IP/X-Forwarded-For only when the peer is a trusted proxy (nginx). */
+export function clientIp(cfg: AppConfig, req: Req): string {
+	const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+	if (cfg.trustedProxies.includes(peer)) {
+		const real = req.headers["x-real-ip"];
+		if (typeof real === "string" && real) return real.trim();
+		const xff = req.headers["x-forwarded-for"];
+		if (typeof xff === "string" && xff) return xff.split(",").pop()!.trim();
+	}
+	return peer;
+}
+
+function sendJson(res: Res, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const data = JSON.stringify(body);
+	res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(data), ...headers });
+	res.end(data);
+}
+
+function errorHandler(this: ApiThis, req: Req, res: Res, err: unknown): void {
+	const body = toHttpError(err);
+	if (body.code >= 500 && body.type === ErrorType.INTERNAL_ERROR) this.logger.error("Unhandled error on", req.method, req.url, err);
+	if (body.message.includes("(in '')")) body.message = body.message.replace(/ \(in ''\)/g, "");
+	if (body.type === ErrorType.VALIDATION_ERROR && Array.isArray(body.data))
+		body.data = body.data.map((d: Record<string, unknown>) => ({ ...d, message: typeof d.message === "string" ? d.message.replace(/ \(in ''\)/g, "") : d.message }));
+	if (!res.headersSent) sendJson(res, body.code, body);
+	else res.end();
+}
+
+const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, ApiThis> = {
+	name: "api",
+	mixins: [ApiGateway as unknown as Partial<ServiceSchema>],
+
+	// Filled in created() from the configuration of that moment (tests vary it).
+	settings: {},
+
+	actions: {
+		login: {
+			auth: "public",
+			openapi: { summary: "Administrator login: a JWT for the admin routes", tags: ["auth"] },
+			params: { $$strict: true, email: rules.email, password: { type: "string", min: 1, max: 200 } },
+			async handler(this: ApiThis, ctx: Context<{ email: string; password: string }>) {
+				const okEmail = safeEqual(ctx.params.email.toLowerCase(), this.cfg.adminEmail);
+				const okPassword = safeEqual(ctx.params.password, this.cfg.adminPassword);
+				if (!okEmail || !okPassword) throw appError(ErrorType.UNAUTHORIZED, "Invalid email or password");
+				return { token: signAdminToken(this.cfg.adminEmail, this.cfg.jwtSecret), expiresIn: ADMIN_TOKEN_TTL_SECONDS };
+			},
+		},
+	},
+
+	methods: {
+		async authenticate(this: ApiThis, ctx: Context<unknown, AppMeta>, _route: unknown, req: Req): Promise<AuthUser | null> {
+			const header = req.headers.authorization;
+			if (!header) return null;
+			const m = /^Bearer\s+(\S+)$/i.exec(header);
+			if (!m) {
+				req.$authError = "Authorization header must be 'Bearer <token>'";
+				return null;
+			}
+			try {
+				return verifyToken(m[1], this.cfg.jwtSecret);
+			} catch (err) {
+				req.$authError = err instanceof TokenError ? err.message : "Token is invalid";
+				return null;
+			}
+		},
+
+		/** Access level from the action's `auth` metadata; missing means admin (closed by default). */
+		async authorize(this: ApiThis, ctx: Context<unknown, AppMeta>, _route: unknown, req: Req): Promise<void> {
+			const level: AccessLevel = req.$action?.auth ?? "admin";
+			if (level === "public") return;
+			const user = ctx.meta.user;
+			if (!user) throw appError(ErrorType.UNAUTHORIZED, req.$authError ?? "Authentication required: send 'Authorization: Bearer <token>'");
+			if (level === "admin" && user.role !== "admin") throw appError(ErrorType.FORBIDDEN, "This route is for administrators only");
+		},
+
+	},
+
+	/** Settings from the configuration of this moment (tests vary it), before moleculer-web reads them. */
+	merged(schema) {
+		schema.settings = gatewaySettings(loadConfig()) as Record<string, unknown>;
+	},
+
+	created(this: ApiThis) {
+		this.cfg = loadConfig();
+	},
+};
+
+/** The front end: the built web app when present, else the placeholder page. */
+function staticFolder(): string {
+	const built = path.join(PROJECT_ROOT, "web", "dist");
+	return fs.existsSync(path.join(built, "index.html")) ? built : path.join(PROJECT_ROOT, "public");
+}
+
+function gatewaySettings(cfg: AppConfig) {
+		const clientKey = (req: Req) => clientIp(cfg, req);
+		const cors = cfg.corsOrigins.length
+			? { origin: cfg.corsOrigins, methods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"], exposedHeaders: ["Idempotent-Replayed", "Location"], credentials: false, maxAge: 600 }
+			: undefined;
+
+		const common = {
+			path: "/api/v1",
+			mappingPolicy: "restricted",
+			authentication: true,
+			authorization: true,
+			mergeParams: true,
+			bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
+			logging: cfg.logLevel === "debug" || cfg.logLevel === "trace",
+			callOptions: { timeout: 10_000 },
+			onBeforeCall(ctx: Context<unknown, AppMeta>, _route: unknown, req: Req) {
+				const key = req.headers["idempotency-key"];
+				if (typeof key === "string") ctx.meta.idempotencyKey = key;
+				ctx.meta.clientIp = clientIp(cfg, req);
+			},
+			onError: errorHandler,
+			...(cors ? { cors } : {}),
+		};
+
+		return {
+			port: cfg.port,
+			ip: process.env.HOST || "0.0.0.0",
+			log4XXResponses: false,
+			logRequestParams: null,
+			logResponseData: null,
+			logRequest: "debug",
+			logResponse: "debug",
+			// Static front end at "/", served after the API routes.
+			assets: { folder: staticFolder(), options: { index: "index.html", maxAge: "1h" } },
+			onError: errorHandler,
+			cors: undefined,
+			routes: [
+				{
+					path: "/api",
+					mappingPolicy: "restricted",
+					bodyParsers: false,
+					authentication: false,
+					authorization: false,
+					logging: false,
+					aliases: {
+						"GET health"(this: ApiThis, req: Req, res: Res) {
+							sendJson(res, 200, { status: "up", nodeID: this.broker.nodeID, uptime: Math.round(process.uptime()) });
+						},
+						async "GET ready"(this: ApiThis, req: Req, res: Res) {
+							const r = await checkReadiness(this.broker, NEEDED_SERVICES);
+							sendJson(res, r.status === "up" ? 200 : 503, { ...r, nodeID: this.broker.nodeID });
+						},
+						"GET openapi.json"(this: ApiThis, req: Req, res: Res) {
+							sendJson(res, 200, buildOpenApi(this.broker, [...SENSITIVE_ROUTES, ...API_ROUTES], this.broker.validator as never, version));
+						},
+						"GET docs"(req: Req, res: Res) {
+							res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
+							res.end(DOCS_HTML);
+						},
+						"GET docs/:file"(req: Req & { $params: { file?: string } }, res: Res) {
+							const file = String(req.$params.file ?? "");
+							if (!SWAGGER_FILES.has(file) && file !== "init.js") return sendJson(res, 404, toHttpError({ name: "NotFoundError", code: 404 }));
+							if (file === "init.js") {
+								res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" });
+								return res.end(DOCS_INIT);
+							}
+							const type = file.endsWith(".css") ? "text/css" : file.endsWith(".js") ? "text/javascript" : "image/png";
+							res.writeHead(200, { "Content-Type": type, "Cache-Control": "public, max-age=86400" });
+							fs.createReadStream(path.join(swaggerUiDir, file)).pipe(res);
+						},
+					},
+					onError: errorHandler,
+				},
+				{
+					...common,
+					name: "auth",
+					aliases: toAliases(SENSITIVE_ROUTES),
+					// Brute force: always on, per client.
+					rateLimit: { window: 60_000, limit: cfg.authRateLimitPerMinute, headers: true, key: clientKey },
+				},
+				{
+					...common,
+					name: "v1",
+					aliases: toAliases(API_ROUTES),
+					...(cfg.rateLimitPerMinute ? { rateLimit: { window: 60_000, limit: cfg.rateLimitPerMinute, headers: true, key: clientKey } } : {}),
+				},
+			],
+		};
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Hotel booking API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"><link rel="icon" href="/api/docs/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>`;
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true });`;
+
+export default ApiService;

@@ -1,0 +1,148 @@
+/**
+ * OpenAPI 3.1 document generated from the alias table and the actions' fastest-validator params
+ * (as the registry knows them, so remote services are described too).
+ */
+import type { ServiceBroker } from "moleculer";
+import type { RouteDef } from "./routes";
+
+type Rule = Record<string, unknown>;
+type JsonSchema = Record<string, unknown>;
+
+interface ActionInfo {
+	name: string;
+	params?: Record<string, unknown>;
+	auth?: string;
+	openapi?: { summary?: string; status?: number; tags?: string[] };
+}
+
+interface Normalizer {
+	normalize(rule: unknown): Rule;
+}
+
+const CUSTOM_FORMATS: Record<string, JsonSchema> = {
+	calendarDate: { format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+	timeZone: { description: "IANA time zone, e.g. Europe/Paris" },
+	currency: { pattern: "^[A-Z]{3}$", description: "ISO 4217 currency code" },
+	uniqueIds: { description: "ids are unique in the list" },
+};
+
+export function ruleToSchema(v: Normalizer, raw: unknown): JsonSchema {
+	const rule = v.normalize(raw);
+	const s: JsonSchema = {};
+	const customs = ([] as unknown[]).concat(rule.custom ?? []).filter((c): c is string => typeof c === "string");
+	switch (rule.type) {
+		case "string":
+			s.type = "string";
+			if (rule.min != null) s.minLength = rule.min;
+			if (rule.max != null) s.maxLength = rule.max;
+			if (rule.length != null) s.minLength = s.maxLength = rule.length;
+			if (typeof rule.pattern === "string") s.pattern = rule.pattern;
+			break;
+		case "number":
+			s.type = rule.integer ? "integer" : "number";
+			if (rule.min != null) s.minimum = rule.min;
+			if (rule.max != null) s.maximum = rule.max;
+			break;
+		case "boolean": s.type = "boolean"; break;
+		case "email": s.type = "string"; s.format = "email"; if (rule.max) s.maxLength = rule.max; break;
+		case "url": s.type = "string"; s.format = "uri"; break;
+		case "uuid": s.type = "string"; s.format = "uuid"; break;
+		case "date": s.type = "string"; s.format = "date-time"; break;
+		case "enum": s.enum = rule.values; break;
+		case "equal": s.const = rule.value; break;
+		case "array":
+			s.type = "array";
+			if (rule.items) s.items = ruleToSchema(v, rule.items);
+			if (rule.min != null) s.minItems = rule.min;
+			if (rule.max != null) s.maxItems = rule.max;
+			if (rule.unique) s.uniqueItems = true;
+			break;
+		case "object": Object.assign(s, objectSchema(v, (rule.props ?? rule.properties ?? {}) as Record<string, unknown>, rule.strict === true)); break;
+		default: break;
+	}
+	for (const c of customs) Object.assign(s, CUSTOM_FORMATS[c] ?? {});
+	if (rule.default !== undefined && typeof rule.default !== "function") s.default = rule.default;
+	return s;
+}
+
+function objectSchema(v: Normalizer, props: Record<string, unknown>, strict: boolean): JsonSchema {
+	const properties: Record<string, JsonSchema> = {};
+	const required: string[] = [];
+	for (const [k, raw] of Object.entries(props)) {
+		if (k.startsWith("$$")) continue;
+		properties[k] = ruleToSchema(v, raw);
+		const rule = v.normalize(raw);
+		if (!rule.optional && rule.default === undefined) required.push(k);
+	}
+	return { type: "object", properties, ...(required.length ? { required } : {}), ...(strict ? { additionalProperties: false } : {}) };
+}
+
+const ERROR_STATUSES: Record<string, string> = {
+	"400": "Malformed JSON", "401": "Missing, invalid or expired token", "403": "Token may not do this",
+	"404": "Not found", "409": "Conflict (availability, state, idempotency)", "413": "Body over 64 KiB",
+	"422": "Validation error: `data` lists the fields", "429": "Rate limited", "503": "A needed service or store is down",
+};
+
+export function buildOpenApi(broker: ServiceBroker, routes: RouteDef[], validator: Normalizer, version: string): JsonSchema {
+	const actions = new Map<string, ActionInfo>();
+	for (const item of broker.registry.getActionList({ skipInternal: true, withEndpoints: false }) as { name: string; action?: ActionInfo }[])
+		if (item.action) actions.set(item.name, item.action);
+
+	const paths: Record<string, Record<string, unknown>> = {};
+	for (const rt of routes) {
+		const action = actions.get(rt.action);
+		const oaPath = "/api/v1/" + rt.path.replace(/:([A-Za-z]+)/g, "{$1}");
+		const pathParams = [...rt.path.matchAll(/:([A-Za-z]+)/g)].map(m => m[1]);
+		const params = { ...(action?.params ?? {}) } as Record<string, unknown>;
+		const strict = params.$$strict === true;
+		const op: Record<string, unknown> = {
+			operationId: rt.action,
+			summary: action?.openapi?.summary ?? rt.action,
+			tags: action?.openapi?.tags ?? [rt.action.split(".")[0]],
+			"x-moleculer-action": rt.action,
+			"x-access": action?.auth ?? "admin",
+		};
+		if (!action) op.description = "The service behind this route is not running on any node right now; parameters unknown.";
+		if ((action?.auth ?? "admin") !== "public") op.security = [{ bearer: [] }];
+
+		const parameters: unknown[] = pathParams.map(name => ({ name, in: "path", required: true, schema: params[name] ? ruleToSchema(validator, params[name]) : { type: "string" } }));
+		const rest = Object.fromEntries(Object.entries(params).filter(([k]) => !pathParams.includes(k) && !k.startsWith("$$")));
+		if (rt.method === "GET" || rt.method === "DELETE") {
+			for (const [name, raw] of Object.entries(rest)) {
+				const rule = validator.normalize(raw);
+				parameters.push({ name, in: "query", required: !rule.optional && rule.default === undefined, schema: ruleToSchema(validator, raw) });
+			}
+		} else if (Object.keys(rest).length) {
+			op.requestBody = { required: true, content: { "application/json": { schema: objectSchema(validator, rest, strict) } } };
+		}
+		if (rt.action === "reservations.create")
+			parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 } });
+		if (parameters.length) op.parameters = parameters;
+
+		const ok = String(action?.openapi?.status ?? 200);
+		const responses: Record<string, unknown> = { [ok]: ok === "204" ? { description: "No content" } : { description: "Success", content: { "application/json": { schema: { type: "object" } } } } };
+		for (const [code, description] of Object.entries(ERROR_STATUSES))
+			responses[code] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+		op.responses = responses;
+		(paths[oaPath] ??= {})[rt.method.toLowerCase()] = op;
+	}
+
+	paths["/api/health"] = { get: { operationId: "health", summary: "Liveness", tags: ["operations"], responses: { "200": { description: "Alive" } } } };
+	paths["/api/ready"] = { get: { operationId: "ready", summary: "Readiness: stores, transporter and needed services", tags: ["operations"], responses: { "200": { description: "Ready" }, "503": { description: "Not ready" } } } };
+
+	return {
+		openapi: "3.1.0",
+		info: { title: "Hotel booking API", version, description: "Generated from the Moleculer actions' parameter schemas." },
+		servers: [{ url: "/" }],
+		paths,
+		components: {
+			securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+			schemas: {
+				Error: {
+					type: "object", required: ["name", "message", "code", "type"],
+					properties: { name: { type: "string" }, message: { type: "string" }, code: { type: "integer" }, type: { type: "string" }, data: {} },
+				},
+			},
+		},
+	};
+}

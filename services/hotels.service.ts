@@ -1,0 +1,228 @@
+/**
+ * hotels: hotels and their room types (SPEC §3 Hotels). MongoDB or NeDB via DocumentDbMixin.
+ * Emits hotels.hotel.created|updated|deactivated from moleculer-db's entity hooks.
+ */
+import type { Context, Service, ServiceSchema } from "moleculer";
+import { DocumentDbMixin } from "../mixins/db.mixin";
+import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
+import { notFound, validationError } from "../lib/errors";
+import { Events, makeMessage, type DomainMessage } from "../lib/events";
+import type { AppMeta } from "../types/moleculer";
+import {
+	assignRoomTypeIds, inventoryChanges, listQuery, newHotelId, sortFields, toPublic, withKeys,
+	PUBLIC_FIELDS, type Hotel, type HotelDoc, type ListFilters, type NewHotel, type SortKey,
+} from "./hotels/domain";
+import { createParams, idParams, listParams, patchParams } from "./hotels/params";
+import { DEMO_HOTELS } from "./hotels/demo-data";
+
+interface HotelsSettings {
+	fields: string[];
+	idField: string;
+}
+
+interface HotelsMethods {
+	findHotel(id: string, includeInactive: boolean): Promise<HotelDoc | null>;
+	saveNew(ctx: Context | null, input: NewHotel, id?: string): Promise<Hotel>;
+	seedDemo(): Promise<number>;
+	isAdmin(ctx: Context<unknown, AppMeta>): boolean;
+	publish(ctx: Context | null, message: DomainMessage<Hotel>): void;
+}
+
+interface DocAdapter {
+	find(opts: { query?: unknown; sort?: string[]; limit?: number; offset?: number }): Promise<HotelDoc[]>;
+	findOne(query: unknown): Promise<HotelDoc | null>;
+	count(opts?: { query?: unknown }): Promise<number>;
+}
+
+interface HotelsThis extends Service<HotelsSettings>, HotelsMethods {
+	adapter: DocAdapter;
+	_create(ctx: Context | null, entity: HotelDoc): Promise<Hotel>;
+	_update(ctx: Context | null, params: Partial<HotelDoc> & { id: string }): Promise<Hotel>;
+}
+
+type ListParams = ListFilters & { page: number; pageSize: number; sort?: SortKey };
+type PatchParams = Partial<NewHotel> & { id: string };
+
+const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string, unknown>, HotelsThis> = {
+	name: "hotels",
+	mixins: [
+		DocumentDbMixin("hotels", {
+			indexes: [
+				{ fields: { active: 1, cityKey: 1, nameKey: 1 } },
+				{ fields: { active: 1, stars: -1, nameKey: 1 } },
+				{ fields: { active: 1, createdAt: -1 } },
+				{ fields: { active: 1, amenities: 1 } },
+			],
+		}),
+		ValidationMixin,
+	],
+
+	settings: {
+		idField: "id",
+		fields: PUBLIC_FIELDS,
+	},
+
+	actions: {
+		list: {
+			rest: "GET /hotels",
+			auth: "public",
+			openapi: { summary: "List active hotels with filters, text query, sort and pages", tags: ["hotels"] },
+			params: listParams,
+			async handler(this: HotelsThis, ctx: Context<ListParams, AppMeta>): Promise<Page<Hotel>> {
+				const p = ctx.params;
+				const query = listQuery({ ...p, includeInactive: !!p.includeInactive && this.isAdmin(ctx) });
+				const [rows, total] = await Promise.all([
+					this.adapter.find({ query, sort: sortFields(p.sort), limit: p.pageSize, offset: (p.page - 1) * p.pageSize }),
+					this.adapter.count({ query }),
+				]);
+				return pageOf(rows.map(toPublic), total, p.page, p.pageSize);
+			},
+		},
+
+		get: {
+			rest: "GET /hotels/:id",
+			auth: "public",
+			openapi: { summary: "One hotel (inactive ones for admins only)", tags: ["hotels"] },
+			params: idParams,
+			async handler(this: HotelsThis, ctx: Context<{ id: string }, AppMeta>): Promise<Hotel> {
+				const doc = await this.findHotel(ctx.params.id, this.isAdmin(ctx));
+				if (!doc) throw notFound("Hotel", ctx.params.id);
+				return toPublic(doc);
+			},
+		},
+
+		/** Internal: a hotel whatever its state, for services that keep a copy (reservations). */
+		resolve: {
+			visibility: "public",
+			params: idParams,
+			async handler(this: HotelsThis, ctx: Context<{ id: string }>): Promise<Hotel | null> {
+				const doc = await this.findHotel(ctx.params.id, true);
+				return doc ? toPublic(doc) : null;
+			},
+		},
+
+		create: {
+			rest: "POST /hotels",
+			auth: "admin",
+			openapi: { summary: "Create a hotel", status: 201, tags: ["hotels"] },
+			params: createParams,
+			async handler(this: HotelsThis, ctx: Context<NewHotel, AppMeta>): Promise<Hotel> {
+				const hotel = await this.saveNew(ctx, ctx.params);
+				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/hotels/${hotel.id}`;
+				return hotel;
+			},
+		},
+
+		update: {
+			rest: "PATCH /hotels/:id",
+			auth: "admin",
+			openapi: { summary: "Change a hotel; `roomTypes` replaces the list", tags: ["hotels"] },
+			params: patchParams,
+			async handler(this: HotelsThis, ctx: Context<PatchParams, AppMeta>): Promise<Hotel> {
+				const { id, ...changes } = ctx.params;
+				if (Object.keys(changes).length === 0)
+					throw validationError([{ field: "body", message: "Nothing to change: send at least one field", type: "required" }]);
+				const current = await this.findHotel(id, true);
+				if (!current) throw notFound("Hotel", id);
+
+				const next: Hotel = { ...toPublic(current), ...changes, roomTypes: changes.roomTypes ? assignRoomTypeIds(changes.roomTypes) : current.roomTypes, updatedAt: new Date().toISOString() } as Hotel;
+				if (changes.roomTypes) {
+					const cuts = inventoryChanges(current.roomTypes, next.roomTypes);
+					if (cuts.length > 0) {
+						// Reservations owns the inventory: it refuses (409 INVENTORY_CONFLICT) a cut below what is booked.
+						await ctx.call("reservations.checkInventoryChange", {
+							hotelId: id,
+							roomTypes: next.roomTypes.map(r => ({ id: r.id, totalRooms: r.totalRooms })),
+						});
+					}
+				}
+				const { id: _id, ...doc } = withKeys(next);
+				return this._update(ctx, { id, ...doc });
+			},
+		},
+
+		deactivate: {
+			rest: "DELETE /hotels/:id",
+			auth: "admin",
+			openapi: { summary: "Deactivate a hotel: no longer listed or bookable; reservations stay valid", status: 204, tags: ["hotels"] },
+			params: idParams,
+			async handler(this: HotelsThis, ctx: Context<{ id: string }, AppMeta>): Promise<null> {
+				const current = await this.findHotel(ctx.params.id, true);
+				if (!current) throw notFound("Hotel", ctx.params.id);
+				if (current.active) await this._update(ctx, { id: ctx.params.id, active: false, updatedAt: new Date().toISOString() });
+				ctx.meta.$statusCode = 204;
+				return null;
+			},
+		},
+
+		/** Internal: load the demo hotels (idempotent). Used by `npm run seed`. */
+		seed: {
+			visibility: "public",
+			async handler(this: HotelsThis): Promise<{ created: number }> {
+				return { created: await this.seedDemo() };
+			},
+		},
+	},
+
+	methods: {
+		isAdmin(ctx: Context<unknown, AppMeta>): boolean {
+			return ctx.meta.user?.role === "admin";
+		},
+
+		/** Moleculer event for now; the durable path of SPEC §4 replaces it (mail issue). */
+		publish(this: HotelsThis, ctx: Context | null, message: DomainMessage<Hotel>): void {
+			if (ctx) ctx.emit(message.event, message);
+			else this.broker.emit(message.event, message);
+		},
+
+		async findHotel(this: HotelsThis, id: string, includeInactive: boolean): Promise<HotelDoc | null> {
+			const doc = await this.adapter.findOne({ _id: id });
+			if (!doc || (!includeInactive && !doc.active)) return null;
+			return { ...doc, id };
+		},
+
+		async saveNew(this: HotelsThis, ctx: Context | null, input: NewHotel, id = newHotelId()): Promise<Hotel> {
+			const now = new Date().toISOString();
+			const hotel: Hotel = {
+				...input,
+				id,
+				amenities: input.amenities ?? [],
+				photos: input.photos ?? [],
+				roomTypes: assignRoomTypeIds(input.roomTypes),
+				active: true,
+				createdAt: now,
+				updatedAt: now,
+			};
+			return this._create(ctx, withKeys(hotel));
+		},
+
+		async seedDemo(this: HotelsThis): Promise<number> {
+			let created = 0;
+			for (const { id, ...demo } of DEMO_HOTELS) {
+				if (await this.adapter.findOne({ _id: id })) continue;
+				await this.saveNew(null, demo, id);
+				created++;
+			}
+			this.logger.info(`Demo hotels: ${created} created, ${DEMO_HOTELS.length - created} already there.`);
+			return created;
+		},
+
+		/** moleculer-db calls it when the store is empty (embedded shape's first start). */
+		async seedDB(this: HotelsThis): Promise<void> {
+			if (process.env.SEED_DEMO === "false") return;
+			await this.seedDemo();
+		},
+	},
+
+	/** Domain events from moleculer-db's entity hooks (SPEC §4). */
+	entityCreated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
+		this.publish(ctx, makeMessage(Events.HOTEL_CREATED, hotel));
+	},
+	entityUpdated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
+		const event = hotel.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED;
+		this.publish(ctx, makeMessage(event, hotel));
+	},
+};
+
+export default HotelsService;
