@@ -1,6 +1,6 @@
 /**
  * The broker's fastest-validator, with the project's named checks. Named checks are referenced
- * by string in action params (`custom: "calendarDate"`) so the schemas stay serialisable: they
+ * by string in action params (`custom: ["calendarDate"]`) so the schemas stay serialisable: they
  * travel to the gateway node, which turns them into the OpenAPI document.
  */
 import { Validators } from "moleculer";
@@ -62,8 +62,23 @@ export const messages = {
 	objectStrict: "Unknown field(s) not allowed: {actual} (in '{field}')",
 };
 
+/** fastest-validator runs named checks only in array form: accept `custom: "name"` too. */
+function arrayCustoms(schema: unknown): unknown {
+	if (Array.isArray(schema)) return schema.map(arrayCustoms);
+	if (!schema || typeof schema !== "object" || schema instanceof RegExp) return schema;
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(schema)) out[k] = k === "custom" && typeof v === "string" ? [v] : arrayCustoms(v);
+	return out;
+}
+
+class ProjectValidator extends Validators.Fastest {
+	compile(schema: Record<string, unknown>) {
+		return super.compile(arrayCustoms(schema) as Record<string, unknown>);
+	}
+}
+
 export function createValidator(): Validators.Fastest {
-	return new Validators.Fastest({
+	return new ProjectValidator({
 		useNewCustomCheckerFunction: true,
 		haltOnFirstError: false,
 		customFunctions,

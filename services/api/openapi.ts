@@ -29,7 +29,10 @@ const CUSTOM_FORMATS: Record<string, JsonSchema> = {
 export function ruleToSchema(v: Normalizer, raw: unknown): JsonSchema {
 	const rule = v.normalize(raw);
 	const s: JsonSchema = {};
-	const customs = ([] as unknown[]).concat(rule.custom ?? []).filter((c): c is string => typeof c === "string");
+	// Named checks: "calendarDate", or { type: "calendarDate" } once fastest-validator has parsed them.
+	const customs = ([] as unknown[]).concat(rule.custom ?? [])
+		.map(c => (typeof c === "string" ? c : c && typeof c === "object" ? (c as { type?: string }).type : undefined))
+		.filter((c): c is string => typeof c === "string");
 	switch (rule.type) {
 		case "string":
 			s.type = "string";

@@ -31,7 +31,7 @@ const hotelProps = {
 	email: rules.email,
 	timezone: rules.timeZone,
 	currency: rules.currency,
-	roomTypes: { type: "array", items: roomType, min: 1, max: 50, custom: "uniqueIds" },
+	roomTypes: { type: "array", items: roomType, min: 1, max: 50, custom: ["uniqueIds"] },
 };
 
 type Props = typeof hotelProps;

@@ -1,0 +1,50 @@
+/**
+ * An embedded app for tests: a broker with the named services and the gateway on a free port.
+ */
+import request from "supertest";
+import type { ServiceBroker, Service } from "moleculer";
+import type { Server } from "http";
+import { loadConfig, type ServiceName } from "../../lib/config";
+import { createBroker } from "../../lib/broker";
+
+export interface TestApp {
+	broker: ServiceBroker;
+	http: () => ReturnType<typeof request>;
+	server: Server;
+	adminToken(): Promise<string>;
+	stop(): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string> = {}, services: ServiceName[] = ["api", "hotels"]): Promise<TestApp> {
+	const saved: Record<string, string | undefined> = {};
+	for (const [k, v] of Object.entries({ PORT: "0", ...env })) {
+		saved[k] = process.env[k];
+		process.env[k] = v;
+	}
+	const cfg = loadConfig();
+	const broker = createBroker(cfg, {}, services);
+	try {
+		await broker.start();
+	} finally {
+		for (const [k, v] of Object.entries(saved)) {
+			if (v === undefined) delete process.env[k];
+			else process.env[k] = v;
+		}
+	}
+	const api = broker.getLocalService("api") as (Service & { server: Server }) | undefined;
+	const server = api?.server as Server;
+	let token: string | null = null;
+	return {
+		broker,
+		server,
+		http: () => request(server),
+		async adminToken() {
+			if (token) return token;
+			const res = await request(server).post("/api/v1/auth/login").send({ email: cfg.adminEmail, password: cfg.adminPassword });
+			if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+			token = res.body.token as string;
+			return token;
+		},
+		stop: () => broker.stop(),
+	};
+}
