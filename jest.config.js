@@ -2,7 +2,7 @@
 module.exports = {
 	testEnvironment: "node",
 	roots: ["<rootDir>/test"],
-	transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
+	transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
 	testMatch: ["**/*.spec.ts"],
 	testTimeout: 60000,
 	setupFiles: ["<rootDir>/test/helpers/setup-env.ts"],

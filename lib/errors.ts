@@ -122,6 +122,8 @@ export function toHttpError(raw: unknown): HttpErrorBody {
 		case "SERVICE_UNAVAILABLE":
 			return { name: "ServiceUnavailableError", message: "A service needed for this request is unavailable, try again shortly", code: 503, type: ErrorType.SERVICE_UNAVAILABLE };
 	}
+	if (name === "RateLimitExceeded" || numeric === 429)
+		return { name: "RateLimitExceeded", message: "Too many requests, try again later", code: 429, type: ErrorType.RATE_LIMITED };
 	if (name === "NotFoundError" || (numeric === 404 && !type))
 		return { name: "NotFoundError", message: "Not found", code: 404, type: ErrorType.NOT_FOUND };
 	if (numeric && numeric >= 400 && numeric < 500)

@@ -33,14 +33,17 @@ export const isCurrency = (value: unknown): boolean => typeof value === "string"
 
 export const customFunctions = {
 	calendarDate(value: unknown, errors: Errors) {
+		if (value == null) return value; // optional and absent: `optional` decides
 		if (!isCalendarDate(value)) errors.push({ type: "calendarDate", actual: value });
 		return value;
 	},
 	timeZone(value: unknown, errors: Errors) {
+		if (value == null) return value;
 		if (!isTimeZone(value)) errors.push({ type: "timeZone", actual: value });
 		return value;
 	},
 	currency(value: unknown, errors: Errors) {
+		if (value == null) return value;
 		if (!isCurrency(value)) errors.push({ type: "currencyCode", actual: value });
 		return value;
 	},
@@ -71,9 +74,25 @@ function arrayCustoms(schema: unknown): unknown {
 	return out;
 }
 
+/** Named checks on absent optional fields leave `key: undefined` behind: drop those keys. */
+function dropUndefined(value: unknown): void {
+	if (!value || typeof value !== "object") return;
+	if (Array.isArray(value)) return value.forEach(dropUndefined);
+	const obj = value as Record<string, unknown>;
+	for (const k of Object.keys(obj)) {
+		if (obj[k] === undefined) delete obj[k];
+		else dropUndefined(obj[k]);
+	}
+}
+
 class ProjectValidator extends Validators.Fastest {
 	compile(schema: Record<string, unknown>) {
-		return super.compile(arrayCustoms(schema) as Record<string, unknown>);
+		const check = super.compile(arrayCustoms(schema) as Record<string, unknown>);
+		return (params: unknown) => {
+			const res = check(params as Record<string, unknown>);
+			dropUndefined(params);
+			return res;
+		};
 	}
 }
 

@@ -145,7 +145,7 @@ function gatewaySettings(cfg: AppConfig) {
 
 		const common = {
 			path: "/api/v1",
-			mappingPolicy: "restricted",
+			mappingPolicy: "restrict",
 			authentication: true,
 			authorization: true,
 			mergeParams: true,
@@ -176,7 +176,7 @@ function gatewaySettings(cfg: AppConfig) {
 			routes: [
 				{
 					path: "/api",
-					mappingPolicy: "restricted",
+					mappingPolicy: "restrict",
 					bodyParsers: false,
 					authentication: false,
 					authorization: false,
@@ -190,7 +190,7 @@ function gatewaySettings(cfg: AppConfig) {
 							sendJson(res, r.status === "up" ? 200 : 503, { ...r, nodeID: this.broker.nodeID });
 						},
 						"GET openapi.json"(this: ApiThis, req: Req, res: Res) {
-							sendJson(res, 200, buildOpenApi(this.broker, [...SENSITIVE_ROUTES, ...API_ROUTES], this.broker.validator as never, version));
+							sendJson(res, 200, buildOpenApi(this.broker, [...SENSITIVE_ROUTES, ...API_ROUTES], (this.broker.validator as unknown as { validator: Parameters<typeof buildOpenApi>[2] }).validator, version));
 						},
 						"GET docs"(req: Req, res: Res) {
 							res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
