@@ -9,6 +9,37 @@ import { createValidator } from "./lib/validator";
 /** Errors worth retrying: the request never reached a handler, or the node went away. */
 const RETRYABLE = new Set(["SERVICE_NOT_AVAILABLE", "REQUEST_REJECTED", "QUEUE_FULL", "REQUEST_SKIPPED"]);
 
+/** How long a stopping node waits for its in-flight requests (bin/start.ts adds a margin). */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * AMQP transporter tuned for request/response latency (SPEC §8) and no lost work:
+ *  - prefetch 100: Moleculer's default of 1 serialises every node to one request at a time
+ *    (about 20 req/s with Nagle); 100 unacknowledged requests per node keeps both cores busy
+ *    while still bounding what a dying node holds.
+ *  - noDelay: disable Nagle's algorithm; small packets would otherwise wait up to 40 ms for the
+ *    delayed ACK of the previous one.
+ *  - heartbeat 15 s (AMQP protocol heartbeat, not Moleculer's): a dead TCP peer is noticed
+ *    within ~30 s even when the kernel does not report it.
+ *  - heartbeatTimeToLive: Moleculer heartbeats are worthless once stale; never let them pile up.
+ *  - autoDeleteQueues 5 min: a node's own request/response queues expire 5 minutes after it is
+ *    gone (not at once, so a restarting node with the same NODE_ID finds its requests).
+ *    Balanced request queues never expire. Domain messages that must not be lost (outbox →
+ *    mail) use their own durable queues, not Moleculer events (docs/messaging.md).
+ */
+export function amqpTransporter(url: string): BrokerOptions["transporter"] {
+	return {
+		type: "AMQP",
+		options: {
+			url,
+			prefetch: Number(process.env.AMQP_PREFETCH) || 100,
+			socketOptions: { noDelay: true, heartbeat: 15 },
+			heartbeatTimeToLive: 3_000,
+			autoDeleteQueues: 5 * 60 * 1000,
+		},
+	} as unknown as BrokerOptions["transporter"];
+}
+
 export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<BrokerOptions> = {}): BrokerOptions {
 	const logLevel = cfg.logLevel === "off" || cfg.logLevel === "silent" ? false : cfg.logLevel;
 	const opts: BrokerOptions = {
@@ -23,31 +54,17 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 				: { type: "Console", options: { level: logLevel as string, colors: !!process.stdout.isTTY, moduleColors: false, formatter: "short", autoPadding: true } },
 		logLevel: logLevel === false ? undefined : (logLevel as BrokerOptions["logLevel"]),
 
-		// AMQP when TRANSPORTER is set; none (single process) otherwise.
-		// prefetch: 1 and Nagle's algorithm cap remote calls near 20 req/s with 40 ms stalls, so
-		// allow many unacked messages per consumer and send packets at once (noDelay).
-		transporter: cfg.transporter
-			? ({
-				type: "AMQP",
-				options: {
-					url: cfg.transporter,
-					prefetch: 100,
-					socketOptions: { noDelay: true, heartbeat: 15 },
-					
-					heartbeatTimeToLive: 10_000,
-					// Per-node request/response queues of nodes that are gone are removed after 5 min.
-					// Balanced request queues never expire. Domain messages that must not be lost
-					// do not travel on these queues (see docs/messaging.md).
-					autoDeleteQueues: 5 * 60 * 1000,
-				},
-			} as unknown as BrokerOptions["transporter"])
-			: undefined,
+		// AMQP when TRANSPORTER is set; none (single process) otherwise. Reasons in docs/operations.md.
+		transporter: cfg.transporter ? amqpTransporter(cfg.transporter) : undefined,
 
 		serializer: "JSON",
 		requestTimeout: 10_000,
 		maxCallLevel: 50,
-		heartbeatInterval: 5,
-		heartbeatTimeout: 15,
+		// A SIGKILLed node is noticed by its silence only: its pending requests are rejected and
+		// retried elsewhere once the heartbeat times out (checked every heartbeatTimeout seconds),
+		// so that must stay well under requestTimeout. 1 s beats cost nothing on RabbitMQ.
+		heartbeatInterval: 1,
+		heartbeatTimeout: 3,
 		contextParamsCloning: false,
 
 		retryPolicy: {
@@ -69,18 +86,36 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 		},
 
 		bulkhead: { enabled: false },
-		registry: { strategy: "RoundRobin", preferLocal: true },
-		tracking: { enabled: true, shutdownTimeout: 10_000 },
+		// Moleculer's own balancer (per-node request queues), not RabbitMQ's: a stopping node
+		// announces it has no services, waits stopDelay for that to reach every caller, then
+		// finishes what it has (tracking) before disconnecting.
+		disableBalancer: false,
+		registry: { strategy: "RoundRobin", preferLocal: true, stopDelay: 500 },
+		// Graceful stop: wait for in-flight requests and event handlers, at most this long.
+		tracking: { enabled: true, shutdownTimeout: SHUTDOWN_TIMEOUT_MS },
 		validator: createValidator(),
 		errorHandler: undefined,
 
+		// Prometheus text on METRICS_PORT/metrics: Moleculer's request rates, latencies and errors
+		// per action, transporter and process figures, plus the app's own (lib/metrics.ts).
 		metrics: cfg.metricsPort
-			? { enabled: true, reporter: [{ type: "Prometheus", options: { port: cfg.metricsPort, path: "/metrics", defaultLabels: () => ({ namespace: cfg.namespace || "default" }) } }] }
+			? {
+				enabled: true,
+				reporter: [{
+					type: "Prometheus",
+					options: { port: cfg.metricsPort, path: "/metrics", defaultLabels: (registry: { broker: { nodeID: string } }) => ({ namespace: cfg.namespace || "default", nodeID: registry.broker.nodeID }) },
+				}],
+			}
 			: { enabled: false },
 
+		// TRACING_EXPORTER: Console, Zipkin (ZIPKIN_URL, e.g. http://zipkin:9411), Event, or
+		// another of Moleculer's exporters whose client library is installed. Off when empty.
 		tracing: cfg.tracing
-			// Console, Zipkin, Jaeger, Datadog, NewRelic or Event (Moleculer's exporters).
-			? ({ enabled: true, exporter: [{ type: cfg.tracing, options: {} }] } as unknown as BrokerOptions["tracing"])
+			? ({
+				enabled: true,
+				sampling: { rate: Number(process.env.TRACING_SAMPLE_RATE) || 1 },
+				exporter: [{ type: cfg.tracing, options: cfg.tracing === "Zipkin" && process.env.ZIPKIN_URL ? { baseURL: process.env.ZIPKIN_URL } : {} }],
+			} as unknown as BrokerOptions["tracing"])
 			: { enabled: false },
 
 		...overrides,

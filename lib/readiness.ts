@@ -14,7 +14,8 @@ const STORE_SERVICES = ["hotels", "reservations", "mail"];
 
 export async function checkReadiness(broker: ServiceBroker, needs: string[], timeout = 2000): Promise<Readiness> {
 	const checks: Record<string, Check> = {};
-	if (broker.transit) checks.transporter = broker.transit.connected ? { ok: true } : { ok: false, detail: "not connected to the message broker" };
+	// transit.connected stays true through an unexpected drop; the transporter's own flag does not.
+	if (broker.transit) checks.transporter = broker.transit.connected && broker.transit.tx.connected ? { ok: true } : { ok: false, detail: "not connected to the message broker" };
 
 	const local = new Set(broker.services.map(s => s.name));
 	const targets = [...new Set([...needs, ...STORE_SERVICES.filter(s => local.has(s))])];
