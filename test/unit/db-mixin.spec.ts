@@ -1,3 +1,4 @@
+import os from "os";
 import path from "path";
 import DbService from "moleculer-db";
 import MongoDbAdapter from "moleculer-db-adapter-mongo";
@@ -13,7 +14,7 @@ describe("db mixin picks the adapter from the environment", () => {
 		expect(adapter).toBeInstanceOf(MongoDbAdapter);
 	});
 	it("an NeDB file under DATA_DIR otherwise", () => {
-		const dir = path.join(require("os").tmpdir(), `hb-${process.pid}`);
+		const dir = path.join(os.tmpdir(), `hb-${process.pid}`);
 		const { kind, adapter } = createDocumentAdapter("hotels", cfg({ DATA_DIR: dir }));
 		expect(kind).toBe("nedb");
 		expect(adapter).toBeInstanceOf(DbService.MemoryAdapter);
