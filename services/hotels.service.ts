@@ -41,7 +41,7 @@ interface HotelsThis extends Service<HotelsSettings>, HotelsMethods {
 }
 
 type ListParams = ListFilters & { page: number; pageSize: number; sort?: SortKey };
-type PatchParams = Partial<NewHotel> & { id: string };
+type PatchParams = Partial<NewHotel> & { id: string; active?: boolean };
 
 const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string, unknown>, HotelsThis> = {
 	name: "hotels",
@@ -208,9 +208,13 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			return created;
 		},
 
-		/** moleculer-db calls it when the store is empty (embedded shape's first start). */
-		async seedDB(this: HotelsThis): Promise<void> {
-			if (process.env.SEED_DEMO === "false") return;
+		/**
+		 * Called when the store is empty: demo hotels on the embedded shape's first start only
+		 * (never into a production MongoDB unless SEED_DEMO=true; `npm run seed` works anywhere).
+		 */
+		async seedDB(this: HotelsThis & { storeKind: string }): Promise<void> {
+			const flag = process.env.SEED_DEMO;
+			if (flag === "false" || (flag !== "true" && this.storeKind === "mongo")) return;
 			await this.seedDemo();
 		},
 	},

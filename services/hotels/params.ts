@@ -39,7 +39,8 @@ const optionalAll = (p: Props) =>
 	Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { ...v, optional: true }]));
 
 export const createParams = { $$strict: true, ...hotelProps };
-export const patchParams = { $$strict: true, id: rules.id, ...optionalAll(hotelProps) };
+/** PATCH: any field of a hotel; `roomTypes` replaces the list; `active: true` reactivates. */
+export const patchParams = { $$strict: true, id: rules.id, ...optionalAll(hotelProps), active: { type: "boolean", optional: true } };
 export const idParams = { $$strict: true, id: rules.id };
 export const listParams = {
 	$$strict: true,

@@ -120,3 +120,20 @@ describe("hotels service", () => {
 		expect(new Set(cities.rows.map(r => r.address.city)).size).toBeGreaterThanOrEqual(4);
 	});
 });
+
+describe("hotels reactivation", () => {
+	it("an admin PATCH with active: true lists the hotel again", async () => {
+		process.env.SEED_DEMO = "false";
+		const broker = createBroker(loadConfig(), {}, ["hotels"]);
+		await broker.start();
+		try {
+			const h = await broker.call<{ id: string }, object>("hotels.create", hotel({ name: "Phoenix" }), admin);
+			await broker.call("hotels.deactivate", { id: h.id }, admin);
+			await broker.call("hotels.update", { id: h.id, active: true }, admin);
+			await expect(broker.call("hotels.get", { id: h.id })).resolves.toMatchObject({ active: true });
+		} finally {
+			delete process.env.SEED_DEMO;
+			await broker.stop();
+		}
+	});
+});
