@@ -1,0 +1,153 @@
+/**
+ * The HTTP client of the front end: JSON over fetch to /api/v1 (SPEC §3), errors as ApiError
+ * carrying the SPEC §3 body (type, data) so pages can say exactly what went wrong.
+ */
+import type { Availability, Hotel, Mail, Occupancy, Page, Reservation, SearchRow } from "./types";
+
+export const API_BASE = "/api/v1";
+
+export interface FieldError {
+	field: string;
+	message: string;
+	type?: string;
+}
+
+export class ApiError extends Error {
+	constructor(
+		message: string,
+		/** HTTP status; 0 when the server could not be reached. */
+		readonly status: number,
+		/** SPEC §3 `type`, or NETWORK_ERROR. */
+		readonly type: string,
+		readonly data?: unknown,
+	) {
+		super(message);
+		this.name = "ApiError";
+	}
+
+	/** The 422 `data` list as field → message. */
+	fieldErrors(): Record<string, string> {
+		const out: Record<string, string> = {};
+		if (this.type !== "VALIDATION_ERROR" || !Array.isArray(this.data)) return out;
+		for (const d of this.data as FieldError[]) {
+			if (d && typeof d.field === "string" && !(d.field in out)) out[d.field] = d.message;
+		}
+		return out;
+	}
+}
+
+export interface RequestOptions {
+	method?: "GET" | "POST" | "PATCH" | "DELETE";
+	body?: unknown;
+	token?: string | null;
+	query?: Record<string, string | number | boolean | undefined | null>;
+	headers?: Record<string, string>;
+	signal?: AbortSignal;
+}
+
+export function queryString(query: RequestOptions["query"]): string {
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+	const s = q.toString();
+	return s ? `?${s}` : "";
+}
+
+/** Called when an admin request answers 401: the session is over. */
+let onAdminUnauthorized: (() => void) | null = null;
+export function setAdminUnauthorizedHandler(fn: () => void): void {
+	onAdminUnauthorized = fn;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+	const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
+	if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+	if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+	let res: Response;
+	try {
+		res = await fetch(API_BASE + path + queryString(opts.query), {
+			method: opts.method ?? "GET",
+			headers,
+			body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+			signal: opts.signal,
+		});
+	} catch (err) {
+		if (err instanceof DOMException && err.name === "AbortError") throw err;
+		throw new ApiError("Network error", 0, "NETWORK_ERROR");
+	}
+	if (res.status === 204) return undefined as T;
+	const text = await res.text();
+	let body: unknown = undefined;
+	try {
+		body = text ? JSON.parse(text) : undefined;
+	} catch {
+		body = undefined;
+	}
+	if (!res.ok) {
+		const b = (body ?? {}) as { message?: string; type?: string; data?: unknown };
+		const type = b.type ?? (res.status >= 500 ? "SERVICE_UNAVAILABLE" : "ERROR");
+		if (res.status === 401 && opts.token && isAdminToken(opts.token) && onAdminUnauthorized) onAdminUnauthorized();
+		throw new ApiError(b.message ?? res.statusText, res.status, type, b.data);
+	}
+	return body as T;
+}
+
+/** The role claim of a JWT, read without verifying (the server verifies). */
+export function tokenClaims(token: string): { role?: string; exp?: number; code?: string } {
+	try {
+		const part = token.split(".")[1] ?? "";
+		const json = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
+		return JSON.parse(decodeURIComponent(escape(json))) as { role?: string; exp?: number };
+	} catch {
+		return {};
+	}
+}
+const isAdminToken = (token: string) => tokenClaims(token).role === "admin";
+
+export function newIdempotencyKey(): string {
+	if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+	return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export interface SearchQuery {
+	city: string;
+	checkIn: string;
+	checkOut: string;
+	guests: number;
+	rooms: number;
+}
+
+export interface NewReservation {
+	hotelId: string;
+	roomTypeId: string;
+	checkIn: string;
+	checkOut: string;
+	rooms: number;
+	guests: number;
+	guest: { name: string; email: string; phone?: string; locale: string };
+}
+
+export const api = {
+	hotels: (query: RequestOptions["query"], token?: string | null) => request<Page<Hotel>>("/hotels", { query, token }),
+	hotel: (id: string, token?: string | null) => request<Hotel>(`/hotels/${encodeURIComponent(id)}`, { token }),
+	availability: (id: string, q: Omit<SearchQuery, "city">) =>
+		request<Availability>(`/hotels/${encodeURIComponent(id)}/availability`, { query: { ...q } }),
+	search: (q: SearchQuery & { page?: number; pageSize?: number }) => request<Page<SearchRow>>("/search", { query: { ...q } }),
+	book: (body: NewReservation, idempotencyKey: string) =>
+		request<Reservation & { guestToken: string }>("/reservations", { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey } }),
+	lookup: (code: string, email: string) => request<{ reservation: Reservation; guestToken: string }>("/reservations/lookup", { method: "POST", body: { code, email } }),
+	reservation: (code: string, token: string) => request<Reservation>(`/reservations/${encodeURIComponent(code)}`, { token }),
+	changeReservation: (code: string, changes: Partial<Pick<Reservation, "checkIn" | "checkOut" | "rooms" | "guests" | "roomTypeId">>, token: string) =>
+		request<Reservation>(`/reservations/${encodeURIComponent(code)}`, { method: "PATCH", body: changes, token }),
+	cancel: (code: string, token: string) => request<Reservation>(`/reservations/${encodeURIComponent(code)}/cancel`, { method: "POST", token }),
+	// Staff
+	login: (email: string, password: string) => request<{ token: string; expiresIn: number }>("/auth/login", { method: "POST", body: { email, password } }),
+	createHotel: (body: unknown, token: string) => request<Hotel>("/hotels", { method: "POST", body, token }),
+	updateHotel: (id: string, body: unknown, token: string) => request<Hotel>(`/hotels/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
+	deactivateHotel: (id: string, token: string) => request<void>(`/hotels/${encodeURIComponent(id)}`, { method: "DELETE", token }),
+	reservations: (query: RequestOptions["query"], token: string) => request<Page<Reservation>>("/reservations", { query, token }),
+	transition: (code: string, action: "check-in" | "check-out" | "no-show" | "cancel", token: string) =>
+		request<Reservation>(`/reservations/${encodeURIComponent(code)}/${action}`, { method: "POST", token }),
+	occupancy: (id: string, from: string, to: string, token: string) => request<Occupancy>(`/hotels/${encodeURIComponent(id)}/occupancy`, { query: { from, to }, token }),
+	mails: (query: RequestOptions["query"], token: string) => request<Page<Mail>>("/mails", { query, token }),
+	resendMail: (id: string, token: string) => request<unknown>(`/mails/${encodeURIComponent(id)}/resend`, { method: "POST", token }),
+};

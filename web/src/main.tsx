@@ -1,0 +1,145 @@
+/** The app shell: header, language switch, hash routes for guests (/…) and staff (/admin/…). */
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { setAdminUnauthorizedHandler } from "./api";
+import { getLocale, onLocaleChange, setLocale, t, type Locale } from "./i18n";
+import { href, navigate, useRoute, type Route } from "./router";
+import { adminToken, setAdminToken } from "./session";
+import { PageTitle } from "./components/ui";
+import { Home } from "./pages/Home";
+import { Results } from "./pages/Results";
+import { HotelPage } from "./pages/HotelPage";
+import { Book } from "./pages/Book";
+import { Confirmation } from "./pages/Confirmation";
+import { ManageBooking, ManageLookup } from "./pages/Manage";
+import { Login } from "./pages/admin/Login";
+import { AdminHotels } from "./pages/admin/Hotels";
+import { HotelForm } from "./pages/admin/HotelForm";
+import { AdminReservations } from "./pages/admin/Reservations";
+import { AdminOccupancy } from "./pages/admin/Occupancy";
+import { AdminMails } from "./pages/admin/Mails";
+import "./styles.css";
+
+/** Links from emails may arrive as /?code=…#/manage or /manage?code=…: bring them to the hash route. */
+function adoptLegacyLink(): void {
+	const qs = new URLSearchParams(location.search);
+	const code = qs.get("code");
+	if (code && (!location.hash || location.hash === "#/" || location.hash.startsWith("#/manage"))) {
+		history.replaceState(null, "", `/${href(`/manage/${code.toUpperCase()}`)}`);
+	}
+}
+
+function GuestRoutes({ route }: { route: Route }) {
+	const [a, b, c] = route.parts;
+	if (!a) return <Home />;
+	if (a === "search") return <Results route={route} />;
+	if (a === "hotels" && b) return <HotelPage id={b} route={route} />;
+	if (a === "book" && b && c) return <Book hotelId={b} roomTypeId={c} route={route} />;
+	if (a === "confirmation" && b) return <Confirmation code={b} />;
+	if (a === "manage" && b) return <ManageBooking key={b} code={b.toUpperCase()} route={route} />;
+	if (a === "manage") return <ManageLookup route={route} />;
+	return <NotFound />;
+}
+
+function AdminRoutes({ route, expired }: { route: Route; expired: boolean }) {
+	const [, b, c] = route.parts;
+	if (b === "login" || !adminToken())
+		return <Login next={route.query.get("next") ?? (b && b !== "login" ? route.path : undefined)} notice={expired ? t("err.adminExpired") : undefined} />;
+	if (!b) return <AdminHotels route={route} />;
+	if (b === "hotels" && c === "new") return <HotelForm />;
+	if (b === "hotels" && c) return <HotelForm key={c} id={c} />;
+	if (b === "hotels") return <AdminHotels route={route} />;
+	if (b === "reservations") return <AdminReservations route={route} />;
+	if (b === "occupancy") return <AdminOccupancy key={route.query.toString()} route={route} />;
+	if (b === "mails") return <AdminMails route={route} />;
+	return <NotFound />;
+}
+
+function NotFound() {
+	return (
+		<div>
+			<PageTitle>{t("notFound.title")}</PageTitle>
+			<a href="#/">{t("notFound.home")}</a>
+		</div>
+	);
+}
+
+function App() {
+	const route = useRoute();
+	const [locale, setLoc] = useState<Locale>(getLocale());
+	const [expired, setExpired] = useState(false);
+	useEffect(() => onLocaleChange(setLoc), []);
+	useEffect(() => {
+		document.documentElement.lang = locale;
+	}, [locale]);
+	useEffect(() => {
+		setAdminUnauthorizedHandler(() => {
+			setAdminToken(null);
+			setExpired(true);
+			navigate("/admin/login", { next: parseNext() }, true);
+		});
+	}, []);
+	useEffect(() => {
+		if (route.parts[0] === "admin" && route.parts[1] !== "login" && adminToken()) setExpired(false);
+	}, [route.path]);
+
+	const isAdmin = route.parts[0] === "admin";
+	const loggedIn = !!adminToken();
+	const here = (p: string) => (route.path === p || route.path.startsWith(`${p}/`) ? "page" : undefined);
+	const logout = () => {
+		setAdminToken(null);
+		setExpired(false);
+		navigate("/admin/login");
+	};
+
+	return (
+		<div class={`app${isAdmin ? " app--admin" : ""}`} key={locale}>
+			<a class="skip" href="#main" onClick={e => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
+				{t("app.skip")}
+			</a>
+			<header class="topbar">
+				<a class="brand" href="#/">
+					<svg width="28" height="28" viewBox="0 0 64 64" aria-hidden="true">
+						<rect width="64" height="64" rx="12" fill="#fff" />
+						<path d="M16 48V18h6v12h20V18h6v30h-6V36H22v12z" fill="#0b4f8a" />
+					</svg>
+					<span>{t("app.name")}</span>
+				</a>
+				<nav aria-label={t("nav.main")} class="topnav">
+					{isAdmin && loggedIn ? (
+						<>
+							<a href="#/admin/hotels" aria-current={here("/admin/hotels")}>{t("nav.hotels")}</a>
+							<a href="#/admin/reservations" aria-current={here("/admin/reservations")}>{t("nav.reservations")}</a>
+							<a href="#/admin/occupancy" aria-current={here("/admin/occupancy")}>{t("nav.occupancy")}</a>
+							<a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>
+							<button type="button" class="linklike" onClick={logout}>{t("nav.logout")}</button>
+						</>
+					) : (
+						<>
+							<a href="#/" aria-current={route.path === "/" ? "page" : undefined}>{t("nav.search")}</a>
+							<a href="#/manage" aria-current={here("/manage")}>{t("nav.manage")}</a>
+							<a href="#/admin/hotels" aria-current={isAdmin ? "page" : undefined}>{t("nav.staff")}</a>
+						</>
+					)}
+				</nav>
+				<button type="button" class="lang" lang={t("app.switchToLang")} onClick={() => setLocale(locale === "en" ? "fr" : "en")} aria-label={`${t("app.language")}: ${t("app.switchTo")}`}>
+					{t("app.switchToLang").toUpperCase()}
+				</button>
+			</header>
+			<main id="main" tabIndex={-1}>
+				{isAdmin ? <AdminRoutes route={route} expired={expired} /> : <GuestRoutes route={route} />}
+			</main>
+			<footer class="footer">
+				<a href="/api/docs">API</a> · <a href="#/admin/hotels">{t("nav.staff")}</a>
+			</footer>
+		</div>
+	);
+}
+
+function parseNext(): string | undefined {
+	const path = location.hash.replace(/^#/, "").split("?")[0];
+	return path.startsWith("/admin/") && path !== "/admin/login" ? path : undefined;
+}
+
+adoptLegacyLink();
+render(<App />, document.getElementById("app")!);

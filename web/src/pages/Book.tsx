@@ -1,0 +1,136 @@
+/**
+ * The booking form: POST /reservations with an Idempotency-Key (kept while the request body is
+ * the same, so a retry after a network error cannot book twice). The API's 422 `data` messages
+ * are shown next to their fields; 409 NO_AVAILABILITY says the stay is sold out.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, ApiError, newIdempotencyKey, type NewReservation } from "../api";
+import { errorMessage, fieldErrorsOf } from "../errors";
+import { day, money } from "../format";
+import { getLocale, t } from "../i18n";
+import { href, navigate, type Route } from "../router";
+import { setGuestSession } from "../session";
+import { defaultStay } from "../components/SearchForm";
+import { Alert, Field, Loading, PageTitle, photoUrl } from "../components/ui";
+import type { Hotel, RoomAvailability } from "../types";
+
+export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomTypeId: string; route: Route }) {
+	const stay = defaultStay(route.query);
+	const [hotel, setHotel] = useState<Hotel | null>(null);
+	const [offer, setOffer] = useState<RoomAvailability | null>(null);
+	const [loadError, setLoadError] = useState<unknown>(null);
+	const [guest, setGuest] = useState({ name: "", email: "", phone: "" });
+	const [error, setError] = useState<unknown>(null);
+	const [busy, setBusy] = useState(false);
+	const attempt = useRef<{ body: string; key: string } | null>(null);
+
+	useEffect(() => {
+		Promise.all([api.hotel(hotelId), api.availability(hotelId, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms })])
+			.then(([h, a]) => {
+				setHotel(h);
+				setOffer(a.roomTypes.find(r => r.roomTypeId === roomTypeId) ?? null);
+			})
+			.catch(setLoadError);
+	}, [hotelId, roomTypeId, route.query.toString()]);
+
+	const submit = async (e: Event) => {
+		e.preventDefault();
+		if (busy) return;
+		const body: NewReservation = {
+			hotelId,
+			roomTypeId,
+			checkIn: stay.checkIn,
+			checkOut: stay.checkOut,
+			rooms: stay.rooms,
+			guests: stay.guests,
+			guest: { name: guest.name.trim(), email: guest.email.trim(), ...(guest.phone.trim() ? { phone: guest.phone.trim() } : {}), locale: getLocale() },
+		};
+		const json = JSON.stringify(body);
+		if (!attempt.current || attempt.current.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
+		setBusy(true);
+		setError(null);
+		try {
+			const res = await api.book(body, attempt.current.key);
+			const { guestToken, ...reservation } = res;
+			setGuestSession(res.code, { token: guestToken, reservation });
+			navigate(`/confirmation/${res.code}`);
+		} catch (err) {
+			setError(err);
+			setBusy(false);
+			// A definite answer: the next submit is a new request.
+			if (err instanceof ApiError && err.status !== 0 && err.type !== "IDEMPOTENCY_KEY_IN_USE") attempt.current = null;
+			requestAnimationFrame(() => (document.querySelector(".book-form [aria-invalid='true']") as HTMLElement | null)?.focus());
+		}
+	};
+
+	if (loadError) return <Alert kind="error" focus>{errorMessage(loadError)}</Alert>;
+	if (!hotel) return <Loading />;
+	const rt = hotel.roomTypes.find(r => r.id === roomTypeId);
+	const fe = fieldErrorsOf(error, "guest.");
+	const all = fieldErrorsOf(error);
+	const other = Object.entries(all).filter(([k]) => !k.startsWith("guest."));
+	const soldOut = error instanceof ApiError && error.type === "NO_AVAILABILITY";
+	const backToHotel = href(`/hotels/${hotelId}`, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms });
+
+	return (
+		<div class="book">
+			<PageTitle>{t("book.title")}</PageTitle>
+			<div class="book__grid">
+				<section class="card summary" aria-labelledby="sum-h">
+					<img src={photoUrl(hotel.photos[0])} alt="" width={320} height={200} />
+					<h2 id="sum-h">{hotel.name}</h2>
+					<dl>
+						<dt>{t("book.room")}</dt>
+						<dd>{offer?.name ?? rt?.name ?? roomTypeId}</dd>
+						<dt>{t("book.stay")}</dt>
+						<dd>
+							{day(stay.checkIn)} → {day(stay.checkOut)}
+						</dd>
+						<dt>{t("search.guests")}</dt>
+						<dd>
+							{t("common.guests", { n: stay.guests })}, {t("common.rooms", { n: stay.rooms })}
+						</dd>
+						{offer && (
+							<>
+								<dt>{t("common.total")}</dt>
+								<dd>
+									<strong class="price" data-testid="book-total">
+										{money(offer.totalPrice, offer.currency)}
+									</strong>
+								</dd>
+							</>
+						)}
+					</dl>
+				</section>
+				<form class="card book-form" onSubmit={submit} noValidate aria-labelledby="guest-h">
+					<h2 id="guest-h">{t("book.guestDetails")}</h2>
+					{error ? (
+						<Alert kind="error" focus={!Object.keys(fe).length}>
+							<p>{errorMessage(error)}</p>
+							{other.length > 0 && (
+								<ul>
+									{other.map(([k, v]) => (
+										<li key={k}>{v}</li>
+									))}
+								</ul>
+							)}
+							{soldOut && (
+								<p>
+									<a href={backToHotel}>{t("book.soldOutBack")}</a>
+								</p>
+							)}
+						</Alert>
+					) : null}
+					<Field label={t("book.name")} name="name" value={guest.name} onValue={v => setGuest({ ...guest, name: v })} error={fe.name} input={{ autoComplete: "name", required: true }} />
+					<Field label={t("book.email")} name="email" value={guest.email} onValue={v => setGuest({ ...guest, email: v })} error={fe.email} hint={t("book.emailHint")}
+						input={{ type: "email", autoComplete: "email", inputMode: "email", required: true }} />
+					<Field label={`${t("book.phone")} (${t("common.optional")})`} name="phone" value={guest.phone} onValue={v => setGuest({ ...guest, phone: v })} error={fe.phone}
+						input={{ type: "tel", autoComplete: "tel", inputMode: "tel" }} />
+					<button type="submit" class="btn btn--primary btn--wide" disabled={busy} aria-busy={busy}>
+						{busy ? t("book.submitting") : t("book.submit")}
+					</button>
+				</form>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,43 @@
+import { day, money } from "../format";
+import { t } from "../i18n";
+import { href } from "../router";
+import { guestSession } from "../session";
+import { PageTitle } from "../components/ui";
+
+export function Confirmation({ code }: { code: string }) {
+	const r = guestSession(code)?.reservation;
+	return (
+		<div class="confirmation card">
+			<PageTitle>{t("conf.title")}</PageTitle>
+			{r && <p class="lead">{t("conf.lead", { name: r.guest.name, email: r.guest.email })}</p>}
+			<p>{t("conf.code")}</p>
+			<p class="code" data-testid="booking-code">
+				{code}
+			</p>
+			<p class="muted">{t("conf.keep")}</p>
+			{r && (
+				<dl class="facts">
+					<dt>{t("res.hotel")}</dt>
+					<dd>{r.hotelName}</dd>
+					<dt>{t("res.room")}</dt>
+					<dd>{r.roomTypeName}</dd>
+					<dt>{t("res.dates")}</dt>
+					<dd>
+						{day(r.checkIn)} → {day(r.checkOut)} ({t("common.nights", { n: r.nights })})
+					</dd>
+					<dt>{t("search.guests")}</dt>
+					<dd>
+						{t("common.guests", { n: r.guests })}, {t("common.rooms", { n: r.rooms })}
+					</dd>
+					<dt>{t("common.total")}</dt>
+					<dd>
+						<strong>{money(r.totalPrice, r.currency)}</strong>
+					</dd>
+				</dl>
+			)}
+			<a class="btn btn--primary" href={href(`/manage/${code}`)}>
+				{t("conf.manage")}
+			</a>
+		</div>
+	);
+}

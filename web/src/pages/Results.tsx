@@ -1,0 +1,129 @@
+/** GET /search joined with the hotels' details (photos, stars, address) from GET /hotels. */
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import { errorMessage } from "../errors";
+import { day, money, nightsBetween } from "../format";
+import { t } from "../i18n";
+import { href, navigate, type Route } from "../router";
+import { SearchForm, defaultStay, stayQuery, type StayQuery } from "../components/SearchForm";
+import { Alert, Loading, PageTitle, Pager, Stars, photoUrl } from "../components/ui";
+import type { Hotel, RoomAvailability, SearchRow } from "../types";
+
+export interface ResultCard {
+	hotelId: string;
+	name: string;
+	hotel?: Partial<Hotel>;
+	roomTypes: RoomAvailability[];
+}
+
+/** One search row, whatever its exact nesting (`{hotel, roomTypes}` or hotel fields at the top). */
+export function normalizeRow(row: SearchRow, details: Map<string, Hotel>): ResultCard {
+	const hotelId = String(row.hotelId ?? row.hotel?.id ?? row.id ?? "");
+	const hotel: Partial<Hotel> | undefined = details.get(hotelId) ?? row.hotel ?? (row.name ? (row as unknown as Partial<Hotel>) : undefined);
+	const currency = typeof row.currency === "string" ? row.currency : hotel?.currency;
+	const roomTypes = (row.roomTypes ?? []).map(rt => ({ ...rt, currency: rt.currency ?? currency ?? "EUR" }));
+	return { hotelId, name: String(row.hotelName ?? hotel?.name ?? row.name ?? hotelId), hotel, roomTypes };
+}
+
+export function Results({ route }: { route: Route }) {
+	const stay = defaultStay(route.query);
+	const page = Number(route.query.get("page")) || 1;
+	const [cards, setCards] = useState<ResultCard[] | null>(null);
+	const [paging, setPaging] = useState({ page: 1, totalPages: 1, total: 0 });
+	const [error, setError] = useState<unknown>(null);
+	const key = route.query.toString();
+
+	useEffect(() => {
+		let live = true;
+		setCards(null);
+		setError(null);
+		Promise.all([
+			api.search({ ...stay, page, pageSize: 20 }),
+			api.hotels({ city: stay.city, pageSize: 100 }).catch(() => ({ rows: [] as Hotel[] })),
+		])
+			.then(([res, hotels]) => {
+				if (!live) return;
+				const details = new Map(hotels.rows.map(h => [h.id, h]));
+				setCards(res.rows.map(r => normalizeRow(r, details)).filter(c => c.roomTypes.length > 0));
+				setPaging({ page: res.page, totalPages: res.totalPages, total: res.total });
+			})
+			.catch(err => live && setError(err));
+		return () => {
+			live = false;
+		};
+	}, [key]);
+
+	const nights = nightsBetween(stay.checkIn, stay.checkOut);
+	const go = (q: StayQuery, p = 1) => navigate("/search", { ...stayQuery(q), page: p > 1 ? p : undefined });
+
+	return (
+		<div class="results">
+			<PageTitle>{t("results.title", { city: stay.city })}</PageTitle>
+			<p class="muted">
+				{t("common.dates", { from: day(stay.checkIn), to: day(stay.checkOut) })} · {t("common.nights", { n: nights })} · {t("common.guests", { n: stay.guests })} ·{" "}
+				{t("common.rooms", { n: stay.rooms })}
+			</p>
+			<details class="card modify">
+				<summary>{t("results.modify")}</summary>
+				<SearchForm initial={stay} compact onSearch={q => go(q)} />
+			</details>
+			{error ? (
+				<Alert kind="error" focus>
+					{errorMessage(error)}
+				</Alert>
+			) : cards === null ? (
+				<Loading />
+			) : cards.length === 0 ? (
+				<Alert kind="info">{t("results.none", { city: stay.city })}</Alert>
+			) : (
+				<>
+					<p role="status">{t("results.count", { n: paging.total || cards.length })}</p>
+					<ul class="result-list">
+						{cards.map(c => (
+							<ResultItem key={c.hotelId} card={c} stay={stay} />
+						))}
+					</ul>
+					<Pager page={paging.page} totalPages={paging.totalPages} onPage={p => go(stay, p)} />
+				</>
+			)}
+		</div>
+	);
+}
+
+function ResultItem({ card, stay }: { card: ResultCard; stay: StayQuery }) {
+	const cheapest = [...card.roomTypes].sort((a, b) => a.totalPrice - b.totalPrice)[0];
+	const link = href(`/hotels/${card.hotelId}`, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms });
+	return (
+		<li class="result card" data-testid="result">
+			<img class="result__photo" src={photoUrl(card.hotel?.photos?.[0])} alt="" loading="lazy" width={320} height={200} />
+			<div class="result__body">
+				<h2 class="result__name">
+					<a href={link}>{card.name}</a>
+				</h2>
+				<p class="result__meta">
+					{card.hotel?.stars !== undefined && <Stars n={card.hotel.stars} />} {card.hotel?.address && <span>{card.hotel.address.line1}, {card.hotel.address.city}</span>}
+				</p>
+				<ul class="room-chips">
+					{card.roomTypes.map(rt => (
+						<li key={rt.roomTypeId}>
+							<span class="room-chips__name">{rt.name}</span> <span class="room-chips__price">{t("results.totalFor", { price: money(rt.totalPrice, rt.currency) })}</span>{" "}
+							{rt.available <= 3 && <span class="badge badge--warn">{t("results.freeRooms", { n: rt.available })}</span>}
+						</li>
+					))}
+				</ul>
+			</div>
+			{cheapest && (
+				<div class="result__price">
+					<span class="muted">{t("results.fromLabel")}</span>
+					<strong class="price" data-testid="result-price">
+						{money(cheapest.totalPrice, cheapest.currency)}
+					</strong>
+					<span class="muted small">{t("common.nights", { n: nightsBetween(stay.checkIn, stay.checkOut) })}</span>
+					<a class="btn btn--primary" href={link} aria-label={t("results.see", { name: card.name })}>
+						{t("hotel.book")}
+					</a>
+				</div>
+			)}
+		</li>
+	);
+}

@@ -1,0 +1,114 @@
+/** Staff: every hotel (active or not) with edit and deactivate. */
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api";
+import { errorMessage } from "../../errors";
+import { t } from "../../i18n";
+import { href, type Route } from "../../router";
+import { Alert, Field, Loading, PageTitle, Pager, Stars } from "../../components/ui";
+import type { Hotel, Page } from "../../types";
+import { token } from "./common";
+
+export function AdminHotels({ route }: { route: Route }) {
+	const [page, setPage] = useState(1);
+	const [q, setQ] = useState("");
+	const [query, setQuery] = useState("");
+	const [data, setData] = useState<Page<Hotel> | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const [news, setNews] = useState<string | null>(route.query.get("created") ? t("adm.hotels.created", { name: route.query.get("created") ?? "" }) : null);
+	const [confirming, setConfirming] = useState<string | null>(null);
+	const [n, setN] = useState(0);
+
+	useEffect(() => {
+		api.hotels({ includeInactive: true, page, pageSize: 20, sort: "-createdAt", q: query || undefined }, token())
+			.then(setData)
+			.catch(setError);
+	}, [page, query, n]);
+
+	const deactivate = async (h: Hotel) => {
+		setError(null);
+		try {
+			await api.deactivateHotel(h.id, token());
+			setNews(t("adm.hotels.deactivated", { name: h.name }));
+			setConfirming(null);
+			setN(x => x + 1);
+		} catch (err) {
+			setError(err);
+		}
+	};
+
+	return (
+		<div>
+			<div class="page-head">
+				<PageTitle>{t("adm.hotels.title")}</PageTitle>
+				<a class="btn btn--primary" href={href("/admin/hotels/new")}>
+					{t("adm.hotels.new")}
+				</a>
+			</div>
+			{news && <Alert kind="success">{news}</Alert>}
+			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setQuery(q.trim()); }}>
+				<Field label={t("adm.hotels.name")} name="q" value={q} onValue={setQ} input={{ type: "search" }} />
+				<button class="btn" type="submit">
+					{t("common.filter")}
+				</button>
+			</form>
+			{!data ? (
+				<Loading />
+			) : (
+				<>
+					<div class="table-wrap" role="region" aria-label={t("adm.hotels.title")} tabIndex={0}>
+						<table class="table">
+							<thead>
+								<tr>
+									<th scope="col">{t("adm.hotels.name")}</th>
+									<th scope="col">{t("adm.hotels.city")}</th>
+									<th scope="col">{t("adm.hotels.stars")}</th>
+									<th scope="col">{t("adm.hotels.rooms")}</th>
+									<th scope="col">{t("manage.status")}</th>
+									<th scope="col">{t("common.actions")}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{data.rows.map(h => (
+									<tr key={h.id} data-testid="hotel-row" data-hotel-id={h.id}>
+										<th scope="row">{h.name}</th>
+										<td>{h.address.city}</td>
+										<td>
+											<Stars n={h.stars} />
+										</td>
+										<td>{h.roomTypes.map(r => `${r.name} ×${r.totalRooms}`).join(", ")}</td>
+										<td>
+											<span class={`status ${h.active ? "status--confirmed" : "status--cancelled"}`}>{h.active ? t("adm.hotels.active") : t("adm.hotels.inactive")}</span>
+										</td>
+										<td class="row-actions">
+											<a class="btn btn--small" href={href(`/admin/hotels/${h.id}`)} aria-label={`${t("adm.hotels.edit")} ${h.name}`}>
+												{t("adm.hotels.edit")}
+											</a>
+											{h.active && confirming !== h.id && (
+												<button type="button" class="btn btn--small btn--danger" onClick={() => setConfirming(h.id)} aria-label={`${t("adm.hotels.deactivate")} ${h.name}`}>
+													{t("adm.hotels.deactivate")}
+												</button>
+											)}
+											{confirming === h.id && (
+												<span role="group" aria-label={t("adm.hotels.deactivateConfirm", { name: h.name })} class="confirm">
+													<span>{t("adm.hotels.deactivateConfirm", { name: h.name })}</span>
+													<button type="button" class="btn btn--small btn--danger" onClick={() => deactivate(h)}>
+														{t("common.yes")}
+													</button>
+													<button type="button" class="btn btn--small" onClick={() => setConfirming(null)}>
+														{t("common.no")}
+													</button>
+												</span>
+											)}
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
+				</>
+			)}
+		</div>
+	);
+}

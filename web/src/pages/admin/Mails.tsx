@@ -1,0 +1,109 @@
+/** Staff: the mail log (GET /mails) with filters and resend (POST /mails/:id/resend → 202). */
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api";
+import { errorMessage } from "../../errors";
+import { dateTime } from "../../format";
+import { t } from "../../i18n";
+import type { Route } from "../../router";
+import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
+import type { Mail, Page } from "../../types";
+import { token } from "./common";
+
+const TYPES = ["confirmation", "modification", "cancellation"] as const;
+const typeLabel = (type: string) => (TYPES as readonly string[]).includes(type) ? t(`mailType.${type as (typeof TYPES)[number]}`) : type;
+
+export function AdminMails({ route }: { route: Route }) {
+	const [filters, setFilters] = useState({ reservationCode: route.query.get("reservationCode") ?? "", status: "", type: "" });
+	const [applied, setApplied] = useState(filters);
+	const [page, setPage] = useState(1);
+	const [data, setData] = useState<Page<Mail> | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const [news, setNews] = useState<string | null>(null);
+	const [n, setN] = useState(0);
+
+	useEffect(() => {
+		setError(null);
+		api.mails({ ...applied, page, pageSize: 20 }, token())
+			.then(setData)
+			.catch(setError);
+	}, [applied, page, n]);
+
+	const resend = async (m: Mail) => {
+		setError(null);
+		setNews(null);
+		try {
+			await api.resendMail(m.id, token());
+			setNews(t("adm.mail.resent", { to: m.to }));
+			setN(x => x + 1);
+		} catch (err) {
+			setError(err);
+		}
+	};
+	const set = (k: keyof typeof filters) => (v: string) => setFilters({ ...filters, [k]: v });
+	const statusLabel = (s: Mail["status"]) => t(s === "sent" ? "adm.mail.sent" : s === "failed" ? "adm.mail.failed" : "adm.mail.queued");
+
+	return (
+		<div>
+			<PageTitle>{t("adm.mail.title")}</PageTitle>
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setApplied({ ...filters, reservationCode: filters.reservationCode.trim().toUpperCase() }); }}>
+				<Field label={t("adm.mail.code")} name="reservationCode" value={filters.reservationCode} onValue={set("reservationCode")} input={{ type: "search" }} />
+				<Select label={t("adm.mail.status")} name="status" value={filters.status} onValue={set("status")}
+					options={[{ value: "", label: t("common.all") }, ...(["queued", "sent", "failed"] as const).map(s => ({ value: s, label: statusLabel(s) }))]} />
+				<Select label={t("adm.mail.type")} name="type" value={filters.type} onValue={set("type")}
+					options={[{ value: "", label: t("common.all") }, ...TYPES.map(s => ({ value: s, label: typeLabel(s) }))]} />
+				<button class="btn" type="submit">
+					{t("common.filter")}
+				</button>
+			</form>
+			{news && <Alert kind="success">{news}</Alert>}
+			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			{!data ? (
+				!error && <Loading />
+			) : data.rows.length === 0 ? (
+				<Alert kind="info">{t("adm.mail.none")}</Alert>
+			) : (
+				<>
+					<div class="table-wrap" role="region" aria-label={t("adm.mail.title")} tabIndex={0}>
+						<table class="table">
+							<thead>
+								<tr>
+									<th scope="col">{t("adm.mail.subject")}</th>
+									<th scope="col">{t("adm.mail.code")}</th>
+									<th scope="col">{t("adm.mail.type")}</th>
+									<th scope="col">{t("adm.mail.to")}</th>
+									<th scope="col">{t("adm.mail.status")}</th>
+									<th scope="col">{t("adm.mail.attempts")}</th>
+									<th scope="col">{t("adm.mail.sentAt")}</th>
+									<th scope="col">{t("common.actions")}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{data.rows.map(m => (
+									<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
+										<th scope="row">{m.subject}</th>
+										<td class="mono">{m.reservationCode}</td>
+										<td>{typeLabel(m.type)}</td>
+										<td>{m.to}</td>
+										<td>
+											<span class={`status status--mail-${m.status}`} title={m.lastError ?? undefined}>
+												{statusLabel(m.status)}
+											</span>
+										</td>
+										<td>{m.attempts}</td>
+										<td class="nowrap">{dateTime(m.sentAt)}</td>
+										<td>
+											<button type="button" class="btn btn--small" onClick={() => resend(m)} aria-label={`${t("adm.mail.resend")}: ${m.subject}`}>
+												{t("adm.mail.resend")}
+											</button>
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
+				</>
+			)}
+		</div>
+	);
+}

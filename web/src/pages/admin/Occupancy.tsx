@@ -1,0 +1,58 @@
+/** Staff: GET /hotels/:id/occupancy over a date range, drawn as a chart. */
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api";
+import { errorMessage } from "../../errors";
+import { isoDay } from "../../format";
+import { t } from "../../i18n";
+import { navigate, type Route } from "../../router";
+import { OccupancyChart } from "../../components/OccupancyChart";
+import { Alert, Field, Loading, PageTitle, Select } from "../../components/ui";
+import type { Occupancy } from "../../types";
+import { token, useHotels } from "./common";
+
+export function AdminOccupancy({ route }: { route: Route }) {
+	const { hotels, error: hotelsError } = useHotels(false);
+	const q = route.query;
+	const [form, setForm] = useState({ hotelId: q.get("hotelId") ?? "", from: q.get("from") ?? isoDay(0), to: q.get("to") ?? isoDay(31) });
+	const [data, setData] = useState<Occupancy | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const hotelId = q.get("hotelId") || hotels?.[0]?.id || "";
+	const from = q.get("from") || isoDay(0);
+	const to = q.get("to") || isoDay(31);
+
+	useEffect(() => {
+		if (!form.hotelId && hotelId) setForm(f => ({ ...f, hotelId }));
+	}, [hotelId]);
+
+	useEffect(() => {
+		if (!hotelId) return;
+		setData(null);
+		setError(null);
+		api.occupancy(hotelId, from, to, token()).then(setData).catch(setError);
+	}, [hotelId, from, to]);
+
+	const name = hotels?.find(h => h.id === hotelId)?.name ?? hotelId;
+	return (
+		<div>
+			<PageTitle>{t("adm.occ.title")}</PageTitle>
+			<form class="filters" onSubmit={e => { e.preventDefault(); navigate("/admin/occupancy", form); }}>
+				<Select label={t("adm.occ.hotel")} name="hotelId" value={form.hotelId} onValue={v => setForm({ ...form, hotelId: v })}
+					options={(hotels ?? []).map(h => ({ value: h.id, label: `${h.name} (${h.address.city})` }))} />
+				<Field label={t("adm.occ.from")} name="from" value={form.from} onValue={v => setForm({ ...form, from: v })} input={{ type: "date" }} />
+				<Field label={t("adm.occ.to")} name="to" value={form.to} onValue={v => setForm({ ...form, to: v })} input={{ type: "date" }} />
+				<button class="btn btn--primary" type="submit">
+					{t("adm.occ.show")}
+				</button>
+			</form>
+			{hotelsError || error ? <Alert kind="error" focus>{errorMessage(error ?? hotelsError, "admin")}</Alert> : null}
+			{!data ? (
+				!error && <Loading />
+			) : (
+				<section class="card">
+					<h2>{name}</h2>
+					<OccupancyChart days={data.days} title={t("adm.occ.chart", { name, from: data.from, to: data.to })} />
+				</section>
+			)}
+		</div>
+	);
+}

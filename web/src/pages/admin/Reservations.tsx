@@ -1,0 +1,137 @@
+/** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions. */
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api";
+import { errorMessage } from "../../errors";
+import { day, money } from "../../format";
+import { t } from "../../i18n";
+import type { Route } from "../../router";
+import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
+import type { Page, Reservation, ReservationStatus } from "../../types";
+import { token, useHotels } from "./common";
+
+const STATUSES: ReservationStatus[] = ["confirmed", "checked_in", "checked_out", "cancelled", "no_show"];
+type Action = "check-in" | "check-out" | "no-show" | "cancel";
+const ACTIONS: Record<ReservationStatus, Action[]> = {
+	confirmed: ["check-in", "no-show", "cancel"],
+	checked_in: ["check-out"],
+	checked_out: [],
+	cancelled: [],
+	no_show: [],
+};
+const ACTION_LABEL = { "check-in": "adm.res.checkIn", "check-out": "adm.res.checkOut", "no-show": "adm.res.noShow", cancel: "adm.res.cancel" } as const;
+
+export function AdminReservations({ route }: { route: Route }) {
+	const { hotels } = useHotels();
+	const [filters, setFilters] = useState({ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" });
+	const [applied, setApplied] = useState(filters);
+	const [page, setPage] = useState(1);
+	const [data, setData] = useState<Page<Reservation> | null>(null);
+	const [error, setError] = useState<unknown>(null);
+	const [news, setNews] = useState<string | null>(null);
+	const [busy, setBusy] = useState<string | null>(null);
+	const [n, setN] = useState(0);
+
+	useEffect(() => {
+		setError(null);
+		api.reservations({ ...applied, page, pageSize: 20 }, token())
+			.then(setData)
+			.catch(setError);
+	}, [applied, page, n]);
+
+	const act = async (r: Reservation, action: Action) => {
+		setBusy(r.code + action);
+		setError(null);
+		setNews(null);
+		try {
+			const next = await api.transition(r.code, action, token());
+			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }));
+			setN(x => x + 1);
+		} catch (err) {
+			setError(err);
+		} finally {
+			setBusy(null);
+		}
+	};
+	const set = (k: keyof typeof filters) => (v: string) => setFilters({ ...filters, [k]: v });
+
+	return (
+		<div>
+			<PageTitle>{t("adm.res.title")}</PageTitle>
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setApplied({ ...filters, email: filters.email.trim() }); }}>
+				<Select label={t("adm.res.hotel")} name="hotelId" value={filters.hotelId} onValue={set("hotelId")}
+					options={[{ value: "", label: t("common.all") }, ...(hotels ?? []).map(h => ({ value: h.id, label: h.name }))]} />
+				<Select label={t("adm.res.status")} name="status" value={filters.status} onValue={set("status")}
+					options={[{ value: "", label: t("common.all") }, ...STATUSES.map(s => ({ value: s, label: t(`status.${s}`) }))]} />
+				<Field label={t("adm.res.from")} name="from" value={filters.from} onValue={set("from")} input={{ type: "date" }} />
+				<Field label={t("adm.res.to")} name="to" value={filters.to} onValue={set("to")} input={{ type: "date" }} />
+				<Field label={t("adm.res.email")} name="email" value={filters.email} onValue={set("email")} input={{ type: "search" }} />
+				<button class="btn" type="submit">
+					{t("common.filter")}
+				</button>
+			</form>
+			{news && <Alert kind="success">{news}</Alert>}
+			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			{!data ? (
+				!error && <Loading />
+			) : data.rows.length === 0 ? (
+				<Alert kind="info">{t("adm.res.none")}</Alert>
+			) : (
+				<>
+					<p role="status">{t("adm.res.count", { n: data.total })}</p>
+					<div class="table-wrap" role="region" aria-label={t("adm.res.title")} tabIndex={0}>
+						<table class="table">
+							<thead>
+								<tr>
+									<th scope="col">{t("res.code")}</th>
+									<th scope="col">{t("res.hotel")}</th>
+									<th scope="col">{t("res.dates")}</th>
+									<th scope="col">{t("res.guest")}</th>
+									<th scope="col">{t("res.total")}</th>
+									<th scope="col">{t("manage.status")}</th>
+									<th scope="col">{t("common.actions")}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{data.rows.map(r => (
+									<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
+										<th scope="row" class="mono">
+											{r.code}
+										</th>
+										<td>
+											{r.hotelName}
+											<br />
+											<span class="small muted">
+												{r.roomTypeName} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
+											</span>
+										</td>
+										<td class="nowrap">
+											{day(r.checkIn, false)} → {day(r.checkOut, false)}
+										</td>
+										<td>
+											{r.guest.name}
+											<br />
+											<span class="small muted">{r.guest.email}</span>
+										</td>
+										<td class="nowrap">{money(r.totalPrice, r.currency)}</td>
+										<td>
+											<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
+										</td>
+										<td class="row-actions">
+											{ACTIONS[r.status].map(a => (
+												<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
+													onClick={() => act(r, a)} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
+													{t(ACTION_LABEL[a])}
+												</button>
+											))}
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
+				</>
+			)}
+		</div>
+	);
+}
