@@ -164,6 +164,8 @@ function gatewaySettings(cfg: AppConfig) {
 		return {
 			port: cfg.port,
 			ip: process.env.HOST || "0.0.0.0",
+			// merged() replaces moleculer-web's default settings: keep its request timeout (undefined crashes Node's HTTP server).
+			requestTimeout: 300_000,
 			log4XXResponses: false,
 			logRequestParams: null,
 			logResponseData: null,
