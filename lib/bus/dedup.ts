@@ -1,0 +1,35 @@
+/**
+ * De-duplication by message id (SPEC §4): each consumer records the ids it has processed in
+ * its own database, in the same transaction as the effect of the message. The primary key
+ * makes a second delivery of the same message a no-op, even across nodes.
+ */
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { DomainMessage } from "../events";
+
+export const PROCESSED_TABLE = "processed_messages";
+
+/** The table, created when missing (same SQL on PostgreSQL and SQLite). */
+export async function ensureProcessedTable(sequelize: Sequelize): Promise<void> {
+	await sequelize.query(
+		`CREATE TABLE IF NOT EXISTS ${PROCESSED_TABLE} (id VARCHAR(64) PRIMARY KEY, event VARCHAR(100) NOT NULL, processed_at TIMESTAMP NOT NULL)`,
+	);
+}
+
+/** Records the message; true the first time, false for a duplicate (then do nothing). */
+export async function recordOnce(sequelize: Sequelize, t: Transaction | null, message: DomainMessage, now = new Date()): Promise<boolean> {
+	const rows = await sequelize.query<{ id: string }>(
+		`INSERT INTO ${PROCESSED_TABLE} (id, event, processed_at) VALUES (:id, :event, :now) ON CONFLICT (id) DO NOTHING RETURNING id`,
+		{ replacements: { id: message.id, event: message.event, now }, transaction: t ?? undefined, type: QueryTypes.SELECT },
+	);
+	return rows.length === 1;
+}
+
+export async function alreadyProcessed(sequelize: Sequelize, id: string): Promise<boolean> {
+	const rows = await sequelize.query(`SELECT 1 AS one FROM ${PROCESSED_TABLE} WHERE id = :id`, { replacements: { id }, type: QueryTypes.SELECT });
+	return rows.length > 0;
+}
+
+/** Forget ids older than `days` (a message is never redelivered that late). */
+export async function pruneProcessed(sequelize: Sequelize, days = 30, now = new Date()): Promise<void> {
+	await sequelize.query(`DELETE FROM ${PROCESSED_TABLE} WHERE processed_at < :before`, { replacements: { before: new Date(now.getTime() - days * 86_400_000) } });
+}

@@ -1,0 +1,239 @@
+/**
+ * The outbox relay (SPEC §4): a service that writes its domain messages to its `outbox` table
+ * in the same transaction as the change (lib/outbox.ts) gets this mixin, which publishes
+ * every pending row on the node's message bus and marks it delivered only after the bus
+ * confirmed it (RabbitMQ publisher confirm, or every in-process consumer recorded it).
+ *
+ * - A crash between the confirm and the UPDATE publishes the row again: consumers
+ *   de-duplicate by message id, so that costs nothing.
+ * - Several nodes of one service share the table: on PostgreSQL each pass locks its rows
+ *   (FOR UPDATE SKIP LOCKED), so nodes do not publish the same rows at the same time.
+ * - A failed publish (RabbitMQ unreachable, no local consumer yet) leaves the row pending;
+ *   it is retried with back-off. In the embedded shape a row whose consumers failed
+ *   `localMaxAttempts` times is parked (left pending, `attempts` and `last_error` say why)
+ *   until `<service>.replayOutbox` is called: the embedded shape's dead-letter queue.
+ * - Metrics: hotel.outbox.lag.seconds (age of the oldest pending row) and hotel.outbox.pending.
+ *
+ * Put it BEFORE SqlDbMixin in `mixins` so the store is connected when the relay starts and
+ * still open while it stops (Moleculer runs the last mixin's `started` first).
+ * After a commit that appended messages, call `this.wakeOutboxRelay()` to publish at once.
+ */
+import type { Service, ServiceSchema } from "moleculer";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { acquireBus, releaseBus, type MessageBus } from "../lib/bus";
+import type { DomainMessage } from "../lib/events";
+import { AppMetric, setMetric } from "../lib/metrics";
+import { OUTBOX_TABLE } from "../lib/outbox";
+
+export interface OutboxRelayOptions {
+	/** Wait between passes when nothing is pending. */
+	pollIntervalMs?: number;
+	batchSize?: number;
+	/** Embedded shape: failed deliveries of a row before it is parked. */
+	localMaxAttempts?: number;
+	/** Delivered rows are deleted after this many days. */
+	keepDeliveredDays?: number;
+}
+
+interface Row { id: string; payload: string; attempts: number }
+
+interface RelayState {
+	bus: MessageBus;
+	running: boolean;
+	loop: Promise<void> | null;
+	wake: (() => void) | null;
+	/** Message id → earliest next try (ms), after a failed publish. */
+	backoff: Map<string, number>;
+	lastStats: number;
+	lastPrune: number;
+	lastWarn: number;
+}
+
+export interface OutboxStatus { pending: number; parked: number; lagSeconds: number; bus: string; connected: boolean }
+
+interface RelayMethods {
+	relayOutboxOnce(): Promise<number>;
+	wakeOutboxRelay(): void;
+	outboxStatus(): Promise<OutboxStatus>;
+}
+
+interface RelayThis extends Service, RelayMethods {
+	sequelize?: Sequelize;
+	outboxRelay: RelayState;
+}
+
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** Publish one row; the error message when it failed. */
+async function publishRow(bus: MessageBus, row: Row): Promise<string | null> {
+	try {
+		await bus.publish(JSON.parse(row.payload) as DomainMessage);
+		return null;
+	} catch (err) {
+		return (err as Error).message || String(err);
+	}
+}
+
+export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<ServiceSchema> {
+	const pollIntervalMs = options.pollIntervalMs ?? Number(process.env.OUTBOX_POLL_MS || 100);
+	const batchSize = options.batchSize ?? 200;
+	const localMaxAttempts = options.localMaxAttempts ?? 10;
+	const keepDeliveredDays = options.keepDeliveredDays ?? 7;
+
+	const mixin: ServiceSchema<Record<string, unknown>, RelayMethods, Record<string, unknown>, RelayThis> = {
+		name: "",
+
+		actions: {
+			/** Operators (REPL): pending rows, parked rows and the lag of this service's outbox. */
+			outboxStatus: {
+				visibility: "public",
+				async handler(this: RelayThis): Promise<OutboxStatus> {
+					return this.outboxStatus();
+				},
+			},
+			/** Operators (REPL): give parked rows (embedded shape) fresh attempts. */
+			replayOutbox: {
+				visibility: "public",
+				async handler(this: RelayThis): Promise<{ replayed: number }> {
+					if (!this.sequelize) return { replayed: 0 };
+					const [, meta] = await this.sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = 0 WHERE delivered_at IS NULL AND attempts >= :max`, { replacements: { max: localMaxAttempts } });
+					this.outboxRelay.backoff.clear();
+					this.wakeOutboxRelay();
+					return { replayed: rowCount(meta) };
+				},
+			},
+		},
+
+		methods: {
+			wakeOutboxRelay(this: RelayThis): void {
+				this.outboxRelay?.wake?.();
+			},
+
+			async outboxStatus(this: RelayThis): Promise<OutboxStatus> {
+				const state = this.outboxRelay;
+				const base = { bus: state.bus.kind, connected: state.bus.connected() };
+				if (!this.sequelize) return { pending: 0, parked: 0, lagSeconds: 0, ...base };
+				const [row] = await this.sequelize.query<{ pending: number | string; parked: number | string; oldest: string | Date | null }>(
+					`SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts >= :max THEN 1 ELSE 0 END) AS parked, MIN(created_at) AS oldest FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL`,
+					{ replacements: { max: localMaxAttempts }, type: QueryTypes.SELECT },
+				);
+				const lagSeconds = row.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0;
+				return { pending: Number(row.pending), parked: state.bus.kind === "local" ? Number(row.parked ?? 0) : 0, lagSeconds, ...base };
+			},
+
+			/** One pass: publish up to `batchSize` pending rows; returns how many were delivered. */
+			async relayOutboxOnce(this: RelayThis): Promise<number> {
+				const sequelize = this.sequelize;
+				const state = this.outboxRelay;
+				if (!sequelize || !state.bus.connected()) return 0;
+				const now = Date.now();
+				const skip = [...state.backoff].filter(([, at]) => at > now).map(([id]) => id).slice(0, 1000);
+				const local = state.bus.kind === "local";
+				const postgres = sequelize.getDialect() === "postgres";
+
+				const pass = async (t: Transaction | null): Promise<number> => {
+					const rows = await sequelize.query<Row>(
+						`SELECT id, payload, attempts FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL` +
+						(local ? " AND attempts < :max" : "") +
+						(skip.length ? " AND id NOT IN (:skip)" : "") +
+						` ORDER BY created_at LIMIT :limit` + (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
+						{ replacements: { max: localMaxAttempts, skip, limit: batchSize }, type: QueryTypes.SELECT, transaction: t ?? undefined },
+					);
+					if (rows.length === 0) return 0;
+					// RabbitMQ keeps the order of one channel: publish the batch at once. In process: one by one.
+					const errors: (string | null)[] = [];
+					if (local) for (const row of rows) errors.push(await publishRow(state.bus, row));
+					else errors.push(...(await Promise.all(rows.map(row => publishRow(state.bus, row)))));
+
+					const delivered = rows.filter((_, i) => errors[i] === null).map(r => r.id);
+					const deliveredAt = new Date();
+					if (delivered.length) {
+						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET delivered_at = :deliveredAt, attempts = attempts + 1, last_error = NULL WHERE id IN (:ids)`,
+							{ replacements: { deliveredAt, ids: delivered }, transaction: t ?? undefined });
+						for (const id of delivered) state.backoff.delete(id);
+					}
+					for (const [i, row] of rows.entries()) {
+						const error = errors[i];
+						if (error === null) continue;
+						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + 1, last_error = :error WHERE id = :id`,
+							{ replacements: { id: row.id, error: error.slice(0, 2000) }, transaction: t ?? undefined });
+						const delay = Math.min(100 * 2 ** Math.min(row.attempts, 10), 30_000);
+						state.backoff.set(row.id, Date.now() + delay);
+						if (Date.now() - state.lastWarn > 5_000) {
+							state.lastWarn = Date.now();
+							this.logger.warn(`Outbox: message ${row.id} not delivered (${error}); retry in ${delay} ms.`);
+						}
+					}
+					return delivered.length;
+				};
+				// SQLite has one connection and one relay per process: no lock needed.
+				return postgres ? sequelize.transaction(t => pass(t)) : pass(null);
+			},
+		},
+
+		async started(this: RelayThis) {
+			const state: RelayState = { bus: acquireBus(this.broker), running: true, loop: null, wake: null, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
+			this.outboxRelay = state;
+
+			const pause = (ms: number) => new Promise<void>(resolve => {
+				const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
+				state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
+			});
+
+			const loop = async () => {
+				while (state.running && !this.sequelize) await sleep(50);
+				while (state.running) {
+					let delivered = 0;
+					try {
+						delivered = await this.relayOutboxOnce();
+						await maintenance();
+					} catch (err) {
+						if (Date.now() - state.lastWarn > 5_000) {
+							state.lastWarn = Date.now();
+							this.logger.warn(`Outbox relay pass failed: ${(err as Error).message}`);
+						}
+					}
+					if (state.running && delivered < batchSize) await pause(pollIntervalMs);
+				}
+			};
+
+			const maintenance = async () => {
+				const now = Date.now();
+				if (now - state.lastStats >= 1_000) {
+					state.lastStats = now;
+					const st = await this.outboxStatus();
+					setMetric(this.broker, AppMetric.OUTBOX_LAG, st.lagSeconds);
+					setMetric(this.broker, AppMetric.OUTBOX_PENDING, st.pending);
+				}
+				if (now - state.lastPrune >= 10 * 60_000 && this.sequelize) {
+					state.lastPrune = now;
+					await this.sequelize.query(`DELETE FROM ${OUTBOX_TABLE} WHERE delivered_at < :before`, { replacements: { before: new Date(now - keepDeliveredDays * 86_400_000) } });
+				}
+			};
+
+			state.loop = loop();
+		},
+
+		async stopped(this: RelayThis) {
+			const state = this.outboxRelay;
+			if (!state) return;
+			state.running = false;
+			state.wake?.();
+			await state.loop;
+			await releaseBus(this.broker);
+		},
+	};
+	return mixin as unknown as Partial<ServiceSchema>;
+}
+
+/** Rows changed by an UPDATE, from what Sequelize returns on either dialect. */
+function rowCount(meta: unknown): number {
+	if (typeof meta === "number") return meta;
+	if (meta && typeof meta === "object") {
+		const m = meta as { rowCount?: number; changes?: number };
+		return m.rowCount ?? m.changes ?? 0;
+	}
+	return 0;
+}
+
+export default OutboxRelayMixin;

@@ -1,0 +1,235 @@
+/**
+ * mail: the guests' emails (SPEC §3 Mail, §4, §6). Its own database (PostgreSQL via MAIL_DB_URL,
+ * SQLite otherwise) holds the mail log; nodemailer sends through SMTP (SMTP_URL) or writes
+ * `.eml` files under DATA_DIR/outbox.
+ *
+ * Flow: reservations.reservation.confirmed|modified|cancelled arrive through the durable bus
+ * (DurableConsumerMixin). One transaction records the message id and queues a mail row; the
+ * message is acknowledged after the commit. The sender loop claims due rows, sends them and
+ * marks them sent, or retries with back-off and marks them failed after MAIL_MAX_ATTEMPTS.
+ * Each outcome is emitted as mail.message.sent|failed (audit) and counted in the metrics.
+ *
+ * Knobs (environment): MAIL_SEND_CONCURRENCY (4), MAIL_MAX_ATTEMPTS (5), MAIL_RETRY_BASE_MS
+ * (1000: waits 1 s, 2 s, 4 s…), MAIL_LOCK_MS (60000: how long a claimed row is reserved for
+ * the node sending it), MAIL_POLL_MS (200).
+ */
+import crypto from "crypto";
+import type { Context, Service, ServiceSchema } from "moleculer";
+import type { Sequelize, Transaction } from "sequelize";
+import DurableConsumerMixin from "../mixins/consumer.mixin";
+import { SqlDbMixin } from "../mixins/db.mixin";
+import ValidationMixin, { pageOf, paginationParams, rules, type Page } from "../mixins/validation.mixin";
+import { loadConfig, type AppConfig } from "../lib/config";
+import { notFound } from "../lib/errors";
+import { Events, makeMessage, type DomainMessage } from "../lib/events";
+import { AppMetric, countMetric } from "../lib/metrics";
+import type { AppMeta } from "../types/moleculer";
+import { mailModel, migrations } from "./mail/migrations";
+import { renderMail, subjectOf } from "./mail/render";
+import { claimDue, getRow, insertQueued, listRows, markFailed, markRetry, markSent, retryDelayMs, toEntry, type ListFilters, type MailRow } from "./mail/store";
+import { createMailTransport, type MailTransport } from "./mail/transport";
+import { MAIL_STATUSES, MAIL_TYPES, mailTypeOf, missingFields, type MailLogEntry, type ReservationData } from "./mail/types";
+import { pickLocale } from "./mail/i18n";
+
+interface MailSettings {
+	concurrency: number;
+	maxAttempts: number;
+	retryBaseMs: number;
+	lockMs: number;
+	pollMs: number;
+}
+
+interface SenderState {
+	running: boolean;
+	loop: Promise<void> | null;
+	wake: (() => void) | null;
+}
+
+interface MailMethods {
+	onReservationMessage(message: DomainMessage<ReservationData>, t: Transaction | null): Promise<void>;
+	sendDue(): Promise<number>;
+	sendRow(row: MailRow): Promise<void>;
+	wakeSender(): void;
+}
+
+interface MailThis extends Service<MailSettings>, MailMethods {
+	sequelize: Sequelize;
+	cfg: AppConfig;
+	transport: MailTransport;
+	sender: SenderState;
+}
+
+const envInt = (name: string, fallback: number, min = 1): number => {
+	const n = Number(process.env[name]);
+	return Number.isInteger(n) && n >= min ? n : fallback;
+};
+
+const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unknown>, MailThis> = {
+	name: "mail",
+	mixins: [
+		// Before SqlDbMixin: consumption starts once the store is connected and stops before it closes.
+		DurableConsumerMixin({ events: ["reservations.reservation.*"], handler: "onReservationMessage", prefetch: 50 }),
+		SqlDbMixin({ name: "mail", url: cfg => cfg.mailDbUrl, model: mailModel, migrations }),
+		ValidationMixin,
+	],
+
+	settings: {
+		concurrency: envInt("MAIL_SEND_CONCURRENCY", 4),
+		maxAttempts: envInt("MAIL_MAX_ATTEMPTS", 5),
+		retryBaseMs: envInt("MAIL_RETRY_BASE_MS", 1000),
+		lockMs: envInt("MAIL_LOCK_MS", 60_000),
+		pollMs: envInt("MAIL_POLL_MS", 200),
+	},
+
+	actions: {
+		list: {
+			rest: "GET /mails",
+			auth: "admin",
+			openapi: { summary: "The mail log, newest first, with filters and pages", tags: ["mail"] },
+			params: {
+				$$strict: true,
+				reservationCode: { type: "string", trim: true, min: 1, max: 16, pattern: "^[A-Za-z0-9]+$", optional: true, messages: { stringPattern: "The 'reservationCode' field must be a booking code (letters and digits)" } },
+				status: { type: "enum", values: [...MAIL_STATUSES], optional: true },
+				type: { type: "enum", values: [...MAIL_TYPES], optional: true },
+				...paginationParams,
+			},
+			async handler(this: MailThis, ctx: Context<ListFilters, AppMeta>): Promise<Page<MailLogEntry>> {
+				const { rows, total } = await listRows(this.sequelize, ctx.params);
+				return pageOf(rows.map(toEntry), total, ctx.params.page, ctx.params.pageSize);
+			},
+		},
+
+		resend: {
+			rest: "POST /mails/:id/resend",
+			auth: "admin",
+			openapi: { summary: "Send a mail again (a new entry in the log)", status: 202, tags: ["mail"] },
+			params: { $$strict: true, id: rules.id },
+			async handler(this: MailThis, ctx: Context<{ id: string }, AppMeta>): Promise<MailLogEntry> {
+				const original = await getRow(this.sequelize, ctx.params.id);
+				if (!original) throw notFound("Mail", ctx.params.id);
+				const id = await insertQueued(this.sequelize, null, {
+					messageId: `resend:${crypto.randomUUID()}`,
+					reservationCode: original.reservation_code,
+					type: original.type,
+					to: original.recipient,
+					subject: original.subject,
+					locale: original.locale,
+					payload: original.payload,
+					resendOf: original.id,
+				});
+				this.wakeSender();
+				ctx.meta.$statusCode = 202;
+				return toEntry((await getRow(this.sequelize, id as string)) as MailRow);
+			},
+		},
+	},
+
+	methods: {
+		/** Consumer of reservations.reservation.*: queues the guest's email in the caller's transaction. */
+		async onReservationMessage(this: MailThis, message: DomainMessage<ReservationData>, t: Transaction | null): Promise<void> {
+			const type = mailTypeOf(message.event);
+			if (!type) return; // another reservations event: nothing to send
+			const missing = missingFields(message.data);
+			if (missing.length) throw new Error(`message ${message.id} cannot make an email: missing ${missing.join(", ")}`);
+			const data = message.data;
+			await insertQueued(this.sequelize, t, {
+				messageId: message.id,
+				reservationCode: data.reservation.code,
+				type,
+				to: data.reservation.guest.email,
+				subject: subjectOf(data, type),
+				locale: pickLocale(data.reservation.guest.locale),
+				payload: JSON.stringify(message),
+			});
+			if (t) t.afterCommit(() => this.wakeSender());
+			else this.wakeSender();
+		},
+
+		wakeSender(this: MailThis): void {
+			this.sender?.wake?.();
+		},
+
+		/** Claims and sends what is due, `concurrency` at a time; returns how many were claimed. */
+		async sendDue(this: MailThis): Promise<number> {
+			const rows = await claimDue(this.sequelize, this.settings.concurrency, this.settings.lockMs);
+			await Promise.all(rows.map(row => this.sendRow(row)));
+			return rows.length;
+		},
+
+		async sendRow(this: MailThis, row: MailRow): Promise<void> {
+			const attempts = Number(row.attempts);
+			let error: string;
+			try {
+				const message = JSON.parse(row.payload) as DomainMessage<ReservationData>;
+				const mail = renderMail(message.data, row.type, { publicUrl: this.cfg.publicUrl, mailFrom: this.cfg.mailFrom });
+				await this.transport.send({
+					from: this.cfg.mailFrom,
+					to: row.recipient,
+					subject: mail.subject,
+					html: mail.html,
+					text: mail.text,
+					messageId: `<${row.id}@hotel-booking>`,
+					headers: { "X-Hotel-Message-Id": row.message_id, "X-Hotel-Reservation": row.reservation_code, "X-Hotel-Mail-Type": row.type },
+					attachments: [{ filename: mail.ics.filename, content: mail.ics.content, contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}` }],
+				}, `${new Date().toISOString().replace(/[:.]/g, "-")}-${row.reservation_code}-${row.type}-${row.id}`);
+				await markSent(this.sequelize, row.id);
+				countMetric(this.broker, AppMetric.MAILS_SENT, { type: row.type });
+				this.broker.emit(Events.MAIL_SENT, makeMessage(Events.MAIL_SENT, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient }));
+				return;
+			} catch (err) {
+				error = (err as Error).message || String(err);
+			}
+			countMetric(this.broker, AppMetric.MAILS_FAILED, { type: row.type });
+			if (attempts >= this.settings.maxAttempts) {
+				await markFailed(this.sequelize, row.id, error);
+				this.logger.error(`Mail ${row.id} (${row.type} ${row.reservation_code}) failed ${attempts} times; giving up: ${error}`);
+				this.broker.emit(Events.MAIL_FAILED, makeMessage(Events.MAIL_FAILED, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient, error }));
+			} else {
+				const delay = retryDelayMs(attempts, this.settings.retryBaseMs);
+				await markRetry(this.sequelize, row.id, error, new Date(Date.now() + delay));
+				this.logger.warn(`Mail ${row.id} (${row.type} ${row.reservation_code}) attempt ${attempts} failed: ${error}; retry in ${delay} ms.`);
+			}
+		},
+	},
+
+	created(this: MailThis) {
+		this.cfg = loadConfig();
+	},
+
+	async started(this: MailThis) {
+		this.transport = createMailTransport(this.cfg, this.settings.concurrency);
+		const state: SenderState = { running: true, loop: null, wake: null };
+		this.sender = state;
+		const pause = (ms: number) => new Promise<void>(resolve => {
+			const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
+			state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
+		});
+		let lastWarn = 0;
+		state.loop = (async () => {
+			while (state.running) {
+				let claimed = 0;
+				try {
+					claimed = await this.sendDue();
+				} catch (err) {
+					if (Date.now() - lastWarn > 5_000) {
+						lastWarn = Date.now();
+						this.logger.warn(`Mail sender pass failed: ${(err as Error).message}`);
+					}
+				}
+				if (state.running && claimed === 0) await pause(this.settings.pollMs);
+			}
+		})();
+		this.logger.info(`Mail transport: ${this.transport.kind}.`);
+	},
+
+	async stopped(this: MailThis) {
+		if (this.sender) {
+			this.sender.running = false;
+			this.sender.wake?.();
+			await this.sender.loop;
+		}
+		this.transport?.close();
+	},
+};
+
+export default MailService;

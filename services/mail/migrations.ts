@@ -1,0 +1,65 @@
+/**
+ * The mail service's schema (umzug, run at start by SqlDbMixin): the mail log.
+ * `message_id` is unique: one row per reservations message (a resend has its own id).
+ * `recipient` is the API's `to` (a reserved word in SQL).
+ */
+import { DataTypes } from "sequelize";
+import type { Migration } from "../../mixins/db.mixin";
+
+export const MAILS_TABLE = "mails";
+
+export const migrations: Migration[] = [
+	{
+		name: "mail-001-mails",
+		async up({ context: qi }) {
+			await qi.createTable(MAILS_TABLE, {
+				id: { type: DataTypes.STRING(36), primaryKey: true, allowNull: false },
+				message_id: { type: DataTypes.STRING(100), allowNull: false, unique: true },
+				reservation_code: { type: DataTypes.STRING(16), allowNull: false },
+				type: { type: DataTypes.STRING(20), allowNull: false },
+				recipient: { type: DataTypes.STRING(254), allowNull: false },
+				subject: { type: DataTypes.STRING(300), allowNull: false },
+				locale: { type: DataTypes.STRING(10), allowNull: false, defaultValue: "en" },
+				status: { type: DataTypes.STRING(10), allowNull: false },
+				attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+				last_error: { type: DataTypes.TEXT, allowNull: true },
+				sent_at: { type: DataTypes.DATE, allowNull: true },
+				created_at: { type: DataTypes.DATE, allowNull: false },
+				next_attempt_at: { type: DataTypes.DATE, allowNull: false },
+				locked_until: { type: DataTypes.DATE, allowNull: true },
+				resend_of: { type: DataTypes.STRING(36), allowNull: true },
+				payload: { type: DataTypes.TEXT, allowNull: false },
+			});
+			await qi.addIndex(MAILS_TABLE, ["status", "next_attempt_at"], { name: "mails_due_idx" });
+			await qi.addIndex(MAILS_TABLE, ["reservation_code"], { name: "mails_code_idx" });
+			await qi.addIndex(MAILS_TABLE, ["created_at"], { name: "mails_created_idx" });
+		},
+		async down({ context: qi }) {
+			await qi.dropTable(MAILS_TABLE);
+		},
+	},
+];
+
+/** moleculer-db's model (the service queries with SQL; the model documents the columns). */
+export const mailModel = {
+	name: MAILS_TABLE,
+	define: {
+		id: { type: DataTypes.STRING(36), primaryKey: true },
+		message_id: DataTypes.STRING(100),
+		reservation_code: DataTypes.STRING(16),
+		type: DataTypes.STRING(20),
+		recipient: DataTypes.STRING(254),
+		subject: DataTypes.STRING(300),
+		locale: DataTypes.STRING(10),
+		status: DataTypes.STRING(10),
+		attempts: DataTypes.INTEGER,
+		last_error: DataTypes.TEXT,
+		sent_at: DataTypes.DATE,
+		created_at: DataTypes.DATE,
+		next_attempt_at: DataTypes.DATE,
+		locked_until: DataTypes.DATE,
+		resend_of: DataTypes.STRING(36),
+		payload: DataTypes.TEXT,
+	},
+	options: { tableName: MAILS_TABLE, timestamps: false },
+};

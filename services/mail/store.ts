@@ -1,0 +1,92 @@
+/**
+ * The mail log's SQL (PostgreSQL and SQLite alike) and its mapping to the API shape.
+ * Sending is driven from this table: a row is queued in the same transaction that records
+ * the reservations message, then claimed, sent and marked by the sender loop.
+ */
+import crypto from "crypto";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { MAILS_TABLE } from "./migrations";
+import type { MailLogEntry, MailStatus, MailType } from "./types";
+
+export interface MailRow {
+	id: string; message_id: string; reservation_code: string; type: MailType; recipient: string; subject: string; locale: string;
+	status: MailStatus; attempts: number | string; last_error: string | null; sent_at: string | Date | null; created_at: string | Date;
+	next_attempt_at: string | Date; locked_until: string | Date | null; resend_of: string | null; payload: string;
+}
+
+export interface NewMail {
+	messageId: string; reservationCode: string; type: MailType; to: string; subject: string; locale: string; payload: string; resendOf?: string;
+}
+
+const iso = (d: string | Date | null): string | null => (d == null ? null : new Date(d).toISOString());
+
+export function toEntry(r: MailRow): MailLogEntry {
+	return {
+		id: r.id, reservationCode: r.reservation_code, type: r.type, to: r.recipient, subject: r.subject, status: r.status,
+		attempts: Number(r.attempts), lastError: r.last_error, sentAt: iso(r.sent_at), createdAt: iso(r.created_at) as string,
+	};
+}
+
+/** Retry policy: wait 2^attempts seconds (capped at 10 min) after a failed attempt. */
+export function retryDelayMs(attempts: number, baseMs = 1000): number {
+	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+}
+
+/** Queues a mail; false when a row for this message exists already. */
+export async function insertQueued(db: Sequelize, t: Transaction | null, m: NewMail, now = new Date()): Promise<string | null> {
+	const id = crypto.randomUUID();
+	const rows = await db.query<{ id: string }>(
+		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload)
+		 VALUES (:id, :messageId, :code, :type, :to, :subject, :locale, 'queued', 0, :now, :now, :resendOf, :payload)
+		 ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+		{ replacements: { id, messageId: m.messageId, code: m.reservationCode, type: m.type, to: m.to, subject: m.subject.slice(0, 300), locale: m.locale, now, resendOf: m.resendOf ?? null, payload: m.payload }, type: QueryTypes.SELECT, transaction: t ?? undefined },
+	);
+	return rows[0]?.id ?? null;
+}
+
+/**
+ * Claims up to `limit` due rows for `lockMs` (other nodes skip them meanwhile; a node that
+ * dies leaves them to be claimed again when the lock runs out) and counts the attempt.
+ */
+export async function claimDue(db: Sequelize, limit: number, lockMs: number, now = new Date()): Promise<MailRow[]> {
+	const postgres = db.getDialect() === "postgres";
+	return db.query<MailRow>(
+		`UPDATE ${MAILS_TABLE} SET locked_until = :until, attempts = attempts + 1
+		 WHERE id IN (SELECT id FROM ${MAILS_TABLE} WHERE status = 'queued' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until < :now)
+		              ORDER BY created_at LIMIT :limit${postgres ? " FOR UPDATE SKIP LOCKED" : ""})
+		 RETURNING *`,
+		{ replacements: { now, until: new Date(now.getTime() + lockMs), limit }, type: QueryTypes.SELECT },
+	);
+}
+
+export async function markSent(db: Sequelize, id: string, now = new Date()): Promise<void> {
+	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'sent', sent_at = :now, last_error = NULL, locked_until = NULL WHERE id = :id`, { replacements: { id, now } });
+}
+
+export async function markRetry(db: Sequelize, id: string, error: string, at: Date): Promise<void> {
+	await db.query(`UPDATE ${MAILS_TABLE} SET last_error = :error, next_attempt_at = :at, locked_until = NULL WHERE id = :id`, { replacements: { id, error: error.slice(0, 2000), at } });
+}
+
+export async function markFailed(db: Sequelize, id: string, error: string): Promise<void> {
+	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'failed', last_error = :error, locked_until = NULL WHERE id = :id`, { replacements: { id, error: error.slice(0, 2000) } });
+}
+
+export async function getRow(db: Sequelize, id: string): Promise<MailRow | null> {
+	const rows = await db.query<MailRow>(`SELECT * FROM ${MAILS_TABLE} WHERE id = :id`, { replacements: { id }, type: QueryTypes.SELECT });
+	return rows[0] ?? null;
+}
+
+export interface ListFilters { reservationCode?: string; status?: MailStatus; type?: MailType; page: number; pageSize: number }
+
+export async function listRows(db: Sequelize, f: ListFilters): Promise<{ rows: MailRow[]; total: number }> {
+	const where: string[] = [];
+	const r: Record<string, unknown> = {};
+	if (f.reservationCode) { where.push("reservation_code = :code"); r.code = f.reservationCode.toUpperCase(); }
+	if (f.status) { where.push("status = :status"); r.status = f.status; }
+	if (f.type) { where.push("type = :type"); r.type = f.type; }
+	const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+	const [count] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${MAILS_TABLE}${clause}`, { replacements: r, type: QueryTypes.SELECT });
+	const rows = await db.query<MailRow>(`SELECT * FROM ${MAILS_TABLE}${clause} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`,
+		{ replacements: { ...r, limit: f.pageSize, offset: (f.page - 1) * f.pageSize }, type: QueryTypes.SELECT });
+	return { rows, total: Number(count?.n ?? 0) };
+}
