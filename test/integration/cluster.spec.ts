@@ -1,0 +1,335 @@
+/**
+ * The distributed shape for real: nodes are separate processes (node dist/bin/start.js) talking
+ * over the real RabbitMQ in a namespace of their own, hit with HTTP load through a gateway node.
+ *
+ *  - a request is served by a remote node;
+ *  - a node SIGKILLed under load: the others go on serving (no error after the first seconds);
+ *  - a node added under load takes its share;
+ *  - a node stopped with SIGTERM under load drops no request;
+ *  - readiness turns 503 while PostgreSQL (reservations) or RabbitMQ is unreachable, 200 after.
+ *
+ * Stores and the transporter are cut with small TCP proxies this test owns.
+ */
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import fs from "fs";
+import http from "http";
+import net from "net";
+import os from "os";
+import path from "path";
+import { AMQP_URL, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const START_JS = path.join(ROOT, "dist", "bin", "start.js");
+const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
+
+// ------------------------------------------------------------------ helpers
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.once("error", reject);
+		s.listen(0, "127.0.0.1", () => {
+			const { port } = s.address() as net.AddressInfo;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+interface Node {
+	name: string;
+	proc: ChildProcess;
+	log: string[];
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	healthPort?: number;
+	metricsPort?: number;
+	port?: number;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function get(port: number, urlPath: string, timeout = 15_000): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = http.get({ host: "127.0.0.1", port, path: urlPath, agent, timeout }, res => {
+			let body = "";
+			res.setEncoding("utf8");
+			res.on("data", c => (body += c));
+			res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+		});
+		req.on("timeout", () => req.destroy(new Error("client timeout")));
+		req.on("error", reject);
+	});
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+	const until = Date.now() + timeoutMs;
+	while (Date.now() < until) {
+		if (await check().catch(() => false)) return;
+		await sleep(everyMs);
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Outcome { t: number; status: number; error?: string }
+
+/** Closed-loop HTTP load: `concurrency` workers, each sending the next request when one ends. */
+function startLoad(port: number, urlPath: string, concurrency: number) {
+	const outcomes: Outcome[] = [];
+	let running = true;
+	const workers = Array.from({ length: concurrency }, async () => {
+		while (running) {
+			try {
+				const r = await get(port, urlPath);
+				outcomes.push({ t: Date.now(), status: r.status });
+			} catch (err) {
+				outcomes.push({ t: Date.now(), status: 0, error: (err as Error).message });
+				await sleep(20);
+			}
+		}
+	});
+	return {
+		outcomes,
+		async stop(): Promise<Outcome[]> {
+			running = false;
+			await Promise.all(workers);
+			return outcomes;
+		},
+	};
+}
+
+const failures = (list: Outcome[]) => list.filter(o => o.status !== 200);
+const summary = (list: Outcome[]) => {
+	const by: Record<string, number> = {};
+	for (const o of list) by[o.error ?? String(o.status)] = (by[o.error ?? String(o.status)] ?? 0) + 1;
+	return JSON.stringify(by);
+};
+
+/** A TCP proxy we can cut (close + destroy every connection) and restore on the same port. */
+class CuttableProxy {
+	private server: net.Server | null = null;
+	private sockets = new Set<net.Socket>();
+	port = 0;
+	constructor(private readonly target: { host: string; port: number }) {}
+
+	async open(): Promise<void> {
+		const server = net.createServer(client => {
+			const upstream = net.connect(this.target);
+			this.sockets.add(client).add(upstream);
+			const drop = () => { client.destroy(); upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); };
+			client.on("error", drop).on("close", drop);
+			upstream.on("error", drop).on("close", drop);
+			client.pipe(upstream).pipe(client);
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once("error", reject);
+			server.listen(this.port, "127.0.0.1", () => resolve());
+		});
+		this.port = (server.address() as net.AddressInfo).port;
+		this.server = server;
+	}
+
+	async cut(): Promise<void> {
+		const s = this.server;
+		this.server = null;
+		for (const sock of this.sockets) sock.destroy();
+		this.sockets.clear();
+		if (s) await new Promise(r => s.close(() => r(null)));
+	}
+}
+
+// ------------------------------------------------------------------ the suite
+
+describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS, () => {
+	const namespace = uniqueName("cluster");
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hb-cluster-"));
+	const nodes: Node[] = [];
+	let skip = false;
+	let apiPort = 0;
+	let dbUrl = "";
+	const proxies: CuttableProxy[] = [];
+
+	async function startNode(name: string, services: string, env: Record<string, string> = {}): Promise<Node> {
+		const healthPort = services.includes("api") ? undefined : await freePort();
+		const metricsPort = await freePort();
+		const proc = spawn(process.execPath, [START_JS], {
+			cwd: ROOT,
+			env: {
+				PATH: process.env.PATH ?? "",
+				TRANSPORTER: AMQP_URL,
+				NAMESPACE: namespace,
+				NODE_ID: `${namespace}-${name}`,
+				SERVICES: services,
+				LOG_LEVEL: "warn",
+				DATA_DIR: path.join(tmp, name),
+				HEALTH_PORT: healthPort ? String(healthPort) : "",
+				METRICS_PORT: String(metricsPort),
+				...env,
+			},
+			stdio: ["ignore", "pipe", "pipe"],
+		});
+		const log: string[] = [];
+		proc.stdout!.on("data", d => log.push(String(d)));
+		proc.stderr!.on("data", d => log.push(String(d)));
+		const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve => proc.on("exit", (code, signal) => resolve({ code, signal })));
+		const node: Node = { name, proc, log, exited, healthPort, metricsPort, port: env.PORT ? Number(env.PORT) : undefined };
+		nodes.push(node);
+		return node;
+	}
+
+	async function waitReady(node: Node): Promise<void> {
+		const port = node.healthPort ?? node.port!;
+		const p = node.healthPort ? "/ready" : "/api/health";
+		await waitFor(`${node.name} ready`, async () => (await get(port, p, 2000)).status === 200, 30_000).catch(err => {
+			throw new Error(`${(err as Error).message}\n--- ${node.name} log:\n${node.log.join("").slice(-3000)}`);
+		});
+	}
+
+	/** How many hotels.list requests this node has handled (its own Prometheus endpoint). */
+	async function handled(node: Node): Promise<number> {
+		const { body } = await get(node.metricsPort!, "/metrics", 3000);
+		let n = 0;
+		for (const line of body.split("\n")) {
+			if (line.startsWith("moleculer_request_total{") && line.includes('action="hotels.list"')) n += Number(line.split(" ").pop());
+		}
+		return n;
+	}
+
+	beforeAll(async () => {
+		skip = await serversMissing(NEEDS);
+		if (skip) return;
+		// The nodes run the compiled code, as in production.
+		const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
+		if (!fs.existsSync(START_JS)) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+		if (tsc.status !== 0) console.warn(`tsc reported errors (the emitted code is used anyway):\n${tsc.stdout.slice(0, 2000)}`);
+
+		apiPort = await freePort();
+		const api = await startNode("api-1", "api", { PORT: String(apiPort) });
+		const h1 = await startNode("hotels-1", "hotels");
+		const h2 = await startNode("hotels-2", "hotels");
+		await Promise.all([waitReady(api), waitReady(h1), waitReady(h2)]);
+		// Both hotels nodes known to the gateway before the load starts.
+		await waitFor("gateway sees the hotels nodes", async () => {
+			for (let i = 0; i < 6; i++) if ((await get(apiPort, "/api/v1/hotels?pageSize=1", 3000)).status !== 200) return false;
+			return (await handled(h1)) > 0 && (await handled(h2)) > 0;
+		}, 30_000);
+	}, 120_000);
+
+	afterAll(async () => {
+		for (const n of nodes) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill("SIGKILL");
+		await Promise.all(nodes.map(n => n.exited));
+		for (const p of proxies) await p.cut();
+		agent.destroy();
+		if (dbUrl) await dropTestDatabase(dbUrl).catch(() => undefined);
+		fs.rmSync(tmp, { recursive: true, force: true });
+	}, 60_000);
+
+	it("serves a request through a node in another process", async () => {
+		if (skip) return;
+		const r = await get(apiPort, "/api/v1/hotels?pageSize=2");
+		expect(r.status).toBe(200);
+		const body = JSON.parse(r.body) as { rows: unknown[]; total: number };
+		expect(body.rows.length).toBeGreaterThan(0);
+		// The gateway node runs no hotels service: the answer came over RabbitMQ.
+		const h = nodes.filter(n => n.name.startsWith("hotels-"));
+		const counts = await Promise.all(h.map(handled));
+		expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+	});
+
+	it("keeps serving when a node is SIGKILLed under load (no error after the first seconds)", async () => {
+		if (skip) return;
+		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
+		await sleep(1500);
+		const victim = nodes.find(n => n.name === "hotels-2")!;
+		const killedAt = Date.now();
+		victim.proc.kill("SIGKILL");
+		await victim.exited;
+		await sleep(9000);
+		const all = await load.stop();
+		const before = all.filter(o => o.t < killedAt);
+		const settled = all.filter(o => o.t > killedAt + 7000);
+		console.log(`SIGKILL: ${all.length} requests; before ${summary(before)}; first 7 s after ${summary(all.filter(o => o.t >= killedAt && o.t <= killedAt + 7000))}; after ${summary(settled)}`);
+		expect(failures(before)).toEqual([]);
+		expect(settled.length).toBeGreaterThan(20);
+		expect(failures(settled)).toEqual([]);
+	}, 60_000);
+
+	it("sends a share of the load to a node added under load", async () => {
+		if (skip) return;
+		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
+		await sleep(500);
+		const h3 = await startNode("hotels-3", "hotels");
+		await waitReady(h3);
+		await sleep(3000);
+		const all = await load.stop();
+		const served = await handled(h3);
+		console.log(`node added: ${all.length} requests ${summary(all)}; the new node served ${served}`);
+		expect(failures(all)).toEqual([]);
+		expect(served).toBeGreaterThan(10);
+	}, 60_000);
+
+	it("drops no request when a node is stopped with SIGTERM under load", async () => {
+		if (skip) return;
+		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
+		await sleep(1000);
+		const victim = nodes.find(n => n.name === "hotels-1")!;
+		const servedBefore = await handled(victim);
+		victim.proc.kill("SIGTERM");
+		const exit = await victim.exited;
+		await sleep(2000);
+		const all = await load.stop();
+		console.log(`SIGTERM: ${all.length} requests ${summary(all)}; victim had served ${servedBefore}, exit ${JSON.stringify(exit)}`);
+		expect(exit).toEqual({ code: 0, signal: null });
+		expect(failures(all)).toEqual([]);
+		expect(all.length).toBeGreaterThan(50);
+	}, 60_000);
+
+	it("answers 503 on /api/ready while PostgreSQL is unreachable, 200 again after", async () => {
+		if (skip) return;
+		const hasReservations = fs.existsSync(path.join(ROOT, "dist", "services", "reservations.service.js"));
+		if (!hasReservations) {
+			console.warn("reservations service not built: PostgreSQL readiness not tested");
+			return;
+		}
+		dbUrl = await createTestDatabase("hb_cluster");
+		const u = new URL(dbUrl);
+		const pgProxy = new CuttableProxy({ host: u.hostname, port: Number(u.port || 5432) });
+		proxies.push(pgProxy);
+		await pgProxy.open();
+		u.host = `127.0.0.1:${pgProxy.port}`;
+		const r1 = await startNode("reservations-1", "reservations", { RESERVATIONS_DB_URL: u.toString() });
+		await waitReady(r1);
+		const ready = async () => (await get(apiPort, "/api/ready", 5000)).status;
+		await waitFor("api ready with PostgreSQL up", async () => (await ready()) === 200, 30_000);
+
+		await pgProxy.cut();
+		await waitFor("api not ready with PostgreSQL cut", async () => (await ready()) === 503, 20_000);
+		const down = JSON.parse((await get(apiPort, "/api/ready", 5000)).body) as { status: string; checks: Record<string, { ok: boolean }> };
+		expect(down.status).toBe("down");
+		expect(down.checks["store:reservations"].ok).toBe(false);
+
+		await pgProxy.open();
+		await waitFor("api ready again with PostgreSQL back", async () => (await ready()) === 200, 30_000);
+	}, 90_000);
+
+	it("answers 503 on a node's /ready while RabbitMQ is unreachable, 200 again after", async () => {
+		if (skip) return;
+		const a = new URL(AMQP_URL);
+		const amqpProxy = new CuttableProxy({ host: a.hostname, port: Number(a.port || 5672) });
+		proxies.push(amqpProxy);
+		await amqpProxy.open();
+		a.host = `127.0.0.1:${amqpProxy.port}`;
+		const h4 = await startNode("hotels-4", "hotels", { TRANSPORTER: a.toString() });
+		await waitReady(h4);
+
+		await amqpProxy.cut();
+		await waitFor("node not ready with RabbitMQ cut", async () => (await get(h4.healthPort!, "/ready", 3000)).status === 503, 20_000);
+		const body = JSON.parse((await get(h4.healthPort!, "/ready", 3000)).body) as { checks: Record<string, { ok: boolean }> };
+		expect(body.checks.transporter.ok).toBe(false);
+		// /health stays 200: the process is alive, only not ready.
+		expect((await get(h4.healthPort!, "/health", 3000)).status).toBe(200);
+
+		await amqpProxy.open();
+		await waitFor("node ready again with RabbitMQ back", async () => (await get(h4.healthPort!, "/ready", 3000)).status === 200, 30_000);
+	}, 90_000);
+});
