@@ -1,0 +1,629 @@
+/**
+ * `npm run bench` — the figures of SPEC §8, measured side by side in one run.
+ *
+ * Starts the distributed shape as child processes from the compiled code (one broker per
+ * process, real RabbitMQ and PostgreSQL, logs off), loads the large data set, then measures:
+ *
+ *   S0  raw Node http hello                               (the floor of this machine)
+ *   S1  an empty moleculer-web route                      (bench gateway node, function alias)
+ *   S3  gateway → action on another node over AMQP        (bench gateway → bench echo node), 50 and 1 connection(s)
+ *   S4  pgbench running the booking's SQL transaction     (custom script, a copy of the bench database)
+ *   S5  POST /api/v1/reservations end to end              (product gateway → reservations → PostgreSQL)
+ *   S6  GET /api/v1/hotels/:id/availability, 30 nights    (product gateway → reservations → PostgreSQL)
+ *   S7  booking → mail `sent`                             (response time of each S5 booking to the mail log's sent_at)
+ *   RSS of every node before and after a sustained mixed load (BENCH_SOAK_SECONDS)
+ *
+ * Flags (after `npm run bench --`):
+ *   --quick            3 × 3 s runs, 1 s warm-up, 100 hotels, 10 s soak: a smoke run
+ *   --only=S0,S5       run only these scenarios (S7 needs S5; the soak is "soak")
+ *   --seconds=N --runs=N --warmup=N --connections=N --soak=N --hotels=N
+ *   --profile          node --cpu-prof on every node; summaries in docs/profiles/
+ *   --no-write         do not rewrite the figures block of docs/benchmarks.md
+ *   --keep             leave the processes' logs and profiles in the work directory
+ * Environment: TRANSPORTER, PGHOST/PGPORT/PGUSER, BENCH_PORT_BASE (39000), BENCH_TOPOLOGY
+ * ("api:1,hotels:1,reservations:1,mail:1"), BENCH_SOAK_SECONDS, BENCH_PG_CLIENTS.
+ */
+import { execFileSync } from "child_process";
+import crypto from "crypto";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { Client } from "pg";
+import { load, type LoadFigures } from "./load";
+import { pgbench, type PgbenchFigures } from "./pgbench";
+import { cpuSeconds, rssMiB, sleep, spawnNode, stop, stopAll, waitHttpReady, waitIpcReady, type Proc } from "./procs";
+import { summarise, toMarkdown } from "./profile-summary";
+import { bookingScript, prepareTargets, type Target } from "./booking-sql";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const DIST = path.join(ROOT, "dist");
+
+// ---------------------------------------------------------------- options
+
+interface Opts {
+	quick: boolean;
+	only: Set<string> | null;
+	seconds: number;
+	warmup: number;
+	runs: number;
+	connections: number;
+	soakSeconds: number;
+	hotels: number;
+	profile: boolean;
+	write: boolean;
+	keep: boolean;
+	topology: Record<string, number>;
+	pgClients: number;
+}
+
+function parseArgs(argv: string[]): Opts {
+	const flag = (name: string) => argv.includes(`--${name}`);
+	const val = (name: string): string | undefined => argv.find(a => a.startsWith(`--${name}=`))?.split("=")[1];
+	const num = (name: string, fallback: number) => {
+		const v = val(name);
+		if (v === undefined) return fallback;
+		const n = Number(v);
+		if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0`);
+		return n;
+	};
+	const quick = flag("quick");
+	const topology: Record<string, number> = {};
+	for (const part of (process.env.BENCH_TOPOLOGY || "api:1,hotels:1,reservations:1,mail:1").split(",")) {
+		const [name, n] = part.trim().split(":");
+		if (name) topology[name] = Number(n ?? 1);
+	}
+	const only = val("only");
+	return {
+		quick,
+		only: only ? new Set(only.split(",").map(s => s.trim().toUpperCase())) : null,
+		seconds: num("seconds", quick ? 3 : 10),
+		warmup: num("warmup", quick ? 1 : 3),
+		runs: Math.max(1, num("runs", 3)),
+		connections: num("connections", 50),
+		soakSeconds: num("soak", Number(process.env.BENCH_SOAK_SECONDS) || (quick ? 10 : 60)),
+		hotels: num("hotels", quick ? 100 : 1000),
+		profile: flag("profile"),
+		write: !flag("no-write") && !quick,
+		keep: flag("keep"),
+		topology,
+		pgClients: Number(process.env.BENCH_PG_CLIENTS) || 16,
+	};
+}
+
+const wants = (o: Opts, s: string) => !o.only || o.only.has(s);
+
+const t0 = Date.now();
+const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s]`;
+const log = (line: string) => console.log(`${stamp()} ${line}`);
+
+// ---------------------------------------------------------------- machine and CPU accounting
+
+interface Machine { nproc: number; cpu: string; memGiB: number; node: string; postgres: string; rabbitmq: string; pgbench: string; load: string; others: string }
+
+function sh(cmd: string, args: string[]): string {
+	try {
+		return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+	} catch {
+		return "";
+	}
+}
+
+/** Heavy processes not ours (other test runs share the 2 cores): named in the report. */
+function otherHeavyWork(): string {
+	const out = sh("pgrep", ["-af", "jest|playwright|vite build|tsc "]);
+	const mine = new Set([String(process.pid)]);
+	const lines = out.split("\n").filter(l => l && !mine.has(l.split(" ")[0]) && !l.includes("pgrep"));
+	return lines.length ? `${lines.length} process(es): ${lines.map(l => l.slice(0, 80)).join("; ")}` : "none";
+}
+
+/** CPU seconds by process group: our nodes by name, RabbitMQ, PostgreSQL, this harness (autocannon). */
+function cpuSnapshot(procs: Proc[]): Map<string, number> {
+	const out = new Map<string, number>();
+	const add = (k: string, v: number | null) => { if (v !== null) out.set(k, (out.get(k) ?? 0) + v); };
+	for (const p of procs) add(p.name, cpuSeconds(p.child.pid));
+	add("harness (autocannon)", cpuSeconds(process.pid));
+	for (const pid of fs.readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
+		let comm = "";
+		try { comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { continue; }
+		if (comm === "beam.smp") add("rabbitmq", cpuSeconds(Number(pid)));
+		else if (comm === "postgres") add("postgresql", cpuSeconds(Number(pid)));
+		else if (comm === "pgbench") add("pgbench", cpuSeconds(Number(pid)));
+	}
+	return out;
+}
+
+/** Cores used per group between two snapshots. */
+function cpuUse(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const [k, v] of after) {
+		const d = v - (before.get(k) ?? 0);
+		if (d > 0.05 * seconds) out[k] = d / seconds;
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------- PostgreSQL helpers
+
+const PG = {
+	host: process.env.PGHOST || "127.0.0.1",
+	port: Number(process.env.PGPORT || 5432),
+	user: process.env.PGUSER || "postgres",
+	password: process.env.PGPASSWORD || undefined,
+};
+const dbUrl = (db: string) => `postgres://${encodeURIComponent(PG.user)}${PG.password ? ":" + encodeURIComponent(PG.password) : ""}@${PG.host}:${PG.port}/${db}`;
+
+async function withPg<T>(database: string, fn: (c: Client) => Promise<T>): Promise<T> {
+	const c = new Client({ ...PG, database });
+	await c.connect();
+	try {
+		return await fn(c);
+	} finally {
+		await c.end();
+	}
+}
+
+async function recreateDb(name: string, template?: string): Promise<void> {
+	await withPg("postgres", async c => {
+		await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+	});
+}
+
+async function dropDb(name: string): Promise<void> {
+	await withPg("postgres", c => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
+}
+
+// ---------------------------------------------------------------- the cluster
+
+interface Cluster {
+	nodes: Proc[];
+	apiUrl: string;
+	env: NodeJS.ProcessEnv;
+}
+
+const DB_RES = "hotel_bench_reservations";
+const DB_MAIL = "hotel_bench_mail";
+const DB_PGBENCH = "hotel_bench_pgbench";
+
+function nodeFlags(o: Opts, workDir: string, name: string): string[] {
+	return o.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(workDir, "profiles")}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+}
+
+async function startCluster(o: Opts, workDir: string, base: number, namespace: string, smtpPort: number): Promise<Cluster> {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: "development",
+		LOG_LEVEL: "off",
+		TRANSPORTER: process.env.TRANSPORTER || "amqp://guest:guest@127.0.0.1:5672",
+		NAMESPACE: namespace,
+		RESERVATIONS_DB_URL: dbUrl(DB_RES),
+		MAIL_DB_URL: dbUrl(DB_MAIL),
+		DATA_DIR: path.join(workDir, "data"),
+		SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+		PUBLIC_URL: "http://localhost:8080",
+	};
+	delete env.METRICS_PORT;
+	delete env.RATE_LIMIT_PER_MINUTE;
+	const nodes: Proc[] = [];
+	const ready: Promise<void>[] = [];
+	let apiPort = base + 10;
+	let healthPort = base + 100;
+	// Stores first (migrations), then the gateway.
+	for (const service of ["hotels", "reservations", "mail", "api"]) {
+		for (let i = 0; i < (o.topology[service] ?? 0); i++) {
+			const name = `${service}-${i + 1}`;
+			const own: NodeJS.ProcessEnv = { ...env, SERVICES: service, NODE_ID: `bench-${name}-${process.pid}` };
+			let readyUrl: string;
+			if (service === "api") {
+				own.PORT = String(apiPort);
+				readyUrl = `http://127.0.0.1:${apiPort}/api/ready`;
+				apiPort++;
+			} else {
+				own.HEALTH_PORT = String(healthPort);
+				own.HEALTH_HOST = "127.0.0.1";
+				readyUrl = `http://127.0.0.1:${healthPort}/ready`;
+				healthPort++;
+			}
+			const p = spawnNode({ name, script: path.join(DIST, "bin", "start.js"), env: own, nodeFlags: nodeFlags(o, workDir, name), logDir: workDir });
+			nodes.push(p);
+			ready.push(waitHttpReady(p, readyUrl, 120_000));
+		}
+	}
+	await Promise.all(ready);
+	return { nodes, apiUrl: `http://127.0.0.1:${base + 10}`, env };
+}
+
+// ---------------------------------------------------------------- data set
+
+async function seed(o: Opts, cluster: Cluster): Promise<void> {
+	const script = path.join(DIST, "scripts", "seed-large.js");
+	if (!fs.existsSync(script)) throw new Error(`${path.relative(ROOT, script)} is missing: run npm run build (scripts/seed-large.ts comes with the reservations service)`);
+	log(`Loading the large data set: ${o.hotels} hotels × 5 room types × 730 nights (scripts/seed-large.ts)…`);
+	const { spawn } = await import("child_process");
+	await new Promise<void>((resolve, reject) => {
+		const child = spawn(process.execPath, [script], {
+			env: { ...cluster.env, SEED_HOTELS: String(o.hotels), SERVICES: "", API_URL: cluster.apiUrl },
+			stdio: ["ignore", "inherit", "inherit"],
+		});
+		child.on("error", reject);
+		child.on("exit", code => (code === 0 ? resolve() : reject(new Error(`seed-large exited with ${code}`))));
+	});
+}
+
+// ---------------------------------------------------------------- scenarios
+
+interface Row {
+	id: string;
+	what: string;
+	connections: number | string;
+	rps: number;
+	p50: number;
+	p99: number;
+	max: number;
+	errors: number;
+	non2xx: number;
+	target: string;
+	met: boolean | null;
+	cpu: Record<string, number>;
+	note?: string;
+}
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "–");
+const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : n.toFixed(0)) : "–");
+
+function rowOf(id: string, what: string, f: LoadFigures, cpu: Record<string, number>, target: string, met: boolean | null, note?: string): Row {
+	return { id, what, connections: 0, rps: f.rps, p50: f.p50, p99: f.p99, max: f.max, errors: f.errors, non2xx: f.non2xx, target, met, cpu, note };
+}
+
+async function measured<T>(procs: () => Proc[], fn: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+	const before = cpuSnapshot(procs());
+	const start = Date.now();
+	const result = await fn();
+	const cpu = cpuUse(before, cpuSnapshot(procs()), (Date.now() - start) / 1000);
+	return { result, cpu };
+}
+
+function todayPlus(days: number): string {
+	const d = new Date();
+	d.setUTCHours(0, 0, 0, 0);
+	d.setUTCDate(d.getUTCDate() + days);
+	return d.toISOString().slice(0, 10);
+}
+
+/** Unique booking bodies spread over every hotel, room type and date. */
+function bookingBodies(targets: Target[]): () => string {
+	let n = 0;
+	const run = crypto.randomBytes(3).toString("hex");
+	return () => {
+		const t = targets[crypto.randomInt(targets.length)];
+		const start = 2 + crypto.randomInt(700);
+		const nights = 1 + crypto.randomInt(3);
+		n++;
+		return JSON.stringify({
+			hotelId: t.hotelId, roomTypeId: t.roomTypeId, checkIn: todayPlus(start), checkOut: todayPlus(start + nights),
+			rooms: 1, guests: 1,
+			guest: { name: `Bench Guest ${n}`, email: `guest-${run}-${n}@bench.example`, locale: n % 2 ? "en" : "fr" },
+		});
+	};
+}
+
+const CODE_RE = /"code":"([A-Z0-9]{8})"/;
+
+// ---------------------------------------------------------------- report
+
+function table(rows: Row[], ratios: string[]): string {
+	const lines = [
+		"| | scenario | conns | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | SPEC §8 target | met |",
+		"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+	];
+	for (const r of rows) {
+		lines.push(`| ${r.id} | ${r.what} | ${r.connections} | ${fmt(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} | ${r.non2xx} | ${r.target || "–"} | ${r.met === null ? "–" : r.met ? "yes" : "**no**"} |`);
+	}
+	return [...lines, "", ...ratios.map(r => `- ${r}`)].join("\n");
+}
+
+function cpuTable(rows: Row[]): string {
+	const groups = [...new Set(rows.flatMap(r => Object.keys(r.cpu)))].sort();
+	const lines = [`| | ${groups.join(" | ")} |`, `|---|${groups.map(() => "---:").join("|")}|`];
+	for (const r of rows) lines.push(`| ${r.id} ${r.connections !== "" ? `(${r.connections})` : ""} | ${groups.map(g => (r.cpu[g] ? r.cpu[g].toFixed(2) : "")).join(" | ")} |`);
+	return lines.join("\n");
+}
+
+function writeDoc(block: string): void {
+	const file = path.join(ROOT, "docs", "benchmarks.md");
+	const begin = "<!-- bench:figures:begin -->";
+	const end = "<!-- bench:figures:end -->";
+	let doc = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Benchmarks\n\n${begin}\n${end}\n`;
+	if (!doc.includes(begin)) doc += `\n${begin}\n${end}\n`;
+	doc = doc.slice(0, doc.indexOf(begin) + begin.length) + "\n" + block + "\n" + doc.slice(doc.indexOf(end));
+	fs.writeFileSync(file, doc);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+	const o = parseArgs(process.argv.slice(2));
+	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotel-bench-"));
+	fs.mkdirSync(path.join(workDir, "profiles"));
+	const base = Number(process.env.BENCH_PORT_BASE || 39000);
+	const namespace = `bench-${crypto.randomBytes(4).toString("hex")}`;
+	const all: Proc[] = [];
+	const procsNow = () => all.filter(p => p.child.exitCode === null);
+
+	const machine: Machine = {
+		nproc: os.cpus().length,
+		cpu: os.cpus()[0]?.model ?? "?",
+		memGiB: os.totalmem() / 2 ** 30,
+		node: process.version,
+		postgres: await withPg("postgres", async c => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v),
+		rabbitmq: sh("rabbitmqctl", ["version"]) || "?",
+		pgbench: sh("pgbench", ["--version"]),
+		load: os.loadavg().map(l => l.toFixed(2)).join(", "),
+		others: otherHeavyWork(),
+	};
+	log(`Machine: ${machine.nproc} cores (${machine.cpu}), ${machine.memGiB.toFixed(1)} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ${machine.rabbitmq}`);
+	log(`Load average before: ${machine.load}; other heavy work: ${machine.others}`);
+	log(`Work directory (node logs): ${workDir}; namespace ${namespace}`);
+	log(`Plan: warm-up ${o.warmup} s, ${o.runs} × ${o.seconds} s per scenario, soak ${o.soakSeconds} s${o.profile ? ", CPU profiles on" : ""}`);
+
+	const rows: Row[] = [];
+	const rss: { name: string; before: number | null; after: number | null }[] = [];
+	let s4: PgbenchFigures | null = null;
+	let s7: { count: number; missing: number; p50: number; p99: number; max: number } | null = null;
+	let cleanup = async () => undefined as void;
+
+	const cleanupAll = async () => {
+		await stopAll();
+		await cleanup();
+	};
+	process.on("SIGINT", () => void cleanupAll().then(() => process.exit(130)));
+
+	try {
+		// Databases and SMTP sink.
+		log(`Recreating databases ${DB_RES}, ${DB_MAIL}…`);
+		await recreateDb(DB_RES);
+		await recreateDb(DB_MAIL);
+		cleanup = async () => {
+			if (!o.keep) for (const db of [DB_RES, DB_MAIL, DB_PGBENCH]) await dropDb(db);
+		};
+		const smtpPort = base + 200;
+		const smtp = spawnNode({ name: "smtp-sink", script: path.join(__dirname, "smtp-sink.js"), args: [String(smtpPort)], env: process.env, logDir: workDir, ipc: true });
+		all.push(smtp);
+		await waitIpcReady(smtp);
+
+		// The distributed shape.
+		log(`Starting the nodes (${Object.entries(o.topology).map(([k, v]) => `${k}×${v}`).join(", ")}) over AMQP…`);
+		const cluster = await startCluster(o, workDir, base, namespace, smtpPort);
+		all.push(...cluster.nodes);
+		log(`Nodes ready: ${cluster.nodes.map(n => `${n.name} (pid ${n.child.pid})`).join(", ")}`);
+
+		const needsData = wants(o, "S4") || wants(o, "S5") || wants(o, "S6") || wants(o, "S7") || wants(o, "SOAK");
+		let targets: Target[] = [];
+		if (needsData) {
+			await seed(o, cluster);
+			targets = await withPg(DB_RES, c => prepareTargets(c));
+			log(`Data set: ${new Set(targets.map(t => t.hotelId)).size} hotels, ${targets.length} room types.`);
+			if (wants(o, "S4")) {
+				// pgbench books on a copy, so its reservations and outbox rows never reach the mail service.
+				log("Copying the data set for pgbench (the reservations node stops meanwhile)…");
+				await stopFor(cluster, all, "reservations", () => recreateDb(DB_PGBENCH, DB_RES));
+			}
+		}
+
+		// S0 and S1/S3 processes.
+		const hello = spawnNode({ name: "hello", script: path.join(__dirname, "hello.js"), args: [String(base)], env: process.env, logDir: workDir, ipc: true });
+		all.push(hello);
+		const benchEnv = { ...cluster.env, BENCH_PORT: String(base + 1) };
+		const echo = spawnNode({ name: "bench-echo", script: path.join(__dirname, "node.js"), env: { ...benchEnv, BENCH_ROLE: "echo" }, nodeFlags: nodeFlags(o, workDir, "bench-echo"), logDir: workDir, ipc: true });
+		all.push(echo);
+		await waitIpcReady(echo);
+		const gw = spawnNode({ name: "bench-gateway", script: path.join(__dirname, "node.js"), env: { ...benchEnv, BENCH_ROLE: "gateway" }, nodeFlags: nodeFlags(o, workDir, "bench-gateway"), logDir: workDir, ipc: true });
+		all.push(gw);
+		await Promise.all([waitIpcReady(hello), waitIpcReady(gw)]);
+		const benchUrl = `http://127.0.0.1:${base + 1}`;
+		const common = { seconds: o.seconds, warmupSeconds: o.warmup, runs: o.runs, log: (l: string) => console.log(l) };
+
+		let s0: Row | null = null, s1: Row | null = null, s3: Row | null = null, s5: Row | null = null;
+
+		if (wants(o, "S0")) {
+			log(`S0 raw Node http hello, ${o.connections} connections…`);
+			const m = await measured(procsNow, () => load({ ...common, url: `http://127.0.0.1:${base}/`, connections: o.connections }));
+			rows.push(s0 = { ...rowOf("S0", "raw Node http hello", m.result, m.cpu, "", null), connections: o.connections });
+		}
+		if (wants(o, "S1")) {
+			log(`S1 empty moleculer-web route, ${o.connections} connections…`);
+			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/empty`, connections: o.connections }));
+			rows.push(s1 = { ...rowOf("S1", "moleculer-web, empty route", m.result, m.cpu, "", null), connections: o.connections });
+		}
+		if (wants(o, "S3")) {
+			log(`S3 gateway → action on another node over AMQP, ${o.connections} connections…`);
+			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: o.connections }));
+			const met = m.result.rps >= 8000 && m.result.p99 <= 15 && m.result.errors === 0 && m.result.non2xx === 0;
+			rows.push(s3 = { ...rowOf("S3", "gateway → action over AMQP", m.result, m.cpu, "≥ 8,000 req/s, p99 ≤ 15 ms", met), connections: o.connections });
+			log(`S3 at 1 connection…`);
+			const m1 = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: 1 }));
+			rows.push({ ...rowOf("S3", "gateway → action over AMQP", m1.result, m1.cpu, "p99 ≤ 3 ms", m1.result.p99 <= 3 && m1.result.errors === 0), connections: 1 });
+		}
+
+		if (wants(o, "S4")) {
+			log(`S4 pgbench: the booking's SQL transaction on a copy of the data set (${o.pgClients} clients)…`);
+			const scriptFile = path.join(workDir, "booking.sql");
+			fs.writeFileSync(scriptFile, bookingScript(targets.length));
+			await withPg(DB_PGBENCH, c => prepareTargets(c, true));
+			const m = await measured(procsNow, () => pgbench({
+				...PG, database: DB_PGBENCH, scriptFile, clients: o.pgClients, threads: 2, seconds: o.seconds, warmupSeconds: o.warmup, runs: o.runs,
+				protocol: "simple", workDir, log: l => console.log(l),
+			}));
+			s4 = m.result;
+			rows.push({ id: "S4", what: "pgbench, the booking transaction", connections: o.pgClients, rps: s4.tps, p50: s4.p50, p99: s4.p99, max: s4.max, errors: s4.failed, non2xx: 0, target: "", met: null, cpu: m.cpu });
+			await dropDb(DB_PGBENCH);
+		}
+
+		if (wants(o, "S6")) {
+			log(`S6 GET /hotels/:id/availability, 30 nights, ${o.connections} connections…`);
+			const hotels = [...new Set(targets.map(t => t.hotelId))];
+			const m = await measured(procsNow, () => load({
+				...common, url: `${cluster.apiUrl}/api/v1/hotels`, connections: o.connections,
+				setupRequest: req => {
+					const start = 2 + crypto.randomInt(690);
+					return { ...req, path: `/api/v1/hotels/${hotels[crypto.randomInt(hotels.length)]}/availability?checkIn=${todayPlus(start)}&checkOut=${todayPlus(start + 30)}&guests=1` };
+				},
+			}));
+			rows.push({ ...rowOf("S6", "availability, 30 nights", m.result, m.cpu, "p99 ≤ 10 ms", m.result.p99 <= 10 && m.result.errors === 0 && m.result.non2xx === 0), connections: o.connections });
+		}
+
+		if (wants(o, "S5")) {
+			log(`S5 POST /reservations end to end, ${o.connections} connections, unique bodies over ${targets.length} room types and 700 dates…`);
+			const bodies = bookingBodies(targets);
+			const bookedAt = new Map<string, number>();
+			const m = await measured(procsNow, () => load({
+				...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: o.connections, method: "POST",
+				headers: { "content-type": "application/json" },
+				setupRequest: req => ({ ...req, body: bodies() }),
+				onResponse: (status, body) => {
+					if (status !== 201) return;
+					const code = CODE_RE.exec(body)?.[1];
+					if (code) bookedAt.set(code, Date.now());
+				},
+			}));
+			const f = m.result;
+			const met = f.rps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.rps >= 0.33 * s4.tps : true);
+			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end", f, m.cpu, "≥ 3,000 req/s, p99 ≤ 30 ms, 0 errors, ≥ 0.33 × S4", met), connections: o.connections });
+			if (f.non2xx) log(`S5 status codes: ${JSON.stringify(f.statusCodes)}`);
+
+			if (wants(o, "S7")) {
+				log(`S7 waiting for the confirmation emails of ${bookedAt.size} bookings…`);
+				s7 = await mailLatency(bookedAt);
+				rows.push({ id: "S7", what: "booking → mail sent (during S5)", connections: o.connections, rps: NaN, p50: s7.p50, p99: s7.p99, max: s7.max, errors: s7.missing, non2xx: 0, target: "p99 ≤ 1 s", met: s7.p99 <= 1000 && s7.missing === 0, cpu: {}, note: `${s7.count} emails` });
+			}
+		}
+
+		if (wants(o, "SOAK") && o.soakSeconds > 0) {
+			log(`Memory: RSS of every node, then ${o.soakSeconds} s of bookings (S5) and availability (S6) at once…`);
+			await sleep(2000);
+			const nodes = procsNow().filter(p => p.name !== "smtp-sink");
+			const before = new Map(nodes.map(p => [p.name, rssMiB(p.child.pid)]));
+			const hotels = [...new Set(targets.map(t => t.hotelId))];
+			const bodies = bookingBodies(targets);
+			await Promise.all([
+				load({ url: `${cluster.apiUrl}/api/v1/reservations`, connections: Math.max(1, Math.floor(o.connections / 2)), seconds: o.soakSeconds, warmupSeconds: 0, runs: 1, method: "POST", headers: { "content-type": "application/json" }, setupRequest: req => ({ ...req, body: bodies() }) }),
+				load({
+					url: `${cluster.apiUrl}/api/v1/hotels`, connections: Math.max(1, Math.floor(o.connections / 2)), seconds: o.soakSeconds, warmupSeconds: 0, runs: 1,
+					setupRequest: req => {
+						const start = 2 + crypto.randomInt(690);
+						return { ...req, path: `/api/v1/hotels/${hotels[crypto.randomInt(hotels.length)]}/availability?checkIn=${todayPlus(start)}&checkOut=${todayPlus(start + 30)}&guests=1` };
+					},
+				}),
+				load({ url: `${benchUrl}/echo`, connections: 4, seconds: o.soakSeconds, warmupSeconds: 0, runs: 1 }),
+			]);
+			await sleep(5000); // the mail backlog drains, timers settle
+			for (const p of nodes) rss.push({ name: p.name, before: before.get(p.name) ?? null, after: rssMiB(p.child.pid) });
+			for (const r of rss) log(`  ${r.name.padEnd(16)} ${r.before?.toFixed(0) ?? "?"} MiB → ${r.after?.toFixed(0) ?? "?"} MiB`);
+		}
+
+		// ---------------------------------------------------------------- report
+		const ratios: string[] = [];
+		if (s0 && s1) ratios.push(`S1/S0 = ${(s1.rps / s0.rps).toFixed(2)} (moleculer-web keeps ${(100 * s1.rps / s0.rps).toFixed(0)} % of raw Node http)`);
+		if (s1 && s3) ratios.push(`S3/S1 = ${(s3.rps / s1.rps).toFixed(2)} (a hop over AMQP keeps ${(100 * s3.rps / s1.rps).toFixed(0)} % of the gateway alone)`);
+		if (s5 && s4) ratios.push(`S5/S4 = ${(s5.rps / s4.tps).toFixed(2)} (target ≥ 0.33: end-to-end bookings vs. pgbench running their SQL)`);
+		const block = report(o, machine, rows, ratios, rss, s4);
+		console.log("\n" + block);
+		fs.writeFileSync(path.join(workDir, "result.md"), block);
+		fs.writeFileSync(path.join(workDir, "result.json"), JSON.stringify({ machine, rows, ratios, rss, s4, s7 }, null, 2));
+
+		if (o.profile) {
+			await stopAll();
+			writeProfiles(workDir);
+		}
+		if (o.write) {
+			writeDoc(block);
+			log("docs/benchmarks.md: figures block rewritten.");
+		}
+	} finally {
+		await cleanupAll();
+		if (!o.keep && !o.profile) fs.rmSync(workDir, { recursive: true, force: true });
+		else log(`Kept ${workDir}`);
+		log(`Done in ${((Date.now() - t0) / 60000).toFixed(1)} min.`);
+	}
+}
+
+/** Stop the nodes of one service around `fn` (e.g. to copy their database), then start them again. */
+async function stopFor(cluster: Cluster, all: Proc[], service: string, fn: () => Promise<void>): Promise<void> {
+	const mine = cluster.nodes.filter(p => p.name.startsWith(`${service}-`) && p.child.exitCode === null);
+	for (const p of mine) await stop(p);
+	await fn();
+	await Promise.all(mine.map(async p => {
+		const np = spawnNode(p.spec);
+		cluster.nodes[cluster.nodes.indexOf(p)] = np;
+		all[all.indexOf(p)] = np;
+		await waitHttpReady(np, `http://127.0.0.1:${p.spec.env.HEALTH_PORT}/ready`, 120_000);
+	}));
+}
+
+async function mailLatency(bookedAt: Map<string, number>): Promise<{ count: number; missing: number; p50: number; p99: number; max: number }> {
+	const codes = [...bookedAt.keys()];
+	const deadline = Date.now() + 120_000;
+	let sent: { code: string; sent: number }[] = [];
+	let lastCount = -1;
+	let stableSince = Date.now();
+	while (Date.now() < deadline) {
+		sent = await withPg(DB_MAIL, async c => (await c.query<{ code: string; sent_at: Date }>(
+			`SELECT reservation_code AS code, sent_at FROM mails WHERE type = 'confirmation' AND status = 'sent' AND reservation_code = ANY($1)`, [codes])).rows
+			.map(r => ({ code: r.code, sent: new Date(r.sent_at).getTime() })));
+		if (sent.length >= codes.length) break;
+		if (sent.length !== lastCount) {
+			lastCount = sent.length;
+			stableSince = Date.now();
+		} else if (Date.now() - stableSince > 15_000) break;
+		await sleep(1000);
+	}
+	const lat = sent.map(s => s.sent - (bookedAt.get(s.code) ?? s.sent)).sort((a, b) => a - b);
+	const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
+	// Emails that never arrived count as infinitely late.
+	const missing = codes.length - sent.length;
+	return { count: sent.length, missing, p50: q(0.5), p99: missing > codes.length * 0.01 ? Infinity : q(0.99), max: lat[lat.length - 1] ?? NaN };
+}
+
+function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: { name: string; before: number | null; after: number | null }[], s4: PgbenchFigures | null): string {
+	const cmd = `npm run bench${process.argv.slice(2).length ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+	const lines = [
+		`Run of ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — \`${cmd}\``,
+		"",
+		`Machine: ${m.nproc} cores (${m.cpu}), ${m.memGiB.toFixed(1)} GiB RAM; Node ${m.node}; PostgreSQL ${m.postgres}; RabbitMQ ${m.rabbitmq}; ${m.pgbench}.`,
+		`Conditions: load average before the run ${m.load}; other heavy work at start: ${m.others}.`,
+		`Topology: ${Object.entries(o.topology).map(([k, v]) => `${k}×${v}`).join(", ")} (one broker per process, AMQP transporter), plus the bench gateway and echo nodes (S1, S3), the hello server (S0), an SMTP sink, and autocannon inside the harness — all on the same ${m.nproc} cores.`,
+		`Each scenario: ${o.warmup} s warm-up, then ${o.runs} runs of ${o.seconds} s; the median run's figures (errors and non-2xx summed over the runs). Latencies are autocannon's (1 ms resolution).`,
+		"",
+		table(rows, ratios),
+		"",
+		"Cores used per process group during each scenario (CPU seconds / wall seconds; 2.00 = the whole machine):",
+		"",
+		cpuTable(rows.filter(r => Object.keys(r.cpu).length)),
+	];
+	if (s4) lines.push("", `S4: ${s4.transactions} transactions in the measured runs, ${s4.failed} failed; ${o.pgClients} clients, 2 threads, simple protocol (as the product's driver sends).`);
+	if (rss.length) {
+		lines.push("", `Memory (RSS, MiB) before and after ${o.soakSeconds} s of mixed load:`, "", "| node | before | after | growth |", "|---|---:|---:|---:|");
+		for (const r of rss) {
+			const g = r.before && r.after ? (100 * (r.after - r.before)) / r.before : NaN;
+			lines.push(`| ${r.name} | ${r.before?.toFixed(0) ?? "?"} | ${r.after?.toFixed(0) ?? "?"} | ${Number.isFinite(g) ? g.toFixed(1) + " %" : "?"} |`);
+		}
+	}
+	return lines.join("\n");
+}
+
+function writeProfiles(workDir: string): void {
+	const dir = path.join(workDir, "profiles");
+	const files = fs.readdirSync(dir).filter(f => f.endsWith(".cpuprofile"));
+	if (!files.length) return;
+	const out = path.join(ROOT, "docs", "profiles");
+	fs.mkdirSync(out, { recursive: true });
+	const parts = [`# CPU profiles — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`, "", `\`node --cpu-prof\` on every node during \`npm run bench ${process.argv.slice(2).join(" ")}\`; self time per package and per function.`, ""];
+	for (const f of files.sort()) parts.push(toMarkdown(summarise(path.join(dir, f)), f.replace(".cpuprofile", "")));
+	fs.writeFileSync(path.join(out, "latest.md"), parts.join("\n"));
+	log(`Profile summaries: docs/profiles/latest.md (raw profiles in ${dir})`);
+}
+
+main().catch(err => {
+	console.error(err instanceof Error ? err.stack ?? err.message : err);
+	void stopAll().then(() => process.exit(1));
+});
