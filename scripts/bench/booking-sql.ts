@@ -61,11 +61,15 @@ function payloadTemplate(): string {
 }
 
 export function bookingScript(targets: number): string {
+	// pgbench (simple protocol) substitutes :name textually, also inside the literal.
 	const payload = payloadTemplate()
-		.replace(/"RID"/g, `"' || :rid || '"`)
-		.replace(/"CODE"/g, `"' || :code || '"`)
-		.replace(/"HID"/g, `"' || :h || '"`)
-		.replace(/"RTID"/g, `"' || :rt || '"`);
+		.replace(/"RID"/g, `":rid"`)
+		.replace(/"MID"/g, `":mid"`)
+		.replace(/"CODE"/g, `":code"`)
+		.replace(/"HID"/g, `":h"`)
+		.replace(/"RTID"/g, `":rt"`)
+		.replace(/"CHECKIN"/g, `":ci"`)
+		.replace(/"CHECKOUT"/g, `":co"`);
 	return `-- The booking transaction of services/reservations.service.ts (scripts/bench/booking-sql.ts).
 \\set n random(1, ${targets})
 \\set start random(2, 701)
