@@ -123,7 +123,8 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 
 	/** Settings from the configuration of this moment (tests vary it), before moleculer-web reads them. */
 	merged(schema) {
-		schema.settings = gatewaySettings(loadConfig()) as Record<string, unknown>;
+		// On top of moleculer-web's defaults (request timeout, server options…), not instead of them.
+		schema.settings = { ...(schema.settings ?? {}), ...gatewaySettings(loadConfig()) } as Record<string, unknown>;
 	},
 
 	created(this: ApiThis) {
@@ -164,8 +165,6 @@ function gatewaySettings(cfg: AppConfig) {
 		return {
 			port: cfg.port,
 			ip: process.env.HOST || "0.0.0.0",
-			// merged() replaces moleculer-web's default settings: keep its request timeout (undefined crashes Node's HTTP server).
-			requestTimeout: 300_000,
 			log4XXResponses: false,
 			logRequestParams: null,
 			logResponseData: null,
