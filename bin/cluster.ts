@@ -288,6 +288,8 @@ async function main(): Promise<void> {
 	let entryNote: string;
 	if (nginxBin && plan.apiPorts.length) {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotel-nginx-"));
+		// nginx workers run as an unprivileged user when started as root: they must reach their temp dirs.
+		fs.chmodSync(dir, 0o755);
 		const webDist = path.join(PROJECT_ROOT, "web", "dist");
 		const webRoot = fs.existsSync(path.join(webDist, "index.html")) ? webDist : path.join(PROJECT_ROOT, "public");
 		// The repository's snippets beside the generated file: nginx resolves includes from there.

@@ -55,7 +55,7 @@ describe("docker-compose.yml", () => {
 		expect(draft).toMatch(/2019-09/);
 		// Compose's own formats (durations, ports) are checked by docker-compose config, not here.
 		const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
-		const validate = ajv.compile(withoutLegacyIds(schema));
+		const validate = ajv.compile(withoutLegacyIds(schema) as Record<string, unknown>);
 		const ok = validate(compose);
 		expect(validate.errors ?? []).toEqual([]);
 		expect(ok).toBe(true);

@@ -16,11 +16,13 @@ import http from "http";
 import net from "net";
 import os from "os";
 import path from "path";
-import { AMQP_URL, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
+import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
+import { nginxConfig } from "../../bin/cluster";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const START_JS = path.join(ROOT, "dist", "bin", "start.js");
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
+const NGINX = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].find(p => fs.existsSync(p));
 
 // ------------------------------------------------------------------ helpers
 
@@ -282,6 +284,40 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		expect(exit).toEqual({ code: 0, signal: null });
 		expect(failures(all)).toEqual([]);
 		expect(all.length).toBeGreaterThan(50);
+	}, 60_000);
+
+	(NGINX || IN_CI ? it : it.skip)("drops no request when a gateway behind nginx is stopped with SIGTERM under load", async () => {
+		if (skip) return;
+		const api2Port = await freePort();
+		const api2 = await startNode("api-2", "api", { PORT: String(api2Port), TRUSTED_PROXIES: "127.0.0.1" });
+		await waitReady(api2);
+		// nginx with the launcher's configuration in front of both gateways.
+		const dir = fs.mkdtempSync(path.join(tmp, "nginx-"));
+		fs.chmodSync(dir, 0o755);
+		fs.cpSync(path.join(ROOT, "nginx", "snippets"), path.join(dir, "snippets"), { recursive: true });
+		const nginxPort = await freePort();
+		fs.writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir, nginxPort, [apiPort, api2Port], path.join(ROOT, "public")));
+		const nginx = spawn(NGINX ?? "nginx", ["-e", "stderr", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
+		const nginxLog: string[] = [];
+		nginx.stderr!.on("data", d => nginxLog.push(String(d)));
+		const nginxExited = new Promise(r => nginx.on("exit", r));
+		try {
+			await waitFor("nginx up", async () => (await get(nginxPort, "/api/health", 2000)).status === 200, 10_000);
+			const load = startLoad(nginxPort, "/api/v1/hotels?pageSize=2", 8);
+			await sleep(1500);
+			api2.proc.kill("SIGTERM");
+			const exit = await api2.exited;
+			await sleep(1500);
+			const all = await load.stop();
+			console.log(`gateway SIGTERM behind nginx: ${all.length} requests ${summary(all)}; exit ${JSON.stringify(exit)}`);
+			expect(exit).toEqual({ code: 0, signal: null });
+			expect(failures(all)).toEqual([]);
+			expect(all.length).toBeGreaterThan(50);
+		} finally {
+			nginx.kill("SIGQUIT");
+			await nginxExited;
+			if (nginxLog.some(l => /\[(emerg|crit)\]/.test(l))) console.warn(nginxLog.join(""));
+		}
 	}, 60_000);
 
 	it("answers 503 on /api/ready while PostgreSQL is unreachable, 200 again after", async () => {

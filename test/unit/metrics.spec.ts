@@ -8,7 +8,7 @@ describe("application metrics (lib/metrics.ts)", () => {
 		countMetric(broker, AppMetric.BOOKINGS, undefined, 2);
 		countMetric(broker, AppMetric.MAILS_SENT, { type: "confirmation" });
 		setMetric(broker, AppMetric.OUTBOX_LAG, 1.5);
-		const snap = (name: string) => broker.metrics.getMetric(name).snapshot() as { value: number; labels: Record<string, string> }[];
+		const snap = (name: string) => broker.metrics.getMetric(name)!.snapshot() as { value: number; labels: Record<string, string> }[];
 		expect(snap(AppMetric.BOOKINGS)[0].value).toBe(3);
 		expect(snap(AppMetric.MAILS_SENT)[0]).toMatchObject({ value: 1, labels: { type: "confirmation" } });
 		expect(snap(AppMetric.OUTBOX_LAG)[0].value).toBe(1.5);
