@@ -59,10 +59,22 @@ interface MailThis extends Service<MailSettings>, MailMethods {
 	sender: SenderState;
 }
 
-const envInt = (name: string, fallback: number, min = 1): number => {
-	const n = Number(process.env[name]);
-	return Number.isInteger(n) && n >= min ? n : fallback;
-};
+const DEFAULT_SETTINGS: MailSettings = { concurrency: 4, maxAttempts: 5, retryBaseMs: 1000, lockMs: 60_000, pollMs: 200 };
+
+function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): MailSettings {
+	const int = (name: string, fallback: number): number => {
+		const n = Number(env[name]);
+		return Number.isInteger(n) && n >= 1 ? n : fallback;
+	};
+	const d = DEFAULT_SETTINGS;
+	return {
+		concurrency: int("MAIL_SEND_CONCURRENCY", d.concurrency),
+		maxAttempts: int("MAIL_MAX_ATTEMPTS", d.maxAttempts),
+		retryBaseMs: int("MAIL_RETRY_BASE_MS", d.retryBaseMs),
+		lockMs: int("MAIL_LOCK_MS", d.lockMs),
+		pollMs: int("MAIL_POLL_MS", d.pollMs),
+	};
+}
 
 const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unknown>, MailThis> = {
 	name: "mail",
@@ -73,13 +85,8 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		ValidationMixin,
 	],
 
-	settings: {
-		concurrency: envInt("MAIL_SEND_CONCURRENCY", 4),
-		maxAttempts: envInt("MAIL_MAX_ATTEMPTS", 5),
-		retryBaseMs: envInt("MAIL_RETRY_BASE_MS", 1000),
-		lockMs: envInt("MAIL_LOCK_MS", 60_000),
-		pollMs: envInt("MAIL_POLL_MS", 200),
-	},
+	/** Defaults; created() applies the environment of that moment (see the header). */
+	settings: { ...DEFAULT_SETTINGS },
 
 	actions: {
 		list: {
@@ -194,6 +201,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 
 	created(this: MailThis) {
 		this.cfg = loadConfig();
+		Object.assign(this.settings, settingsFromEnv());
 	},
 
 	async started(this: MailThis) {
