@@ -13,8 +13,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# `npm run build` compiles the TypeScript and the web front end (build:web); public/ is the
+# placeholder page should there be no front end.
 RUN npm run build \
-	&& npm run build:web --if-present \
 	&& mkdir -p web/dist \
 	&& if [ ! -f web/dist/index.html ]; then cp -r public/. web/dist/; fi
 # Production dependencies only for the runtime image.
