@@ -34,12 +34,29 @@ function packageOf(url: string, fn: string): string {
 	return url.replace(/^file:\/\//, "");
 }
 
-export function summarise(file: string, top = 25): Summary {
+/** A window of the monotonic clock (µs, as process.hrtime and V8's profiler count it). */
+export interface Window { fromUs: number; toUs: number }
+
+/** node_modules/<pkg>/<file>, node:<module>, or the project-relative compiled file. */
+function shortUrl(url: string): string {
+	const nm = url.lastIndexOf("node_modules/");
+	if (nm >= 0) return url.slice(nm + "node_modules/".length);
+	const dist = url.indexOf("/dist/");
+	if (dist >= 0) return url.slice(dist + 1);
+	return url.replace(/^file:\/\//, "");
+}
+
+export function summarise(file: string, top = 25, window?: Window): Summary {
 	const prof = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
 	const byId = new Map(prof.nodes.map(n => [n.id, n]));
 	const selfUs = new Map<number, number>();
 	if (prof.samples && prof.timeDeltas) {
-		for (let i = 0; i < prof.samples.length; i++) selfUs.set(prof.samples[i], (selfUs.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i + 1] ?? prof.timeDeltas[i] ?? 0));
+		let at = prof.startTime;
+		for (let i = 0; i < prof.samples.length; i++) {
+			at += prof.timeDeltas[i];
+			if (window && (at < window.fromUs || at > window.toUs)) continue;
+			selfUs.set(prof.samples[i], (selfUs.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i + 1] ?? prof.timeDeltas[i] ?? 0));
+		}
 	} else {
 		const interval = (prof.endTime - prof.startTime) / Math.max(1, prof.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0));
 		for (const n of prof.nodes) selfUs.set(n.id, (n.hitCount ?? 0) * interval);
@@ -56,7 +73,7 @@ export function summarise(file: string, top = 25): Summary {
 		total += ms;
 		if (cf.functionName === "(idle)") idle += ms;
 		const pkg = packageOf(cf.url, cf.functionName);
-		const where = cf.url ? ` ${packageOf(cf.url, "").replace(/^project: /, "")}:${cf.lineNumber + 1}` : "";
+		const where = cf.url ? ` ${shortUrl(cf.url)}:${cf.lineNumber + 1}` : "";
 		const name = `${cf.functionName || "(anonymous)"}${where}`;
 		fnMs.set(name, (fnMs.get(name) ?? 0) + ms);
 		pkgMs.set(pkg, (pkgMs.get(pkg) ?? 0) + ms);

@@ -275,10 +275,16 @@ function rowOf(id: string, what: string, f: LoadFigures, cpu: Record<string, num
 	return { id, what, connections: 0, rps: f.rps, p50: f.p50, p99: f.p99, max: f.max, errors: f.errors, non2xx: f.non2xx, target, met, cpu, note };
 }
 
-async function measured<T>(procs: () => Proc[], fn: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+/** Scenario windows on the monotonic clock, to cut the CPU profiles per scenario. */
+const windows: { id: string; fromUs: number; toUs: number }[] = [];
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
+
+async function measured<T>(procs: () => Proc[], fn: () => Promise<T>, id?: string): Promise<{ result: T; cpu: Record<string, number> }> {
 	const before = cpuSnapshot(procs());
 	const start = Date.now();
+	const fromUs = monoUs();
 	const result = await fn();
+	if (id) windows.push({ id, fromUs, toUs: monoUs() });
 	const cpu = cpuUse(before, cpuSnapshot(procs()), (Date.now() - start) / 1000);
 	return { result, cpu };
 }
@@ -324,8 +330,12 @@ function table(rows: Row[], ratios: string[]): string {
 
 function cpuTable(rows: Row[]): string {
 	const groups = [...new Set(rows.flatMap(r => Object.keys(r.cpu)))].sort();
-	const lines = [`| | ${groups.join(" | ")} |`, `|---|${groups.map(() => "---:").join("|")}|`];
-	for (const r of rows) lines.push(`| ${r.id} ${r.connections !== "" ? `(${r.connections})` : ""} | ${groups.map(g => (r.cpu[g] ? r.cpu[g].toFixed(2) : "")).join(" | ")} |`);
+	const lines = [`| | ${groups.join(" | ")} | total | CPU µs per request |`, `|---|${groups.map(() => "---:").join("|")}|---:|---:|`];
+	for (const r of rows) {
+		const total = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+		const perReq = Number.isFinite(r.rps) && r.rps > 0 ? (total * 1e6) / r.rps : NaN;
+		lines.push(`| ${r.id} (${r.connections}) | ${groups.map(g => (r.cpu[g] ? r.cpu[g].toFixed(2) : "")).join(" | ")} | ${total.toFixed(2)} | ${Number.isFinite(perReq) ? perReq.toFixed(0) : "–"} |`);
+	}
 	return lines.join("\n");
 }
 
@@ -432,16 +442,16 @@ async function main(): Promise<void> {
 		}
 		if (wants(o, "S1")) {
 			log(`S1 empty moleculer-web route, ${o.connections} connections…`);
-			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/empty`, connections: o.connections }));
+			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/empty`, connections: o.connections }), "S1");
 			rows.push(s1 = { ...rowOf("S1", "moleculer-web, empty route", m.result, m.cpu, "", null), connections: o.connections });
 		}
 		if (wants(o, "S3")) {
 			log(`S3 gateway → action on another node over AMQP, ${o.connections} connections…`);
-			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: o.connections }));
+			const m = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: o.connections }), "S3");
 			const met = m.result.rps >= 8000 && m.result.p99 <= 15 && m.result.errors === 0 && m.result.non2xx === 0;
 			rows.push(s3 = { ...rowOf("S3", "gateway → action over AMQP", m.result, m.cpu, "≥ 8,000 req/s, p99 ≤ 15 ms", met), connections: o.connections });
 			log(`S3 at 1 connection…`);
-			const m1 = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: 1 }));
+			const m1 = await measured(procsNow, () => load({ ...common, url: `${benchUrl}/echo`, connections: 1 }), "S3-1");
 			rows.push({ ...rowOf("S3", "gateway → action over AMQP", m1.result, m1.cpu, "p99 ≤ 3 ms", m1.result.p99 <= 3 && m1.result.errors === 0), connections: 1 });
 		}
 
@@ -453,7 +463,7 @@ async function main(): Promise<void> {
 			const m = await measured(procsNow, () => pgbench({
 				...PG, database: DB_PGBENCH, scriptFile, clients: o.pgClients, threads: 2, seconds: o.seconds, warmupSeconds: o.warmup, runs: o.runs,
 				protocol: "simple", workDir, log: l => console.log(l),
-			}));
+			}), "S4");
 			s4 = m.result;
 			rows.push({ id: "S4", what: "pgbench, the booking transaction", connections: o.pgClients, rps: s4.tps, p50: s4.p50, p99: s4.p99, max: s4.max, errors: s4.failed, non2xx: 0, target: "", met: null, cpu: m.cpu });
 			await dropDb(DB_PGBENCH);
@@ -468,7 +478,7 @@ async function main(): Promise<void> {
 					const start = 2 + crypto.randomInt(690);
 					return { ...req, path: `/api/v1/hotels/${hotels[crypto.randomInt(hotels.length)]}/availability?checkIn=${todayPlus(start)}&checkOut=${todayPlus(start + 30)}&guests=1` };
 				},
-			}));
+			}), "S6");
 			rows.push({ ...rowOf("S6", "availability, 30 nights", m.result, m.cpu, "p99 ≤ 10 ms", m.result.p99 <= 10 && m.result.errors === 0 && m.result.non2xx === 0), connections: o.connections });
 		}
 
@@ -485,7 +495,7 @@ async function main(): Promise<void> {
 					const code = CODE_RE.exec(body)?.[1];
 					if (code) bookedAt.set(code, Date.now());
 				},
-			}));
+			}), "S5");
 			const f = m.result;
 			const met = f.rps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.rps >= 0.33 * s4.tps : true);
 			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end", f, m.cpu, "≥ 3,000 req/s, p99 ≤ 30 ms, 0 errors, ≥ 0.33 × S4", met), connections: o.connections });
@@ -611,14 +621,33 @@ function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: { name:
 	return lines.join("\n");
 }
 
+/** Which nodes matter for which scenario's profile. */
+const PROFILED: Record<string, string[]> = {
+	S1: ["bench-gateway"],
+	S3: ["bench-gateway", "bench-echo"],
+	S5: ["api-1", "reservations-1", "reservations-1-restarted", "mail-1"],
+	S6: ["api-1", "reservations-1", "reservations-1-restarted"],
+};
+
 function writeProfiles(workDir: string): void {
 	const dir = path.join(workDir, "profiles");
 	const files = fs.readdirSync(dir).filter(f => f.endsWith(".cpuprofile"));
 	if (!files.length) return;
 	const out = path.join(ROOT, "docs", "profiles");
 	fs.mkdirSync(out, { recursive: true });
-	const parts = [`# CPU profiles — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`, "", `\`node --cpu-prof\` on every node during \`npm run bench ${process.argv.slice(2).join(" ")}\`; self time per package and per function.`, ""];
-	for (const f of files.sort()) parts.push(toMarkdown(summarise(path.join(dir, f)), f.replace(".cpuprofile", "")));
+	const parts = [
+		`# CPU profiles — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`, "",
+		`\`node --cpu-prof\` on every node during \`npm run bench -- ${process.argv.slice(2).join(" ")}\`, cut to each scenario's measured runs; self time per package and per function (% of the node's busy time in that window).`, "",
+	];
+	for (const w of windows) {
+		const nodes = PROFILED[w.id];
+		if (!nodes) continue;
+		parts.push(`## ${w.id}`, "");
+		for (const name of nodes) {
+			const f = files.find(x => x === `${name}.cpuprofile`);
+			if (f) parts.push(toMarkdown(summarise(path.join(dir, f), 25, w), `${w.id} — ${name}`));
+		}
+	}
 	fs.writeFileSync(path.join(out, "latest.md"), parts.join("\n"));
 	log(`Profile summaries: docs/profiles/latest.md (raw profiles in ${dir})`);
 }
