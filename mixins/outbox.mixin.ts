@@ -20,7 +20,8 @@
  */
 import type { Service, ServiceSchema } from "moleculer";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { acquireBus, releaseBus, type MessageBus } from "../lib/bus";
+import { acquireBus, releaseBus, NoConsumerError, type MessageBus } from "../lib/bus";
+import { affectedRows } from "../lib/bus/dedup";
 import type { DomainMessage } from "../lib/events";
 import { AppMetric, setMetric } from "../lib/metrics";
 import { OUTBOX_TABLE } from "../lib/outbox";
@@ -64,13 +65,15 @@ interface RelayThis extends Service, RelayMethods {
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
-/** Publish one row; the error message when it failed. */
-async function publishRow(bus: MessageBus, row: Row): Promise<string | null> {
+interface Failure { error: string; /** false: nobody refused it (no consumer up yet): not an attempt. */ counts: boolean }
+
+/** Publish one row; null when delivered. */
+async function publishRow(bus: MessageBus, row: Row): Promise<Failure | null> {
 	try {
 		await bus.publish(JSON.parse(row.payload) as DomainMessage);
 		return null;
 	} catch (err) {
-		return (err as Error).message || String(err);
+		return { error: (err as Error).message || String(err), counts: !(err instanceof NoConsumerError) };
 	}
 }
 
@@ -99,7 +102,7 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 					const [, meta] = await this.sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = 0 WHERE delivered_at IS NULL AND attempts >= :max`, { replacements: { max: localMaxAttempts } });
 					this.outboxRelay.backoff.clear();
 					this.wakeOutboxRelay();
-					return { replayed: rowCount(meta) };
+					return { replayed: affectedRows(meta) };
 				},
 			},
 		},
@@ -141,7 +144,7 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 					);
 					if (rows.length === 0) return 0;
 					// RabbitMQ keeps the order of one channel: publish the batch at once. In process: one by one.
-					const errors: (string | null)[] = [];
+					const errors: (Failure | null)[] = [];
 					if (local) for (const row of rows) errors.push(await publishRow(state.bus, row));
 					else errors.push(...(await Promise.all(rows.map(row => publishRow(state.bus, row)))));
 
@@ -153,11 +156,12 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 						for (const id of delivered) state.backoff.delete(id);
 					}
 					for (const [i, row] of rows.entries()) {
-						const error = errors[i];
-						if (error === null) continue;
-						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + 1, last_error = :error WHERE id = :id`,
-							{ replacements: { id: row.id, error: error.slice(0, 2000) }, transaction: t ?? undefined });
-						const delay = Math.min(100 * 2 ** Math.min(row.attempts, 10), 30_000);
+						const failure = errors[i];
+						if (failure === null) continue;
+						const error = failure.error;
+						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + :inc, last_error = :error WHERE id = :id`,
+							{ replacements: { id: row.id, error: error.slice(0, 2000), inc: failure.counts ? 1 : 0 }, transaction: t ?? undefined });
+						const delay = failure.counts ? Math.min(100 * 2 ** Math.min(row.attempts, 10), 30_000) : 500;
 						state.backoff.set(row.id, Date.now() + delay);
 						if (Date.now() - state.lastWarn > 5_000) {
 							state.lastWarn = Date.now();
@@ -224,16 +228,6 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 		},
 	};
 	return mixin as unknown as Partial<ServiceSchema>;
-}
-
-/** Rows changed by an UPDATE, from what Sequelize returns on either dialect. */
-function rowCount(meta: unknown): number {
-	if (typeof meta === "number") return meta;
-	if (meta && typeof meta === "object") {
-		const m = meta as { rowCount?: number; changes?: number };
-		return m.rowCount ?? m.changes ?? 0;
-	}
-	return 0;
 }
 
 export default OutboxRelayMixin;

@@ -15,13 +15,26 @@ export async function ensureProcessedTable(sequelize: Sequelize): Promise<void> 
 	);
 }
 
+/**
+ * Rows written by an INSERT/UPDATE/DELETE, from what Sequelize returns on either dialect
+ * (pg: the result's rowCount; sqlite: the statement's changes).
+ */
+export function affectedRows(meta: unknown): number {
+	if (typeof meta === "number") return meta;
+	if (meta && typeof meta === "object") {
+		const m = meta as { rowCount?: number; changes?: number };
+		return m.rowCount ?? m.changes ?? 0;
+	}
+	return 0;
+}
+
 /** Records the message; true the first time, false for a duplicate (then do nothing). */
 export async function recordOnce(sequelize: Sequelize, t: Transaction | null, message: DomainMessage, now = new Date()): Promise<boolean> {
-	const rows = await sequelize.query<{ id: string }>(
-		`INSERT INTO ${PROCESSED_TABLE} (id, event, processed_at) VALUES (:id, :event, :now) ON CONFLICT (id) DO NOTHING RETURNING id`,
-		{ replacements: { id: message.id, event: message.event, now }, transaction: t ?? undefined, type: QueryTypes.SELECT },
+	const [, meta] = await sequelize.query(
+		`INSERT INTO ${PROCESSED_TABLE} (id, event, processed_at) VALUES (:id, :event, :now) ON CONFLICT (id) DO NOTHING`,
+		{ replacements: { id: message.id, event: message.event, now }, transaction: t ?? undefined, type: QueryTypes.RAW },
 	);
-	return rows.length === 1;
+	return affectedRows(meta) === 1;
 }
 
 export async function alreadyProcessed(sequelize: Sequelize, id: string): Promise<boolean> {

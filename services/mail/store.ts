@@ -5,6 +5,7 @@
  */
 import crypto from "crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { affectedRows } from "../../lib/bus/dedup";
 import { MAILS_TABLE } from "./migrations";
 import type { MailLogEntry, MailStatus, MailType } from "./types";
 
@@ -32,16 +33,16 @@ export function retryDelayMs(attempts: number, baseMs = 1000): number {
 	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
 }
 
-/** Queues a mail; false when a row for this message exists already. */
+/** Queues a mail; its id, or null when a row for this message exists already. */
 export async function insertQueued(db: Sequelize, t: Transaction | null, m: NewMail, now = new Date()): Promise<string | null> {
 	const id = crypto.randomUUID();
-	const rows = await db.query<{ id: string }>(
+	const [, meta] = await db.query(
 		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload)
 		 VALUES (:id, :messageId, :code, :type, :to, :subject, :locale, 'queued', 0, :now, :now, :resendOf, :payload)
-		 ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-		{ replacements: { id, messageId: m.messageId, code: m.reservationCode, type: m.type, to: m.to, subject: m.subject.slice(0, 300), locale: m.locale, now, resendOf: m.resendOf ?? null, payload: m.payload }, type: QueryTypes.SELECT, transaction: t ?? undefined },
+		 ON CONFLICT (message_id) DO NOTHING`,
+		{ replacements: { id, messageId: m.messageId, code: m.reservationCode, type: m.type, to: m.to, subject: m.subject.slice(0, 300), locale: m.locale, now, resendOf: m.resendOf ?? null, payload: m.payload }, type: QueryTypes.RAW, transaction: t ?? undefined },
 	);
-	return rows[0]?.id ?? null;
+	return affectedRows(meta) === 1 ? id : null;
 }
 
 /**
