@@ -14,6 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import fs from "fs";
 import http from "http";
 import net from "net";
+import amqp from "amqplib";
 import os from "os";
 import path from "path";
 import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
@@ -140,6 +141,24 @@ class CuttableProxy {
 	}
 }
 
+/**
+ * Moleculer's broadcast exchanges are durable and outlive the test; remove this namespace's.
+ * (Node queues go by themselves: auto-delete, or 5 minutes after their node.)
+ */
+async function removeNamespaceExchanges(namespace: string): Promise<void> {
+	const conn = await amqp.connect(AMQP_URL);
+	try {
+		for (const kind of ["INFO", "DISCOVER", "DISCONNECT", "HEARTBEAT", "PING", "EVENT"]) {
+			const ch = await conn.createChannel();
+			ch.on("error", () => undefined);
+			await ch.deleteExchange(`MOL-${namespace}.${kind}`).catch(() => undefined);
+			await ch.close().catch(() => undefined);
+		}
+	} finally {
+		await conn.close();
+	}
+}
+
 // ------------------------------------------------------------------ the suite
 
 describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS, () => {
@@ -222,6 +241,7 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		await Promise.all(nodes.map(n => n.exited));
 		for (const p of proxies) await p.cut();
 		agent.destroy();
+		await removeNamespaceExchanges(namespace).catch(err => console.warn(`RabbitMQ clean-up: ${(err as Error).message}`));
 		if (dbUrl) await dropTestDatabase(dbUrl).catch(() => undefined);
 		fs.rmSync(tmp, { recursive: true, force: true });
 	}, 60_000);
