@@ -48,4 +48,6 @@ export function guestSession(code: string): GuestSession | null {
 		return null;
 	}
 }
+/** A session was kept for this code but its token has expired. */
+export const guestSessionExpired = (code: string): boolean => get(guestKey(code)) !== null && guestSession(code) === null;
 export const setGuestSession = (code: string, s: GuestSession | null): void => set(guestKey(code), s ? JSON.stringify(s) : null);

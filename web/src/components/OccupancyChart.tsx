@@ -13,7 +13,7 @@ export function OccupancyChart({ days, title }: { days: OccupancyDay[]; title: s
 	const cw = (W - PAD.l - PAD.r) / n;
 	const ch = H - PAD.t - PAD.b;
 	const avg = days.reduce((s, d) => s + d.occupancy, 0) / n;
-	const peak = days.reduce<OccupancyDay | null>((m, d) => (!m || d.occupancy > m.occupancy ? d : m), null);
+	const peak = days.reduce<OccupancyDay | null>((m, d) => (d.occupancy > 0 && (!m || d.occupancy > m.occupancy) ? d : m), null);
 	const labelEvery = Math.ceil(n / (W / 56));
 	const summary = `${title}. ${t("adm.occ.average", { pct: percent(avg) })}${peak ? `. ${t("adm.occ.peak", { pct: percent(peak.occupancy), date: shortDay(peak.date) })}` : ""}.`;
 	const color = (x: number) => (x >= 0.9 ? "#b3261e" : x >= 0.6 ? "#b45309" : "#0b6b3a");

@@ -8,7 +8,7 @@ import { errorMessage, fieldErrorsOf } from "../errors";
 import { day, money } from "../format";
 import { t } from "../i18n";
 import { navigate, type Route } from "../router";
-import { guestSession, setGuestSession } from "../session";
+import { guestSession, guestSessionExpired, setGuestSession } from "../session";
 import { SearchForm } from "../components/SearchForm";
 import { Alert, Field, Loading, PageTitle } from "../components/ui";
 import type { Reservation } from "../types";
@@ -57,7 +57,8 @@ export function ManageLookup({ route, notice }: { route: Route; notice?: string 
 export function ManageBooking({ code, route }: { code: string; route: Route }) {
 	const session = guestSession(code);
 	const [r, setR] = useState<Reservation | null>(session?.reservation ?? null);
-	const [expired, setExpired] = useState(!session);
+	// "none": no token for this code in the tab; "expired": the token ran out (or the server refused it).
+	const [lost, setLost] = useState<"none" | "expired" | null>(session ? null : guestSessionExpired(code) ? "expired" : "none");
 	const [error, setError] = useState<unknown>(null);
 	const [news, setNews] = useState<string | null>(null);
 	const [mode, setMode] = useState<"view" | "change" | "cancel">("view");
@@ -66,7 +67,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 	const fail = (err: unknown) => {
 		if (err instanceof ApiError && err.status === 401) {
 			setGuestSession(code, null);
-			setExpired(true);
+			setLost("expired");
 		} else setError(err);
 	};
 
@@ -75,7 +76,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 		api.reservation(code, session.token).then(setR).catch(fail);
 	}, [code]);
 
-	if (expired) return <ManageLookup route={{ ...route, query: new URLSearchParams({ code }) }} notice={session === null && r === null ? undefined : t("err.expired")} />;
+	if (lost) return <ManageLookup route={{ ...route, query: new URLSearchParams({ code }) }} notice={lost === "expired" ? t("err.expired") : undefined} />;
 	if (!r) return error ? <Alert kind="error" focus>{errorMessage(error)}</Alert> : <Loading />;
 
 	const token = guestSession(code)?.token ?? "";
