@@ -122,6 +122,9 @@ export function toHttpError(raw: unknown): HttpErrorBody {
 		case "SERVICE_UNAVAILABLE":
 			return { name: "ServiceUnavailableError", message: "A service needed for this request is unavailable, try again shortly", code: 503, type: ErrorType.SERVICE_UNAVAILABLE };
 	}
+	// moleculer-web's own ServiceUnavailableError (no type): the action has no node yet or any more.
+	if (name === "ServiceUnavailableError" || numeric === 503)
+		return { name: "ServiceUnavailableError", message: "A service needed for this request is unavailable, try again shortly", code: 503, type: ErrorType.SERVICE_UNAVAILABLE };
 	if (name === "RateLimitExceeded" || numeric === 429)
 		return { name: "RateLimitExceeded", message: "Too many requests, try again later", code: 429, type: ErrorType.RATE_LIMITED };
 	if (name === "NotFoundError" || (numeric === 404 && !type))

@@ -258,6 +258,14 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 	});
 
+	it("answers 503 SERVICE_UNAVAILABLE (not 500) when no node runs the service a route needs", async () => {
+		if (skip) return;
+		// No reservations node yet in this cluster.
+		const r = await get(apiPort, "/api/v1/search?city=Paris&checkIn=2030-01-01&checkOut=2030-01-02&guests=1");
+		expect(r.status).toBe(503);
+		expect(JSON.parse(r.body)).toMatchObject({ code: 503, type: "SERVICE_UNAVAILABLE" });
+	});
+
 	it("keeps serving when a node is SIGKILLed under load (no error after the first seconds)", async () => {
 		if (skip) return;
 		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
