@@ -156,10 +156,15 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 			this.sender?.wake?.();
 		},
 
-		/** Claims and sends what is due, `concurrency` at a time; returns how many were claimed. */
+		/** Claims a batch of due rows and sends them, `concurrency` at a time; returns how many were claimed. */
 		async sendDue(this: MailThis): Promise<number> {
-			const rows = await claimDue(this.sequelize, this.settings.concurrency, this.settings.lockMs);
-			await Promise.all(rows.map(row => this.sendRow(row)));
+			const { concurrency, lockMs } = this.settings;
+			const rows = await claimDue(this.sequelize, Math.min(concurrency * 5, 200), lockMs);
+			let next = 0;
+			const worker = async () => {
+				while (next < rows.length) await this.sendRow(rows[next++]);
+			};
+			await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
 			return rows.length;
 		},
 
