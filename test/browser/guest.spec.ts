@@ -45,7 +45,7 @@ describe.each<[ViewportName, number]>([
 
 		await page.getByLabel("City").fill("Ann");
 		// The suggestions come from the hotels list.
-		await page.waitForFunction(() => [...document.querySelectorAll("datalist option")].some(o => (o as HTMLOptionElement).value === "Annecy"));
+		await page.locator("datalist option[value='Annecy']").waitFor({ state: "attached" });
 		await page.getByLabel("City").fill("Annecy");
 		await page.getByLabel("Check-in").fill(checkIn);
 		await page.getByLabel("Check-out").fill(checkOut);
@@ -61,7 +61,7 @@ describe.each<[ViewportName, number]>([
 		await expect(first.locator("[data-testid=result-price]").textContent()).resolves.toMatch(/€\s?\d/);
 		expect(await first.locator(".room-chips li").count()).toBeGreaterThanOrEqual(1);
 		// Photos are served and decoded.
-		await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>(".result__photo")].every(i => i.complete && i.naturalWidth > 0));
+		await page.waitForFunction(allDecoded(".result__photo"));
 		expect(page.url()).toContain(`checkIn=${checkIn}`);
 		await screenshot(page, "results", viewport);
 	});
@@ -75,7 +75,7 @@ describe.each<[ViewportName, number]>([
 		await expect(page.locator(".tags").textContent()).resolves.toContain("spa");
 		await expect(page.locator("address").textContent()).resolves.toContain("1 quai Napoléon III");
 		await expect(page.locator("[data-room-type=std-double] .badge").textContent()).resolves.toBe("12 available");
-		await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>(".gallery img")].every(i => i.complete && i.naturalWidth > 0));
+		await page.waitForFunction(allDecoded(".gallery img"));
 		await screenshot(page, "hotel", viewport);
 	});
 
@@ -113,7 +113,7 @@ describe.each<[ViewportName, number]>([
 	it("finds the booking with code and email, changes its dates and cancels it", async () => {
 		const { page } = b;
 		// A new visit: no token in the tab.
-		await page.evaluate(() => sessionStorage.clear());
+		await page.evaluate("sessionStorage.clear()");
 		await page.goto(`${stack.baseUrl}/#/manage`);
 		await page.getByLabel("Booking code").fill(code.toLowerCase());
 		await page.getByLabel("Email").fill(email.toUpperCase());
@@ -133,7 +133,7 @@ describe.each<[ViewportName, number]>([
 
 		await page.getByRole("button", { name: "Cancel booking" }).click();
 		await page.getByRole("button", { name: "Yes, cancel it" }).click();
-		await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "Cancelled");
+		await page.waitForFunction(`document.querySelector("[data-testid=status]")?.textContent === "Cancelled"`);
 		await expect(page.getByRole("button", { name: "Change dates" }).count()).resolves.toBe(0);
 		await screenshot(page, "cancelled", viewport);
 
@@ -179,7 +179,7 @@ describe("guest error messages (desktop)", () => {
 		// A token the server refuses (signed with another key, so "invalid/expired").
 		const fake = ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", btoa(JSON.stringify({ role: "guest", code: booked.body.code })).replace(/=+$/, ""), "c2lnbmF0dXJl"].join(".");
 		await page.goto(`${stack.baseUrl}/`);
-		await page.evaluate(([c, tk]) => sessionStorage.setItem(`hb.guest.${c}`, JSON.stringify({ token: tk })), [booked.body.code, fake]);
+		await page.evaluate(`sessionStorage.setItem(${JSON.stringify(`hb.guest.${booked.body.code}`)}, ${JSON.stringify(JSON.stringify({ token: fake }))})`);
 		b.expectConsoleError(/status of 401/);
 		await page.goto(`${stack.baseUrl}/#/manage/${booked.body.code}`);
 		await page.waitForSelector("[data-testid=alert-warning]");
@@ -204,7 +204,7 @@ describe("guest error messages (desktop)", () => {
 		await page.goto(`${stack.baseUrl}/`);
 		await page.getByRole("button", { name: /Language/ }).click();
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Trouvez votre hôtel");
-		await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe("fr");
+		await expect(page.locator("html").getAttribute("lang")).resolves.toBe("fr");
 		await page.getByLabel("Ville").fill("Nice");
 		await page.getByRole("button", { name: "Rechercher" }).click();
 		await page.waitForSelector("[data-testid=result]");
@@ -215,6 +215,9 @@ describe("guest error messages (desktop)", () => {
 		await page.getByRole("button", { name: /Langue/ }).click();
 	});
 });
+
+/** A page-side expression (a string: the tests compile without the DOM library): every image decoded. */
+const allDecoded = (selector: string) => `[...document.querySelectorAll(${JSON.stringify(selector)})].every(i => i.complete && i.naturalWidth > 0)`;
 
 let token: string | null = null;
 async function adminToken(): Promise<string> {

@@ -142,7 +142,7 @@ export async function openBrowser(viewport: ViewportName): Promise<Browser> {
 const SHOTS = process.env.SCREENSHOTS === "1" ? path.join(PROJECT_ROOT, "docs", "screenshots") : path.join(os.tmpdir(), "hb-screenshots");
 export async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
 	fs.mkdirSync(SHOTS, { recursive: true });
-	await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	await page.evaluate("document.activeElement?.blur()"); // no focus ring in the pictures
 	await page.screenshot({ path: path.join(SHOTS, `${name}-${viewport}.png`), fullPage: true, animations: "disabled" });
 }
 

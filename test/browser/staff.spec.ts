@@ -106,17 +106,14 @@ describe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at %s siz
 		await page.waitForSelector("[data-testid=reservation-row]");
 		await page.getByLabel("Hotel").selectOption(hotelId);
 		await page.getByRole("button", { name: "Filter" }).click();
-		await page.waitForFunction(
-			c => [...document.querySelectorAll("[data-testid=reservation-row]")].map(r => r.getAttribute("data-code")).join() === c,
-			code,
-		);
+		await page.waitForFunction(`[...document.querySelectorAll("[data-testid=reservation-row]")].map(r => r.getAttribute("data-code")).join() === ${JSON.stringify(code)}`);
 		const row = page.locator(`[data-testid=reservation-row][data-code="${code}"]`);
 		await expect(row.textContent()).resolves.toContain("Katherine Johnson");
 		await expect(row.locator(".status").textContent()).resolves.toBe("Confirmed");
 		await screenshot(page, "staff-reservations", viewport);
 
 		await row.getByRole("button", { name: `Check in ${code}` }).click();
-		await page.waitForFunction(c => document.querySelector(`[data-code="${c}"] .status`)?.textContent === "Checked in", code);
+		await page.waitForFunction(`document.querySelector('[data-code="${code}"] .status')?.textContent === "Checked in"`);
 		await expect(row.getByRole("button", { name: `Check out ${code}` }).count()).resolves.toBe(1);
 	});
 
@@ -128,7 +125,7 @@ describe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at %s siz
 		await page.getByLabel("From", { exact: true }).fill(isoDay(0));
 		await page.getByLabel("To (exclusive)").fill(isoDay(14));
 		await page.getByRole("button", { name: "Show" }).click();
-		await page.waitForFunction(() => document.querySelectorAll("[data-testid=occupancy-chart] rect.bar").length === 14);
+		await page.waitForFunction(`document.querySelectorAll("[data-testid=occupancy-chart] rect.bar").length === 14`);
 		await expect(page.locator("section.card h2").textContent()).resolves.toBe(hotelName);
 		// 2 of 4 rooms booked on the first three nights, nothing after.
 		const heights = await page.locator("[data-testid=occupancy-chart] rect.bar").evaluateAll(bars => bars.map(r => Number(r.getAttribute("height"))));
@@ -183,7 +180,7 @@ describe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at %s siz
 
 	it("sends staff back to the login when their session has expired", async () => {
 		const { page } = b;
-		await page.evaluate(() => sessionStorage.setItem("hb.admin", "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.c2ln"));
+		await page.evaluate(`sessionStorage.setItem("hb.admin", "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.c2ln")`);
 		b.expectConsoleError(/status of 401/, 2);
 		await page.getByRole("link", { name: "Reservations" }).click();
 		await expect(page.locator("[data-testid=alert-warning]").textContent()).resolves.toContain("session has expired");

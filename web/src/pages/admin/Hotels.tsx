@@ -57,7 +57,7 @@ export function AdminHotels({ route }: { route: Route }) {
 			) : (
 				<>
 					<div class="table-wrap" role="region" aria-label={t("adm.hotels.title")} tabIndex={0}>
-						<table class="table">
+						<table class="table table--stack">
 							<thead>
 								<tr>
 									<th scope="col">{t("adm.hotels.name")}</th>
@@ -71,16 +71,16 @@ export function AdminHotels({ route }: { route: Route }) {
 							<tbody>
 								{data.rows.map(h => (
 									<tr key={h.id} data-testid="hotel-row" data-hotel-id={h.id}>
-										<th scope="row">{h.name}</th>
-										<td>{h.address.city}</td>
-										<td>
+										<th scope="row" data-label={t("adm.hotels.name")}>{h.name}</th>
+										<td data-label={t("adm.hotels.city")}>{h.address.city}</td>
+										<td data-label={t("adm.hotels.stars")}>
 											<Stars n={h.stars} />
 										</td>
-										<td>{h.roomTypes.map(r => `${r.name} ×${r.totalRooms}`).join(", ")}</td>
-										<td>
+										<td data-label={t("adm.hotels.rooms")}>{h.roomTypes.map(r => `${r.name} ×${r.totalRooms}`).join(", ")}</td>
+										<td data-label={t("manage.status")}>
 											<span class={`status ${h.active ? "status--confirmed" : "status--cancelled"}`}>{h.active ? t("adm.hotels.active") : t("adm.hotels.inactive")}</span>
 										</td>
-										<td class="row-actions">
+										<td data-label={t("common.actions")} class="row-actions">
 											<a class="btn btn--small" href={href(`/admin/hotels/${h.id}`)} aria-label={`${t("adm.hotels.edit")} ${h.name}`}>
 												{t("adm.hotels.edit")}
 											</a>

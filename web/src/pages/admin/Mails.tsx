@@ -64,7 +64,7 @@ export function AdminMails({ route }: { route: Route }) {
 			) : (
 				<>
 					<div class="table-wrap" role="region" aria-label={t("adm.mail.title")} tabIndex={0}>
-						<table class="table">
+						<table class="table table--stack">
 							<thead>
 								<tr>
 									<th scope="col">{t("adm.mail.subject")}</th>
@@ -80,18 +80,18 @@ export function AdminMails({ route }: { route: Route }) {
 							<tbody>
 								{data.rows.map(m => (
 									<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
-										<th scope="row">{m.subject}</th>
-										<td class="mono">{m.reservationCode}</td>
-										<td>{typeLabel(m.type)}</td>
-										<td>{m.to}</td>
-										<td>
+										<th scope="row" data-label={t("adm.mail.subject")}>{m.subject}</th>
+										<td data-label={t("adm.mail.code")} class="mono">{m.reservationCode}</td>
+										<td data-label={t("adm.mail.type")}>{typeLabel(m.type)}</td>
+										<td data-label={t("adm.mail.to")}>{m.to}</td>
+										<td data-label={t("adm.mail.status")}>
 											<span class={`status status--mail-${m.status}`} title={m.lastError ?? undefined}>
 												{statusLabel(m.status)}
 											</span>
 										</td>
-										<td>{m.attempts}</td>
-										<td class="nowrap">{dateTime(m.sentAt)}</td>
-										<td>
+										<td data-label={t("adm.mail.attempts")}>{m.attempts}</td>
+										<td data-label={t("adm.mail.sentAt")} class="nowrap">{dateTime(m.sentAt)}</td>
+										<td data-label={t("common.actions")}>
 											<button type="button" class="btn btn--small" onClick={() => resend(m)} aria-label={`${t("adm.mail.resend")}: ${m.subject}`}>
 												{t("adm.mail.resend")}
 											</button>

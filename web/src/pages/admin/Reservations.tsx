@@ -79,7 +79,7 @@ export function AdminReservations({ route }: { route: Route }) {
 				<>
 					<p role="status">{t("adm.res.count", { n: data.total })}</p>
 					<div class="table-wrap" role="region" aria-label={t("adm.res.title")} tabIndex={0}>
-						<table class="table">
+						<table class="table table--stack">
 							<thead>
 								<tr>
 									<th scope="col">{t("res.code")}</th>
@@ -94,29 +94,29 @@ export function AdminReservations({ route }: { route: Route }) {
 							<tbody>
 								{data.rows.map(r => (
 									<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
-										<th scope="row" class="mono">
+										<th scope="row" data-label={t("res.code")} class="mono">
 											{r.code}
 										</th>
-										<td>
+										<td data-label={t("res.hotel")}>
 											{r.hotelName}
 											<br />
 											<span class="small muted">
 												{r.roomTypeName} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
 											</span>
 										</td>
-										<td class="nowrap">
+										<td data-label={t("res.dates")} class="nowrap">
 											{day(r.checkIn, false)} → {day(r.checkOut, false)}
 										</td>
-										<td>
+										<td data-label={t("res.guest")}>
 											{r.guest.name}
 											<br />
 											<span class="small muted">{r.guest.email}</span>
 										</td>
-										<td class="nowrap">{money(r.totalPrice, r.currency)}</td>
-										<td>
+										<td data-label={t("res.total")} class="nowrap">{money(r.totalPrice, r.currency)}</td>
+										<td data-label={t("manage.status")}>
 											<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
 										</td>
-										<td class="row-actions">
+										<td data-label={t("common.actions")} class="row-actions">
 											{ACTIONS[r.status].map(a => (
 												<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
 													onClick={() => act(r, a)} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
