@@ -10,7 +10,7 @@
  * Started by scripts/bench/run.ts as child processes; never part of the product.
  */
 import type { IncomingMessage, ServerResponse } from "http";
-import { ServiceBroker, type ServiceSchema } from "moleculer";
+import { ServiceBroker, type BrokerOptions, type ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { brokerOptions } from "../../moleculer.config";
 import { loadConfig } from "../../lib/config";
@@ -58,7 +58,9 @@ const BenchEcho: ServiceSchema<Record<string, unknown>> = {
 
 async function main(): Promise<void> {
 	const role = process.env.BENCH_ROLE;
-	const broker = new ServiceBroker(brokerOptions(loadConfig(), { nodeID: `bench-${role}-${process.pid}`, skipProcessEventRegistration: true }));
+	// Experiments: BENCH_BROKER_OVERRIDES='{"circuitBreaker":{"enabled":false}}' changes the product's options here only.
+	const overrides = JSON.parse(process.env.BENCH_BROKER_OVERRIDES || "{}") as Partial<BrokerOptions>;
+	const broker = new ServiceBroker(brokerOptions(loadConfig(), { nodeID: `bench-${role}-${process.pid}`, skipProcessEventRegistration: true, ...overrides }));
 	if (role === "gateway") broker.createService(BenchGateway);
 	else if (role === "echo") broker.createService(BenchEcho);
 	else throw new Error(`BENCH_ROLE must be gateway or echo (got ${role})`);
