@@ -1,0 +1,93 @@
+/**
+ * The reservations store's SQL plumbing: raw queries with replacements (no ORM round trips on
+ * the hot paths) and transactions.
+ *
+ * PostgreSQL: each transaction has its own pooled connection; concurrent transactions are
+ * ordered by the inventory rows' locks (taken in date order). Deadlocks and serialisation
+ * failures, rare by construction, are retried.
+ * SQLite: one writer. Write transactions are serialised in-process by a mutex, so a second
+ * writer never meets SQLITE_BUSY; readers never wait (WAL on a file database).
+ */
+import { QueryTypes, Transaction, UniqueConstraintError, type Sequelize } from "sequelize";
+
+type Replacements = Record<string, unknown>;
+
+/** A promise-chain mutex: one holder at a time, FIFO. */
+export class Mutex {
+	private tail: Promise<void> = Promise.resolve();
+
+	run<T>(fn: () => Promise<T>): Promise<T> {
+		const result = this.tail.then(fn);
+		this.tail = result.then(() => undefined, () => undefined);
+		return result;
+	}
+}
+
+const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
+
+function pgCode(err: unknown): string | undefined {
+	const e = err as { original?: { code?: string }; parent?: { code?: string } };
+	return e?.original?.code ?? e?.parent?.code;
+}
+
+export class SqlStore {
+	readonly dialect: "postgres" | "sqlite";
+	private readonly writer = new Mutex();
+
+	constructor(readonly sequelize: Sequelize) {
+		this.dialect = sequelize.getDialect() === "postgres" ? "postgres" : "sqlite";
+	}
+
+	get pg(): boolean {
+		return this.dialect === "postgres";
+	}
+
+	/** ` FOR UPDATE` on PostgreSQL; SQLite has one writer and needs none. */
+	get forUpdate(): string {
+		return this.pg ? " FOR UPDATE" : "";
+	}
+
+	async select<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T[]> {
+		return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
+	}
+
+	async one<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T | null> {
+		const rows = await this.select<T>(sql, replacements, t);
+		return rows[0] ?? null;
+	}
+
+	async exec(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<void> {
+		await this.sequelize.query(sql, { replacements, transaction: t, type: QueryTypes.RAW });
+	}
+
+	escape(value: string | number): string {
+		return this.sequelize.escape(value);
+	}
+
+	/**
+	 * Run `fn` in a transaction; commit when it returns, roll back when it throws.
+	 * `retryOnDuplicate` retries on a unique violation (e.g. a reservation code clash).
+	 */
+	async withTx<T>(fn: (t: Transaction) => Promise<T>, opts: { retryOnDuplicate?: boolean } = {}): Promise<T> {
+		const attempt = () => this.sequelize.transaction(t => fn(t));
+		for (let i = 0; ; i++) {
+			try {
+				return this.pg ? await attempt() : await this.writer.run(attempt);
+			} catch (err) {
+				const retry = i < 4 && ((this.pg && RETRYABLE_PG_CODES.has(pgCode(err) ?? "")) || (opts.retryOnDuplicate && err instanceof UniqueConstraintError));
+				if (!retry) throw err;
+			}
+		}
+	}
+
+	/** SQLite file databases: WAL lets readers run while the one writer commits. */
+	async tune(): Promise<void> {
+		if (this.pg) return;
+		const storage = (this.sequelize as unknown as { options: { storage?: string } }).options.storage;
+		if (storage && storage !== ":memory:") {
+			await this.exec("PRAGMA journal_mode = WAL");
+			await this.exec("PRAGMA synchronous = NORMAL");
+		}
+		await this.exec("PRAGMA busy_timeout = 5000");
+	}
+}

@@ -1,0 +1,132 @@
+/**
+ * Per-night inventory: one row per (hotel, room type, night) with `total` and `booked`,
+ * CHECK (0 <= booked <= total). See docs/inventory.md for why this cannot oversell.
+ *
+ * Every change of `booked` is a conditional UPDATE over a range of nights that returns the
+ * nights it changed; the caller commits only if it got every night. On PostgreSQL the rows are
+ * locked in date order first (SELECT … ORDER BY night FOR UPDATE), so two transactions over
+ * overlapping stays queue on the first common night instead of deadlocking.
+ */
+import type { Transaction } from "sequelize";
+import type { SqlStore } from "./db";
+import { addDays, daysBetween } from "./stay";
+
+export interface FreeRooms {
+	/** Rooms free on every night of the range (0 when a night is missing). */
+	free: number;
+	/** Nights of the range that have an inventory row. */
+	nights: number;
+}
+
+const INSERT_CHUNK = 1000;
+
+/**
+ * Add `delta` rooms (negative: give back) to every night of `[from, to)` of one room type, only
+ * where the result stays within `0..total`. Returns how many nights changed.
+ */
+export async function shiftNights(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, from: string, to: string, delta: number): Promise<number> {
+	const r = { h: hotelId, rt: roomTypeId, from, to, d: delta };
+	const rows = db.pg
+		? await db.select<{ night: string }>(
+			`WITH locked AS (
+				SELECT night FROM inventory
+				WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to
+				ORDER BY night FOR UPDATE
+			)
+			UPDATE inventory i SET booked = i.booked + :d
+			FROM locked
+			WHERE i.hotel_id = :h AND i.room_type_id = :rt AND i.night = locked.night
+				AND i.booked + :d <= i.total AND i.booked + :d >= 0
+			RETURNING i.night`, r, t)
+		: await db.select<{ night: string }>(
+			`UPDATE inventory SET booked = booked + :d
+			WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to
+				AND booked + :d <= total AND booked + :d >= 0
+			RETURNING night`, r, t);
+	return rows.length;
+}
+
+/** Free rooms per room type over `[from, to)` for one hotel. */
+export async function freeRooms(db: SqlStore, hotelId: string, roomTypeIds: string[], from: string, to: string): Promise<Map<string, FreeRooms>> {
+	const out = new Map<string, FreeRooms>();
+	if (roomTypeIds.length === 0) return out;
+	const rows = await db.select<{ rt: string; free: number | string; n: number | string }>(
+		`SELECT room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
+		WHERE hotel_id = :h AND room_type_id IN (:rts) AND night >= :from AND night < :to
+		GROUP BY room_type_id`,
+		{ h: hotelId, rts: roomTypeIds, from, to });
+	for (const row of rows) out.set(row.rt, { free: Number(row.free), nights: Number(row.n) });
+	return out;
+}
+
+/** Free rooms per (hotel, room type) over `[from, to)` for many hotels (search). */
+export async function freeRoomsByHotel(db: SqlStore, hotelIds: string[], from: string, to: string): Promise<Map<string, Map<string, FreeRooms>>> {
+	const out = new Map<string, Map<string, FreeRooms>>();
+	if (hotelIds.length === 0) return out;
+	const rows = await db.select<{ h: string; rt: string; free: number | string; n: number | string }>(
+		`SELECT hotel_id AS h, room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
+		WHERE hotel_id IN (:hs) AND night >= :from AND night < :to
+		GROUP BY hotel_id, room_type_id`,
+		{ hs: hotelIds, from, to });
+	for (const row of rows) {
+		let m = out.get(row.h);
+		if (!m) out.set(row.h, (m = new Map()));
+		m.set(row.rt, { free: Number(row.free), nights: Number(row.n) });
+	}
+	return out;
+}
+
+/** The first night of `[from, to)` with fewer than `rooms` free (to name it in a 409). */
+export async function firstShortNight(db: SqlStore, hotelId: string, roomTypeId: string, from: string, to: string, rooms: number): Promise<{ night: string; available: number } | null> {
+	const rows = await db.select<{ night: string; available: number | string }>(
+		`SELECT night, total - booked AS available FROM inventory
+		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to ORDER BY night`,
+		{ h: hotelId, rt: roomTypeId, from, to });
+	let expected = from;
+	for (const row of rows) {
+		if (row.night !== expected) return { night: expected, available: 0 };
+		if (Number(row.available) < rooms) return { night: row.night, available: Number(row.available) };
+		expected = addDays(expected, 1);
+	}
+	return expected < to ? { night: expected, available: 0 } : null;
+}
+
+/** Create the missing nights `[from, to)` of a room type with `total` rooms (multi-row INSERTs). */
+export async function createNights(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, total: number, from: string, to: string): Promise<void> {
+	const n = daysBetween(from, to);
+	const prefix = `(${db.escape(hotelId)}, ${db.escape(roomTypeId)}, `;
+	for (let start = 0; start < n; start += INSERT_CHUNK) {
+		const values: string[] = [];
+		for (let i = start; i < Math.min(n, start + INSERT_CHUNK); i++) values.push(`${prefix}'${addDays(from, i)}', ${Number(total)}, 0)`);
+		await db.exec(`INSERT INTO inventory (hotel_id, room_type_id, night, total, booked) VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`, {}, t);
+	}
+}
+
+/**
+ * Set the size of a room type on every night from `from` on, only where it stays ≥ booked.
+ * Returns the first night it could not change (booked above the new size), if any: the
+ * conditional update plus this check in one transaction race-free against bookings, because the
+ * updated rows are locked (a booking waiting on them re-reads the new total) and the check sees
+ * every booking committed before.
+ */
+export async function resize(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, total: number, from: string): Promise<{ night: string; booked: number } | null> {
+	const r = { h: hotelId, rt: roomTypeId, total, from };
+	await db.exec(
+		`UPDATE inventory SET total = :total
+		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND total <> :total AND booked <= :total`, r, t);
+	const conflict = await db.one<{ night: string; booked: number | string }>(
+		`SELECT night, booked FROM inventory
+		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total
+		ORDER BY night LIMIT 1`, r, t);
+	return conflict ? { night: conflict.night, booked: Number(conflict.booked) } : null;
+}
+
+export interface OccupancyRow { roomTypeId: string; night: string; total: number; booked: number }
+
+export async function occupancyRows(db: SqlStore, hotelId: string, from: string, to: string): Promise<OccupancyRow[]> {
+	const rows = await db.select<{ rt: string; night: string; total: number | string; booked: number | string }>(
+		`SELECT room_type_id AS rt, night, total, booked FROM inventory
+		WHERE hotel_id = :h AND night >= :from AND night < :to`,
+		{ h: hotelId, from, to });
+	return rows.map(r => ({ roomTypeId: r.rt, night: r.night, total: Number(r.total), booked: Number(r.booked) }));
+}

@@ -1,0 +1,84 @@
+/**
+ * Schema of the reservations store, as umzug migrations that run at start-up on PostgreSQL and
+ * SQLite alike (recorded in SequelizeMeta; never `sync()`).
+ *
+ * Dates are VARCHAR(10) `YYYY-MM-DD` and instants ISO-8601 strings: both dialects compare them
+ * the same way and no driver converts them through the server's time zone.
+ */
+import { DataTypes, type QueryInterface } from "sequelize";
+import type { Migration } from "../../mixins/db.mixin";
+import { createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
+
+const isSqlite = (qi: QueryInterface) => qi.sequelize.getDialect() === "sqlite";
+
+export const migrations: Migration[] = [
+	{
+		name: "0001-initial",
+		async up({ context: qi }) {
+			// The local copy of hotels (SPEC §4): the whole public hotel as JSON plus what we query by.
+			await qi.createTable("hotel_copies", {
+				id: { type: DataTypes.STRING(64), primaryKey: true, allowNull: false },
+				city_key: { type: DataTypes.STRING(100), allowNull: false },
+				active: { type: DataTypes.BOOLEAN, allowNull: false },
+				updated_at: { type: DataTypes.STRING(30), allowNull: false },
+				inventory_until: { type: DataTypes.STRING(10), allowNull: true },
+				data: { type: DataTypes.TEXT, allowNull: false },
+			});
+			await qi.addIndex("hotel_copies", ["city_key", "active"], { name: "hotel_copies_city_idx" });
+
+			// One row per (hotel, room type, night). The CHECK is the last line of defence against
+			// overselling: no statement can commit a night booked beyond its total.
+			await qi.sequelize.query(`CREATE TABLE inventory (
+				hotel_id VARCHAR(64) NOT NULL,
+				room_type_id VARCHAR(64) NOT NULL,
+				night VARCHAR(10) NOT NULL,
+				total INTEGER NOT NULL,
+				booked INTEGER NOT NULL DEFAULT 0,
+				PRIMARY KEY (hotel_id, room_type_id, night),
+				CONSTRAINT inventory_booked_range CHECK (booked >= 0 AND booked <= total)
+			)${isSqlite(qi) ? " WITHOUT ROWID" : ""}`);
+
+			await qi.createTable("reservations", {
+				id: { type: DataTypes.STRING(64), primaryKey: true, allowNull: false },
+				code: { type: DataTypes.STRING(8), allowNull: false, unique: true },
+				status: { type: DataTypes.STRING(20), allowNull: false },
+				hotel_id: { type: DataTypes.STRING(64), allowNull: false },
+				hotel_name: { type: DataTypes.STRING(200), allowNull: false },
+				room_type_id: { type: DataTypes.STRING(64), allowNull: false },
+				room_type_name: { type: DataTypes.STRING(100), allowNull: false },
+				check_in: { type: DataTypes.STRING(10), allowNull: false },
+				check_out: { type: DataTypes.STRING(10), allowNull: false },
+				nights: { type: DataTypes.INTEGER, allowNull: false },
+				rooms: { type: DataTypes.INTEGER, allowNull: false },
+				guests: { type: DataTypes.INTEGER, allowNull: false },
+				guest_name: { type: DataTypes.STRING(200), allowNull: false },
+				guest_email: { type: DataTypes.STRING(254), allowNull: false },
+				guest_phone: { type: DataTypes.STRING(40), allowNull: true },
+				guest_locale: { type: DataTypes.STRING(10), allowNull: false },
+				total_price: { type: DataTypes.BIGINT, allowNull: false },
+				currency: { type: DataTypes.STRING(3), allowNull: false },
+				sequence: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+				created_at: { type: DataTypes.STRING(30), allowNull: false },
+				updated_at: { type: DataTypes.STRING(30), allowNull: false },
+			});
+			await qi.addIndex("reservations", ["hotel_id", "check_in"], { name: "reservations_hotel_idx" });
+			await qi.addIndex("reservations", ["guest_email"], { name: "reservations_email_idx" });
+			await qi.addIndex("reservations", ["status", "check_in"], { name: "reservations_status_idx" });
+
+			await qi.createTable("idempotency_keys", {
+				key: { type: DataTypes.STRING(255), primaryKey: true, allowNull: false },
+				request_hash: { type: DataTypes.STRING(64), allowNull: false },
+				status: { type: DataTypes.STRING(10), allowNull: false },
+				response_status: { type: DataTypes.INTEGER, allowNull: true },
+				response_body: { type: DataTypes.TEXT, allowNull: true },
+				created_at: { type: DataTypes.STRING(30), allowNull: false },
+			});
+			await qi.addIndex("idempotency_keys", ["created_at"], { name: "idempotency_keys_created_idx" });
+
+			await createOutboxTable(qi);
+		},
+		async down({ context: qi }) {
+			for (const t of [OUTBOX_TABLE, "idempotency_keys", "reservations", "inventory", "hotel_copies"]) await qi.dropTable(t);
+		},
+	},
+];

@@ -1,0 +1,115 @@
+/**
+ * Reservation rows: the SQL and the mapping to the public shape of SPEC §3, plus the message
+ * data of SPEC §4 (everything the mail service needs to write the email and its .ics).
+ */
+import type { Transaction } from "sequelize";
+import type { SqlStore } from "./db";
+import type { HotelCopy } from "./hotel-copy";
+
+export const STATUSES = ["confirmed", "cancelled", "checked_in", "checked_out", "no_show"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface Guest { name: string; email: string; phone?: string; locale: string }
+
+export interface Reservation {
+	id: string; code: string; status: Status; hotelId: string; hotelName: string;
+	roomTypeId: string; roomTypeName: string; checkIn: string; checkOut: string;
+	nights: number; rooms: number; guests: number; guest: Guest; totalPrice: number; currency: string;
+	sequence: number; createdAt: string; updatedAt: string;
+}
+
+/** What travels over HTTP: the reservation without internal bookkeeping. */
+export type PublicReservation = Omit<Reservation, "sequence">;
+
+interface Row {
+	id: string; code: string; status: Status; hotel_id: string; hotel_name: string; room_type_id: string; room_type_name: string;
+	check_in: string; check_out: string; nights: number | string; rooms: number | string; guests: number | string;
+	guest_name: string; guest_email: string; guest_phone: string | null; guest_locale: string;
+	total_price: number | string; currency: string; sequence: number | string; created_at: string; updated_at: string;
+}
+
+const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at";
+
+function fromRow(r: Row): Reservation {
+	const guest: Guest = { name: r.guest_name, email: r.guest_email, locale: r.guest_locale };
+	if (r.guest_phone) guest.phone = r.guest_phone;
+	return {
+		id: r.id, code: r.code, status: r.status, hotelId: r.hotel_id, hotelName: r.hotel_name,
+		roomTypeId: r.room_type_id, roomTypeName: r.room_type_name, checkIn: r.check_in, checkOut: r.check_out,
+		nights: Number(r.nights), rooms: Number(r.rooms), guests: Number(r.guests), guest,
+		totalPrice: Number(r.total_price), currency: r.currency, sequence: Number(r.sequence),
+		createdAt: r.created_at, updatedAt: r.updated_at,
+	};
+}
+
+function toRow(r: Reservation): Row {
+	return {
+		id: r.id, code: r.code, status: r.status, hotel_id: r.hotelId, hotel_name: r.hotelName, room_type_id: r.roomTypeId,
+		room_type_name: r.roomTypeName, check_in: r.checkIn, check_out: r.checkOut, nights: r.nights, rooms: r.rooms, guests: r.guests,
+		guest_name: r.guest.name, guest_email: r.guest.email, guest_phone: r.guest.phone ?? null, guest_locale: r.guest.locale,
+		total_price: r.totalPrice, currency: r.currency, sequence: r.sequence, created_at: r.createdAt, updated_at: r.updatedAt,
+	};
+}
+
+export function toPublic(r: Reservation): PublicReservation {
+	const { sequence: _sequence, ...rest } = r;
+	return rest;
+}
+
+export async function insertReservation(db: SqlStore, t: Transaction, r: Reservation): Promise<void> {
+	const row = toRow(r);
+	const cols = Object.keys(row);
+	await db.exec(`INSERT INTO reservations (${cols.join(", ")}) VALUES (${cols.map(c => `:${c}`).join(", ")})`, row as unknown as Record<string, unknown>, t);
+}
+
+export async function updateReservation(db: SqlStore, t: Transaction, r: Reservation): Promise<void> {
+	const row = toRow(r);
+	const cols = Object.keys(row).filter(c => c !== "id" && c !== "code" && c !== "created_at");
+	await db.exec(`UPDATE reservations SET ${cols.map(c => `${c} = :${c}`).join(", ")} WHERE id = :id`, row as unknown as Record<string, unknown>, t);
+}
+
+export async function findByCode(db: SqlStore, code: string, t?: Transaction, lock = false): Promise<Reservation | null> {
+	const row = await db.one<Row>(`SELECT ${COLUMNS} FROM reservations WHERE code = :code${lock ? db.forUpdate : ""}`, { code }, t);
+	return row ? fromRow(row) : null;
+}
+
+export interface ListFilters { hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }
+
+/** Admin list: stays overlapping [from, to), newest check-in first. */
+export async function listReservations(db: SqlStore, f: ListFilters): Promise<{ rows: Reservation[]; total: number }> {
+	const where: string[] = [];
+	const r: Record<string, unknown> = {};
+	if (f.hotelId) { where.push("hotel_id = :hotelId"); r.hotelId = f.hotelId; }
+	if (f.status) { where.push("status = :status"); r.status = f.status; }
+	if (f.from) { where.push("check_out > :from"); r.from = f.from; }
+	if (f.to) { where.push("check_in < :to"); r.to = f.to; }
+	if (f.email) { where.push("guest_email = :email"); r.email = f.email.toLowerCase(); }
+	const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+	const [count] = await db.select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM reservations${clause}`, r);
+	const rows = await db.select<Row>(`SELECT ${COLUMNS} FROM reservations${clause} ORDER BY check_in DESC, created_at DESC, id LIMIT :limit OFFSET :offset`,
+		{ ...r, limit: f.pageSize, offset: (f.page - 1) * f.pageSize });
+	return { rows: rows.map(fromRow), total: Number(count?.n ?? 0) };
+}
+
+export interface ReservationMessage {
+	reservation: PublicReservation;
+	hotel: { id: string; name: string; address: HotelCopy["hotel"]["address"]; timezone: string; email: string; currency: string };
+	/** Raised on each change: the .ics SEQUENCE. */
+	sequence: number;
+	/** The stay before a modification. */
+	previous?: Pick<Reservation, "roomTypeId" | "roomTypeName" | "checkIn" | "checkOut" | "nights" | "rooms" | "guests" | "totalPrice">;
+}
+
+export function messageData(r: Reservation, copy: HotelCopy, previous?: Reservation): ReservationMessage {
+	const h = copy.hotel;
+	const data: ReservationMessage = {
+		reservation: toPublic(r),
+		hotel: { id: h.id, name: h.name, address: h.address, timezone: h.timezone, email: h.email, currency: h.currency },
+		sequence: r.sequence,
+	};
+	if (previous) {
+		const { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice } = previous;
+		data.previous = { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice };
+	}
+	return data;
+}
