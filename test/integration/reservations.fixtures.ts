@@ -19,11 +19,11 @@ export interface Node {
 }
 
 /** A node with api, hotels and reservations, from process.env as the caller set it. */
-export async function startNode(services: ("api" | "hotels" | "reservations")[] = ["api", "hotels", "reservations"]): Promise<Node> {
+export async function startNode(services: ("api" | "hotels" | "reservations")[] = ["api", "hotels", "reservations"], nodeID?: string): Promise<Node> {
 	process.env.PORT = "0";
 	process.env.SEED_DEMO = "false";
 	const cfg = loadConfig();
-	const broker = createBroker({ ...cfg, logLevel: "warn" }, { logLevel: "warn" }, services);
+	const broker = createBroker({ ...cfg, logLevel: "warn" }, { logLevel: "warn", ...(nodeID ? { nodeID } : {}) }, services);
 	await broker.start();
 	const api = broker.getLocalService("api") as unknown as { server: Server } | undefined;
 	const res = broker.getLocalService("reservations") as unknown as { db: SqlStore } | undefined;
