@@ -4,6 +4,7 @@
  */
 import type { Context, Service, ServiceSchema } from "moleculer";
 import { DocumentDbMixin } from "../mixins/db.mixin";
+import DurablePublisherMixin from "../mixins/publisher.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { notFound, validationError } from "../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../lib/events";
@@ -25,7 +26,8 @@ interface HotelsMethods {
 	saveNew(ctx: Context | null, input: NewHotel, id?: string): Promise<Hotel>;
 	seedDemo(): Promise<number>;
 	isAdmin(ctx: Context<unknown, AppMeta>): boolean;
-	publish(ctx: Context | null, message: DomainMessage<Hotel>): void;
+	publish(ctx: Context | null, message: DomainMessage<Hotel>): Promise<void>;
+	publishDurably(message: DomainMessage<Hotel>): Promise<boolean>;
 }
 
 interface DocAdapter {
@@ -55,6 +57,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			],
 		}),
 		ValidationMixin,
+		DurablePublisherMixin,
 	],
 
 	settings: {
@@ -170,10 +173,9 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			return ctx.meta.user?.role === "admin";
 		},
 
-		/** Moleculer event for now; the durable path of SPEC §4 replaces it (mail issue). */
-		publish(this: HotelsThis, ctx: Context | null, message: DomainMessage<Hotel>): void {
-			if (ctx) ctx.emit(message.event, message);
-			else this.broker.emit(message.event, message);
+		/** Durable bus with publisher confirm (docs/messaging.md); retried in the background if RabbitMQ is away. */
+		async publish(this: HotelsThis, _ctx: Context | null, message: DomainMessage<Hotel>): Promise<void> {
+			await this.publishDurably(message);
 		},
 
 		async findHotel(this: HotelsThis, id: string, includeInactive: boolean): Promise<HotelDoc | null> {
@@ -221,11 +223,11 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 
 	/** Domain events from moleculer-db's entity hooks (SPEC §4). */
 	entityCreated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
-		this.publish(ctx, makeMessage(Events.HOTEL_CREATED, hotel));
+		return this.publish(ctx, makeMessage(Events.HOTEL_CREATED, hotel));
 	},
 	entityUpdated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
 		const event = hotel.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED;
-		this.publish(ctx, makeMessage(event, hotel));
+		return this.publish(ctx, makeMessage(event, hotel));
 	},
 };
 

@@ -11,6 +11,8 @@ import crypto from "crypto";
 import type { Context, Service, ServiceSchema } from "moleculer";
 import { DataTypes, type Sequelize } from "sequelize";
 import { SqlDbMixin } from "../mixins/db.mixin";
+import DurableConsumerMixin from "../mixins/consumer.mixin";
+import OutboxRelayMixin from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { signGuestToken } from "../lib/auth";
@@ -97,6 +99,10 @@ type This = Service & Methods & Vars;
 const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars, This> = {
 	name: "reservations",
 	mixins: [
+		// Before SqlDbMixin (docs/messaging.md): relay the outbox and consume hotels.hotel.* durably.
+		OutboxRelayMixin(),
+		// applyHotelMessage opens its own transaction and is idempotent (isNewer): not transactional.
+		DurableConsumerMixin({ events: ["hotels.hotel.*"], handler: "applyHotelMessage", transactional: false }),
 		SqlDbMixin({
 			name: "reservations",
 			url: cfg => cfg.reservationsDbUrl,
@@ -419,21 +425,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		},
 	},
 
-	/**
-	 * The local copy of hotels. Plain Moleculer events for now; the durable message bus (issue 4)
-	 * wires the same applyHotelMessage to durable delivery.
-	 */
-	events: {
-		async "hotels.hotel.created"(this: This, ctx: Context<DomainMessage<Hotel>>) {
-			await this.applyHotelMessage(ctx.params);
-		},
-		async "hotels.hotel.updated"(this: This, ctx: Context<DomainMessage<Hotel>>) {
-			await this.applyHotelMessage(ctx.params);
-		},
-		async "hotels.hotel.deactivated"(this: This, ctx: Context<DomainMessage<Hotel>>) {
-			await this.applyHotelMessage(ctx.params);
-		},
-	},
+	/** The local copy of hotels: hotels.hotel.* arrive through DurableConsumerMixin → applyHotelMessage. */
+	events: {},
 
 	methods: {
 		store(this: This): SqlStore {

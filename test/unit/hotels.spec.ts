@@ -1,11 +1,12 @@
 /**
  * hotels actions called through the broker (no HTTP): rules, events, visibility.
  */
-import { ServiceBroker, type Context } from "moleculer";
+import { ServiceBroker } from "moleculer";
 import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
 import { assignRoomTypeIds, inventoryChanges, listQuery, searchKey, slugify, sortFields } from "../../services/hotels/domain";
 import type { DomainMessage } from "../../lib/events";
+import { acquireBus, releaseBus } from "../../lib/bus";
 
 const admin = { meta: { user: { role: "admin", sub: "admin@example.com" } } };
 const hotel = (over: Record<string, unknown> = {}) => ({
@@ -61,13 +62,11 @@ describe("hotels service", () => {
 	beforeAll(async () => {
 		process.env.SEED_DEMO = "false";
 		broker = createBroker(loadConfig(), {}, ["hotels"]);
+		// hotels publishes on the durable message bus (in process here: no TRANSPORTER), not as Moleculer events.
 		broker.createService({
 			name: "listener",
-			events: {
-				"hotels.hotel.*"(ctx: Context<DomainMessage>) {
-					events.push(ctx.params);
-				},
-			},
+			started: () => acquireBus(broker).subscribe("listener", ["hotels.hotel.*"], async m => { events.push(m); }),
+			stopped: () => releaseBus(broker),
 		});
 		await broker.start();
 	});
