@@ -138,9 +138,22 @@ export async function openBrowser(viewport: ViewportName): Promise<Browser> {
 	};
 }
 
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_RUN = `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+	.then(r => r.violations.map(v => v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")))`;
+
+/** axe-core's WCAG 2.1 A/AA rules on the page as it is now: the list of violations (empty when clean). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+	if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: AXE_SOURCE });
+	return (await page.evaluate(AXE_RUN)) as string[];
+}
+
 /** Full-page screenshots: to docs/screenshots/ with SCREENSHOTS=1 (npm run screenshots), else a temp dir. */
 const SHOTS = process.env.SCREENSHOTS === "1" ? path.join(PROJECT_ROOT, "docs", "screenshots") : path.join(os.tmpdir(), "hb-screenshots");
 export async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
+	// Every page worth a picture is also checked for accessibility.
+	const violations = await accessibilityViolations(page);
+	if (violations.length) throw new Error(`${name} (${viewport}) has accessibility violations:\n${violations.join("\n")}`);
 	fs.mkdirSync(SHOTS, { recursive: true });
 	await page.evaluate("document.activeElement?.blur()"); // no focus ring in the pictures
 	await page.screenshot({ path: path.join(SHOTS, `${name}-${viewport}.png`), fullPage: true, animations: "disabled" });

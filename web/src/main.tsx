@@ -122,7 +122,7 @@ function App() {
 						</>
 					)}
 				</nav>
-				<button type="button" class="lang" lang={t("app.switchToLang")} onClick={() => setLocale(locale === "en" ? "fr" : "en")} aria-label={`${t("app.language")}: ${t("app.switchTo")}`}>
+				<button type="button" class="lang" lang={t("app.switchToLang")} onClick={() => setLocale(locale === "en" ? "fr" : "en")} aria-label={`${t("app.switchToLang").toUpperCase()} – ${t("app.language")}: ${t("app.switchTo")}`}>
 					{t("app.switchToLang").toUpperCase()}
 				</button>
 			</header>

@@ -55,7 +55,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 					<Stars n={hotel.stars} /> <span class="muted">{hotel.address.city}</span>
 				</p>
 			</header>
-			<section aria-label={t("hotel.photos")} class="gallery">
+			<section aria-label={t("hotel.photos")} class="gallery" tabIndex={0}>
 				{(hotel.photos.length ? hotel.photos : [""]).map((p, i) => (
 					<img key={p || i} src={photoUrl(p)} alt={t("hotel.photo", { n: i + 1, name: hotel.name })} width={640} height={400} loading={i ? "lazy" : "eager"} />
 				))}

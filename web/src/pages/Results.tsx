@@ -119,7 +119,7 @@ function ResultItem({ card, stay }: { card: ResultCard; stay: StayQuery }) {
 						{money(cheapest.totalPrice, cheapest.currency)}
 					</strong>
 					<span class="muted small">{t("common.nights", { n: nightsBetween(stay.checkIn, stay.checkOut) })}</span>
-					<a class="btn btn--primary" href={link} aria-label={t("results.see", { name: card.name })}>
+					<a class="btn btn--primary" href={link} aria-label={`${t("hotel.book")} – ${card.name}`}>
 						{t("hotel.book")}
 					</a>
 				</div>

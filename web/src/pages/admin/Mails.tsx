@@ -80,7 +80,7 @@ export function AdminMails({ route }: { route: Route }) {
 							<tbody>
 								{data.rows.map(m => (
 									<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
-										<th scope="row" data-label={t("adm.mail.subject")}>{m.subject}</th>
+										<th scope="row" data-label={t("adm.mail.subject")} class="cell--wide">{m.subject}</th>
 										<td data-label={t("adm.mail.code")} class="mono">{m.reservationCode}</td>
 										<td data-label={t("adm.mail.type")}>{typeLabel(m.type)}</td>
 										<td data-label={t("adm.mail.to")}>{m.to}</td>
