@@ -43,6 +43,8 @@ interface RelayState {
 	running: boolean;
 	loop: Promise<void> | null;
 	wake: (() => void) | null;
+	/** A wake-up that came during a pass: skip the next pause. */
+	woken: boolean;
 	/** Message id → earliest next try (ms), after a failed publish. */
 	backoff: Map<string, number>;
 	lastStats: number;
@@ -109,7 +111,9 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 
 		methods: {
 			wakeOutboxRelay(this: RelayThis): void {
-				this.outboxRelay?.wake?.();
+				if (!this.outboxRelay) return;
+				this.outboxRelay.woken = true;
+				this.outboxRelay.wake?.();
 			},
 
 			async outboxStatus(this: RelayThis): Promise<OutboxStatus> {
@@ -176,10 +180,11 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 		},
 
 		async started(this: RelayThis) {
-			const state: RelayState = { bus: acquireBus(this.broker), running: true, loop: null, wake: null, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
+			const state: RelayState = { bus: acquireBus(this.broker), running: true, loop: null, wake: null, woken: false, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
 			this.outboxRelay = state;
 
 			const pause = (ms: number) => new Promise<void>(resolve => {
+				if (state.woken) return resolve();
 				const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
 				state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
 			});
@@ -188,6 +193,7 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 				while (state.running && !this.sequelize) await sleep(50);
 				while (state.running) {
 					let delivered = 0;
+					state.woken = false;
 					try {
 						delivered = await this.relayOutboxOnce();
 						await maintenance();

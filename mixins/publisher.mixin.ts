@@ -10,7 +10,7 @@
  * they do not know from the hotels service (`hotels.resolve`) — see docs/messaging.md.
  */
 import type { Service, ServiceSchema } from "moleculer";
-import { acquireBus, releaseBus, type MessageBus } from "../lib/bus";
+import { acquireBus, releaseBus, NoConsumerError, type MessageBus } from "../lib/bus";
 import type { DomainMessage } from "../lib/events";
 
 const MAX_PENDING = 10_000;
@@ -57,7 +57,11 @@ const DurablePublisherMixin: ServiceSchema<Record<string, unknown>, PublisherMet
 					return false;
 				}
 				state.pending.push({ message, attempts: 1 });
-				if (state.pending.length === 1) this.logger.warn(`Message ${message.id} (${message.event}) not published yet (${(err as Error).message}); retrying in the background.`);
+				if (state.pending.length === 1) {
+					const text = `Message ${message.id} (${message.event}) not published yet (${(err as Error).message}); retrying in the background.`;
+					if (err instanceof NoConsumerError) this.logger.info(text); // in process, at start-up: expected
+					else this.logger.warn(text);
+				}
 				if (!state.timer && !state.stopped) state.timer = setTimeout(() => void this.retryPendingMessages(), 200);
 				return false;
 			}

@@ -43,6 +43,8 @@ interface SenderState {
 	running: boolean;
 	loop: Promise<void> | null;
 	wake: (() => void) | null;
+	/** A wake-up that came during a pass: skip the next pause. */
+	woken: boolean;
 }
 
 interface MailMethods {
@@ -96,8 +98,8 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 			params: {
 				$$strict: true,
 				reservationCode: { type: "string", trim: true, min: 1, max: 16, pattern: "^[A-Za-z0-9]+$", optional: true, messages: { stringPattern: "The 'reservationCode' field must be a booking code (letters and digits)" } },
-				status: { type: "enum", values: [...MAIL_STATUSES], optional: true },
-				type: { type: "enum", values: [...MAIL_TYPES], optional: true },
+				status: { type: "enum", values: [...MAIL_STATUSES], optional: true, messages: { enumValue: `The 'status' field must be one of: ${MAIL_STATUSES.join(", ")}` } },
+				type: { type: "enum", values: [...MAIL_TYPES], optional: true, messages: { enumValue: `The 'type' field must be one of: ${MAIL_TYPES.join(", ")}` } },
 				...paginationParams,
 			},
 			async handler(this: MailThis, ctx: Context<ListFilters, AppMeta>): Promise<Page<MailLogEntry>> {
@@ -153,7 +155,9 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		},
 
 		wakeSender(this: MailThis): void {
-			this.sender?.wake?.();
+			if (!this.sender) return;
+			this.sender.woken = true;
+			this.sender.wake?.();
 		},
 
 		/** Claims a batch of due rows and sends them, `concurrency` at a time; returns how many were claimed. */
@@ -211,9 +215,10 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 
 	async started(this: MailThis) {
 		this.transport = createMailTransport(this.cfg, this.settings.concurrency);
-		const state: SenderState = { running: true, loop: null, wake: null };
+		const state: SenderState = { running: true, loop: null, wake: null, woken: false };
 		this.sender = state;
 		const pause = (ms: number) => new Promise<void>(resolve => {
+			if (state.woken) return resolve();
 			const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
 			state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
 		});
@@ -221,6 +226,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		state.loop = (async () => {
 			while (state.running) {
 				let claimed = 0;
+				state.woken = false;
 				try {
 					claimed = await this.sendDue();
 				} catch (err) {
