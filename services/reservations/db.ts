@@ -23,6 +23,28 @@ export class Mutex {
 	}
 }
 
+interface SqliteConnectionManager {
+	getConnection(options?: { uuid?: string }): Promise<unknown>;
+	releaseConnection(connection: unknown, force?: boolean): void;
+	__oneConnection?: boolean;
+}
+
+/**
+ * Sequelize's SQLite dialect opens a new connection per transaction on a file database (it
+ * ignores the pool), and a second connection meets SQLITE_BUSY under load. Our transactions are
+ * serialised by the mutex below, so they all run on the one default connection instead, as they
+ * already do on ":memory:".
+ */
+function useOneSqliteConnection(sequelize: Sequelize): void {
+	const cm = (sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
+	if (cm.__oneConnection) return;
+	const get = cm.getConnection.bind(cm);
+	const release = cm.releaseConnection.bind(cm);
+	cm.getConnection = (options = {}) => get({ ...options, uuid: "default" });
+	cm.releaseConnection = (connection, force) => { if (force) release(connection, force); };
+	cm.__oneConnection = true;
+}
+
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 
 function pgCode(err: unknown): string | undefined {
@@ -36,6 +58,7 @@ export class SqlStore {
 
 	constructor(readonly sequelize: Sequelize) {
 		this.dialect = sequelize.getDialect() === "postgres" ? "postgres" : "sqlite";
+		if (this.dialect === "sqlite") useOneSqliteConnection(sequelize);
 	}
 
 	get pg(): boolean {

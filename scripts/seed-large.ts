@@ -1,0 +1,102 @@
+/**
+ * `npm run seed:large -- --hotels 1000 --nights 730`: the benchmark data set — many hotels with
+ * 5 room types each and their per-night inventory — in the configured stores (SQLite/NeDB under
+ * DATA_DIR by default, PostgreSQL/MongoDB when configured).
+ *
+ * Hotels go through the hotels service (hotels.create); the reservations service builds their
+ * inventory in bulk (multi-row INSERTs up to its horizon of 761 nights, which covers --nights).
+ * Idempotent: hotels named "Bench hotel NNNN" that already exist are kept. Their ids are written
+ * to DATA_DIR/bench-hotels.json for benchmark scripts.
+ */
+import fs from "fs";
+import path from "path";
+import { SingleBar, Presets } from "cli-progress";
+import { loadConfig } from "../lib/config";
+import { createBroker } from "../lib/broker";
+import type { Hotel, NewHotel } from "../services/hotels/domain";
+import type { SqlStore } from "../services/reservations/db";
+import { INVENTORY_HORIZON_DAYS } from "../services/reservations/stay";
+
+const CITIES = [
+	["Paris", "FR", "Europe/Paris", "EUR"], ["Lyon", "FR", "Europe/Paris", "EUR"], ["Nice", "FR", "Europe/Paris", "EUR"],
+	["Annecy", "FR", "Europe/Paris", "EUR"], ["London", "GB", "Europe/London", "GBP"], ["Berlin", "DE", "Europe/Berlin", "EUR"],
+	["Madrid", "ES", "Europe/Madrid", "EUR"], ["Rome", "IT", "Europe/Rome", "EUR"], ["Lisbon", "PT", "Europe/Lisbon", "EUR"],
+	["New York", "US", "America/New_York", "USD"], ["Los Angeles", "US", "America/Los_Angeles", "USD"], ["Tokyo", "JP", "Asia/Tokyo", "JPY"],
+	["Auckland", "NZ", "Pacific/Auckland", "NZD"], ["Sydney", "AU", "Australia/Sydney", "AUD"], ["Montreal", "CA", "America/Toronto", "CAD"],
+	["Zurich", "CH", "Europe/Zurich", "CHF"], ["Amsterdam", "NL", "Europe/Amsterdam", "EUR"], ["Vienna", "AT", "Europe/Vienna", "EUR"],
+	["Prague", "CZ", "Europe/Prague", "CZK"], ["Dublin", "IE", "Europe/Dublin", "EUR"],
+] as const;
+const ROOM_TYPES = [["single", "Single", 1, 10, 8000], ["double", "Double", 2, 25, 12000], ["twin", "Twin", 2, 15, 12500], ["family", "Family room", 4, 6, 21000], ["suite", "Suite", 4, 3, 35000]] as const;
+
+function arg(name: string, fallback: number): number {
+	const i = process.argv.indexOf(`--${name}`);
+	const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+	if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+	return v;
+}
+
+export function benchHotel(i: number): NewHotel {
+	const [city, country, timezone, currency] = CITIES[i % CITIES.length];
+	const n = String(i + 1).padStart(4, "0");
+	return {
+		name: `Bench hotel ${n}`,
+		description: "Generated for benchmarks.",
+		address: { line1: `${i + 1} Benchmark street`, city, postalCode: String(10000 + i), country },
+		stars: 1 + (i % 5),
+		amenities: ["wifi"],
+		email: `bench${n}@hotels.example`,
+		timezone,
+		currency,
+		roomTypes: ROOM_TYPES.map(([id, name, capacity, totalRooms, price]) => ({ id, name, capacity, totalRooms, pricePerNight: price + (i % 50) * 100 })),
+	};
+}
+
+async function main(): Promise<void> {
+	const hotels = arg("hotels", 1000);
+	const nights = arg("nights", 730);
+	if (nights > INVENTORY_HORIZON_DAYS) throw new Error(`--nights is at most ${INVENTORY_HORIZON_DAYS} (the inventory horizon)`);
+	const cfg = loadConfig();
+	process.env.SEED_DEMO = process.env.SEED_DEMO ?? "false";
+	const broker = createBroker({ ...cfg, logLevel: "warn" }, {}, ["hotels", "reservations"]);
+	await broker.start();
+	const db = (broker.getLocalService("reservations") as unknown as { db: SqlStore }).db;
+
+	const known = await db.select<{ id: string; data: string }>(`SELECT id, data FROM hotel_copies WHERE data LIKE :pattern`, { pattern: '%"name":"Bench hotel %' });
+	const ids = new Map<string, string>(known.map(r => [(JSON.parse(r.data) as Hotel).name, r.id]));
+	console.log(`Seeding ${hotels} hotels × ${ROOM_TYPES.length} room types × ${INVENTORY_HORIZON_DAYS} nights (≥ ${nights}) into ${db.dialect}; ${ids.size} already there.`);
+
+	const bar = new SingleBar({ format: "hotels {bar} {value}/{total} | {eta_formatted} left | {rate} hotels/s", hideCursor: true }, Presets.shades_classic);
+	const started = Date.now();
+	bar.start(hotels, 0, { rate: "0" });
+	let next = 0;
+	let done = 0;
+	const worker = async () => {
+		for (let i = next++; i < hotels; i = next++) {
+			const body = benchHotel(i);
+			let id = ids.get(body.name);
+			if (!id) {
+				const created = await broker.call<Hotel, NewHotel>("hotels.create", body);
+				id = created.id;
+				ids.set(body.name, id);
+			}
+			await broker.call("reservations.syncHotel", { id });
+			done++;
+			bar.update(done, { rate: (done / ((Date.now() - started) / 1000)).toFixed(1) });
+		}
+	};
+	await Promise.all(Array.from({ length: db.pg ? 4 : 2 }, worker));
+	bar.stop();
+
+	const [{ n }] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM inventory");
+	const list = [...Array(hotels).keys()].map(i => ids.get(benchHotel(i).name)).filter(Boolean);
+	fs.mkdirSync(cfg.dataDir, { recursive: true });
+	const file = path.join(cfg.dataDir, "bench-hotels.json");
+	fs.writeFileSync(file, JSON.stringify(list, null, 1));
+	console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Number(n).toLocaleString("en")} inventory rows; hotel ids in ${file}.`);
+	await broker.stop();
+}
+
+main().catch(err => {
+	console.error("Seeding failed:", err instanceof Error ? (process.env.DEBUG ? err.stack : err.message) : err);
+	process.exit(1);
+});
