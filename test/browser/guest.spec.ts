@@ -187,6 +187,15 @@ describe("guest error messages (desktop)", () => {
 		await expect(page.getByLabel("Booking code").inputValue()).resolves.toBe(booked.body.code);
 	});
 
+	it("lists the API's messages for a search it refuses (a stay beyond 730 days)", async () => {
+		const { page } = b;
+		b.expectConsoleError(/status of 422/);
+		await page.goto(`${stack.baseUrl}/#/search?city=Paris&checkIn=${isoDay(800)}&checkOut=${isoDay(802)}&guests=2&rooms=1`);
+		const alert = page.locator("[data-testid=alert-error]");
+		await expect(alert.locator("p").first().textContent()).resolves.toBe("Some values were not accepted:");
+		await expect(alert.locator("li").first().textContent()).resolves.toMatch(/checkIn/);
+	});
+
 	it("says when the server cannot be reached", async () => {
 		const { page } = b;
 		await page.goto(`${stack.baseUrl}/#/manage`);

@@ -50,7 +50,7 @@ function AdminRoutes({ route, expired }: { route: Route; expired: boolean }) {
 	if (b === "hotels" && c) return <HotelForm key={c} id={c} />;
 	if (b === "hotels") return <AdminHotels route={route} />;
 	if (b === "reservations") return <AdminReservations route={route} />;
-	if (b === "occupancy") return <AdminOccupancy key={route.query.toString()} route={route} />;
+	if (b === "occupancy") return <AdminOccupancy route={route} />;
 	if (b === "mails") return <AdminMails route={route} />;
 	return <NotFound />;
 }

@@ -95,7 +95,7 @@ export function SearchForm({ initial, withCity = true, submitLabel, onSearch, co
 				</>
 			)}
 			<Field label={t("search.checkIn")} name="checkIn" value={s.checkIn} onValue={up("checkIn")} error={errors.checkIn} input={{ type: "date", min: isoDay(0), required: true }} />
-			<Field label={t("search.checkOut")} name="checkOut" value={s.checkOut} onValue={up("checkOut")} error={errors.checkOut} input={{ type: "date", min: isoDay(1, s.checkIn), required: true }} />
+			<Field label={t("search.checkOut")} name="checkOut" value={s.checkOut} onValue={up("checkOut")} error={errors.checkOut} input={{ type: "date", min: /^\d{4}-\d{2}-\d{2}$/.test(s.checkIn) ? isoDay(1, s.checkIn) : isoDay(1), required: true }} />
 			<Field label={t("search.guests")} name="guests" value={s.guests} onValue={up("guests")} input={{ type: "number", min: 1, max: 20, inputMode: "numeric", required: true }} class="field--num" />
 			<Field label={t("search.rooms")} name="rooms" value={s.rooms} onValue={up("rooms")} input={{ type: "number", min: 1, max: 10, inputMode: "numeric", required: true }} class="field--num" />
 			<div class="search-form__submit">

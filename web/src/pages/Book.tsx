@@ -11,6 +11,7 @@ import { getLocale, t } from "../i18n";
 import { href, navigate, type Route } from "../router";
 import { setGuestSession } from "../session";
 import { defaultStay } from "../components/SearchForm";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, photoUrl } from "../components/ui";
 import type { Hotel, RoomAvailability } from "../types";
 
@@ -67,8 +68,6 @@ export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomType
 	if (!hotel) return <Loading />;
 	const rt = hotel.roomTypes.find(r => r.id === roomTypeId);
 	const fe = fieldErrorsOf(error, "guest.");
-	const all = fieldErrorsOf(error);
-	const other = Object.entries(all).filter(([k]) => !k.startsWith("guest."));
 	const soldOut = error instanceof ApiError && error.type === "NO_AVAILABILITY";
 	const backToHotel = href(`/hotels/${hotelId}`, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms });
 
@@ -105,21 +104,13 @@ export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomType
 				<form class="card book-form" onSubmit={submit} noValidate aria-labelledby="guest-h">
 					<h2 id="guest-h">{t("book.guestDetails")}</h2>
 					{error ? (
-						<Alert kind="error" focus={!Object.keys(fe).length}>
-							<p>{errorMessage(error)}</p>
-							{other.length > 0 && (
-								<ul>
-									{other.map(([k, v]) => (
-										<li key={k}>{v}</li>
-									))}
-								</ul>
-							)}
+						<ErrorAlert error={error} shown={["guest.name", "guest.email", "guest.phone"]} focus={!Object.keys(fe).length}>
 							{soldOut && (
 								<p>
 									<a href={backToHotel}>{t("book.soldOutBack")}</a>
 								</p>
 							)}
-						</Alert>
+						</ErrorAlert>
 					) : null}
 					<Field label={t("book.name")} name="name" value={guest.name} onValue={v => setGuest({ ...guest, name: v })} error={fe.name} input={{ autoComplete: "name", required: true }} />
 					<Field label={t("book.email")} name="email" value={guest.email} onValue={v => setGuest({ ...guest, email: v })} error={fe.email} hint={t("book.emailHint")}

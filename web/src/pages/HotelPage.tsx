@@ -6,6 +6,7 @@ import { money, nightsBetween } from "../format";
 import { t } from "../i18n";
 import { href, navigate, type Route } from "../router";
 import { SearchForm, defaultStay, stayErrors, stayQuery } from "../components/SearchForm";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Stars, photoUrl } from "../components/ui";
 import type { Availability, Hotel } from "../types";
 
@@ -71,7 +72,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 							</summary>
 							<SearchForm initial={stay} withCity={false} compact submitLabel={t("hotel.update")} onSearch={q => navigate(`/hotels/${id}`, { ...stayQuery(q), city: undefined }, true)} />
 						</details>
-						{availError ? <Alert kind="error">{errorMessage(availError)}</Alert> : null}
+						{availError ? <ErrorAlert error={availError} focus={false} /> : null}
 						{datesOk && !avail && !availError && <Loading />}
 						<ul class="room-list">
 							{hotel.roomTypes.map(rt => {

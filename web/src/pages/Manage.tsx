@@ -10,6 +10,7 @@ import { t } from "../i18n";
 import { navigate, type Route } from "../router";
 import { guestSession, guestSessionExpired, setGuestSession } from "../session";
 import { SearchForm } from "../components/SearchForm";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../components/ui";
 import type { Reservation } from "../types";
 
@@ -125,7 +126,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 		<div class="narrow">
 			<PageTitle>{t("manage.title")}</PageTitle>
 			{news && <Alert kind="success" focus>{news}</Alert>}
-			{error ? <Alert kind="error" focus>{errorMessage(error)}</Alert> : null}
+			{error ? <ErrorAlert error={error} /> : null}
 			<section class="card" aria-labelledby="res-h">
 				<h2 id="res-h">
 					{r.hotelName} <span class="code code--small">{r.code}</span>

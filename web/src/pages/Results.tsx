@@ -1,11 +1,11 @@
 /** GET /search joined with the hotels' details (photos, stars, address) from GET /hotels. */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import { errorMessage } from "../errors";
 import { day, money, nightsBetween } from "../format";
 import { t } from "../i18n";
 import { href, navigate, type Route } from "../router";
 import { SearchForm, defaultStay, stayQuery, type StayQuery } from "../components/SearchForm";
+import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Pager, Stars, photoUrl } from "../components/ui";
 import type { Hotel, RoomAvailability, SearchRow } from "../types";
 
@@ -68,9 +68,7 @@ export function Results({ route }: { route: Route }) {
 				<SearchForm initial={stay} compact onSearch={q => go(q)} />
 			</details>
 			{error ? (
-				<Alert kind="error" focus>
-					{errorMessage(error)}
-				</Alert>
+				<ErrorAlert error={error} />
 			) : cards === null ? (
 				<Loading />
 			) : cards.length === 0 ? (

@@ -9,6 +9,7 @@ import { errorMessage, fieldErrorsOf } from "../../errors";
 import { toMajor, toMinor } from "../../format";
 import { t } from "../../i18n";
 import { href, navigate } from "../../router";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../../components/ui";
 import type { Hotel } from "../../types";
 import { token } from "./common";
@@ -96,6 +97,12 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
 	return out;
 }
 
+/** The 422 fields shown under their inputs; the alert lists the others. */
+const SHOWN_FIELDS = [
+	"name", "description", "address.line1", "address.city", "address.postalCode", "address.country", "location.lat", "location.lng", "stars", "amenities",
+	"photos", "email", "timezone", "currency", "roomTypes", /^(amenities|photos)\[/, /^roomTypes\[\d+\]\.(name|capacity|totalRooms|pricePerNight|amenities|description)/,
+];
+
 export function HotelForm({ id }: { id?: string }) {
 	const [original, setOriginal] = useState<Hotel | null>(null);
 	const [f, setF] = useState<HotelFormState | null>(id ? null : blank());
@@ -145,9 +152,6 @@ export function HotelForm({ id }: { id?: string }) {
 		}
 	};
 
-	const shown = new Set(["name", "description", "address.line1", "address.city", "address.postalCode", "address.country", "location.lat", "location.lng", "stars", "amenities",
-		"photos", "email", "timezone", "currency"]);
-	const orphan = Object.entries(fe).filter(([k]) => !shown.has(k) && !/^roomTypes\[\d+\]\.(name|capacity|totalRooms|pricePerNight|amenities|description)$/.test(k));
 
 	return (
 		<div>
@@ -157,16 +161,7 @@ export function HotelForm({ id }: { id?: string }) {
 			</p>
 			<form class="hotel-form" onSubmit={submit} noValidate>
 				{error ? (
-					<Alert kind="error" focus={Object.keys(fe).length === 0}>
-						<p>{errorMessage(error, "admin")}</p>
-						{orphan.length > 0 && (
-							<ul>
-								{orphan.map(([k, v]) => (
-									<li key={k}>{v}</li>
-								))}
-							</ul>
-						)}
-					</Alert>
+					<ErrorAlert error={error} context="admin" shown={SHOWN_FIELDS} focus={Object.keys(fe).length === 0} />
 				) : null}
 				{saved && <Alert kind="success" focus>{t("adm.hotels.saved")}</Alert>}
 				<fieldset class="card">

@@ -1,9 +1,9 @@
 /** Staff: every hotel (active or not) with edit and deactivate. */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
-import { errorMessage } from "../../errors";
 import { t } from "../../i18n";
 import { href, type Route } from "../../router";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, Pager, Stars } from "../../components/ui";
 import type { Hotel, Page } from "../../types";
 import { token } from "./common";
@@ -45,7 +45,7 @@ export function AdminHotels({ route }: { route: Route }) {
 				</a>
 			</div>
 			{news && <Alert kind="success">{news}</Alert>}
-			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			{error ? <ErrorAlert error={error} context="admin" /> : null}
 			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setQuery(q.trim()); }}>
 				<Field label={t("adm.hotels.name")} name="q" value={q} onValue={setQ} input={{ type: "search" }} />
 				<button class="btn" type="submit">

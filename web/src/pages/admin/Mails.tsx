@@ -1,10 +1,10 @@
 /** Staff: the mail log (GET /mails) with filters and resend (POST /mails/:id/resend → 202). */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
-import { errorMessage } from "../../errors";
 import { dateTime } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
 import type { Mail, Page } from "../../types";
 import { token } from "./common";
@@ -56,7 +56,7 @@ export function AdminMails({ route }: { route: Route }) {
 				</button>
 			</form>
 			{news && <Alert kind="success">{news}</Alert>}
-			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			{error ? <ErrorAlert error={error} context="admin" /> : null}
 			{!data ? (
 				!error && <Loading />
 			) : data.rows.length === 0 ? (

@@ -1,12 +1,12 @@
 /** Staff: GET /hotels/:id/occupancy over a date range, drawn as a chart. */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
-import { errorMessage } from "../../errors";
 import { isoDay } from "../../format";
 import { t } from "../../i18n";
 import { navigate, type Route } from "../../router";
 import { OccupancyChart } from "../../components/OccupancyChart";
-import { Alert, Field, Loading, PageTitle, Select } from "../../components/ui";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { Field, Loading, PageTitle, Select } from "../../components/ui";
 import type { Occupancy } from "../../types";
 import { token, useHotels } from "./common";
 
@@ -44,9 +44,9 @@ export function AdminOccupancy({ route }: { route: Route }) {
 					{t("adm.occ.show")}
 				</button>
 			</form>
-			{hotelsError || error ? <Alert kind="error" focus>{errorMessage(error ?? hotelsError, "admin")}</Alert> : null}
-			{!data ? (
-				!error && <Loading />
+			{hotelsError || error ? <ErrorAlert error={error ?? hotelsError} context="admin" /> : null}
+			{!data || !hotels ? (
+				!error && !hotelsError && <Loading />
 			) : (
 				<section class="card">
 					<h2>{name}</h2>

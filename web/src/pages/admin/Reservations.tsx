@@ -1,10 +1,10 @@
 /** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions. */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
-import { errorMessage } from "../../errors";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
 import type { Page, Reservation, ReservationStatus } from "../../types";
 import { token, useHotels } from "./common";
@@ -70,7 +70,7 @@ export function AdminReservations({ route }: { route: Route }) {
 				</button>
 			</form>
 			{news && <Alert kind="success">{news}</Alert>}
-			{error ? <Alert kind="error" focus>{errorMessage(error, "admin")}</Alert> : null}
+			{error ? <ErrorAlert error={error} context="admin" /> : null}
 			{!data ? (
 				!error && <Loading />
 			) : data.rows.length === 0 ? (
