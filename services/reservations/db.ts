@@ -9,6 +9,8 @@
  * writer never meets SQLITE_BUSY; readers never wait (WAL on a file database).
  */
 import { QueryTypes, Transaction, UniqueConstraintError, type Sequelize } from "sequelize";
+import type { Client } from "pg";
+import type { Database } from "sqlite3";
 
 type Replacements = Record<string, unknown>;
 
@@ -21,6 +23,11 @@ export class Mutex {
 		this.tail = result.then(() => undefined, () => undefined);
 		return result;
 	}
+}
+
+interface RawConnectionManager {
+	getConnection(options?: { type?: string }): Promise<unknown>;
+	releaseConnection(connection: unknown): Promise<void> | void;
 }
 
 interface SqliteConnectionManager {
@@ -72,6 +79,25 @@ export class SqlStore {
 
 	async select<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T[]> {
 		return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
+	}
+
+	/**
+	 * Hot-path reads (availability, search): `?` placeholders bound by the driver itself, on a
+	 * pooled connection, without Sequelize's per-query formatting and bookkeeping.
+	 */
+	async fastSelect<T>(sql: string, params: (string | number)[]): Promise<T[]> {
+		const cm = (this.sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
+		if (this.pg) {
+			let n = 0;
+			const client = (await cm.getConnection({ type: "SELECT" })) as Client;
+			try {
+				return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+			} finally {
+				await cm.releaseConnection(client);
+			}
+		}
+		const conn = (await cm.getConnection()) as Database;
+		return new Promise((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 	}
 
 	async one<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T | null> {

@@ -28,6 +28,10 @@ const toCopy = (r: CopyRow): HotelCopy => ({
 });
 
 export async function getCopy(db: SqlStore, id: string, t?: Transaction, lock = false): Promise<HotelCopy | null> {
+	if (!t) {
+		const [fast] = await db.fastSelect<CopyRow>(`SELECT id, active, updated_at, inventory_until, data FROM hotel_copies WHERE id = ?`, [id]);
+		return fast ? toCopy(fast) : null;
+	}
 	const row = await db.one<CopyRow>(`SELECT id, active, updated_at, inventory_until, data FROM hotel_copies WHERE id = :id${lock ? db.forUpdate : ""}`, { id }, t);
 	return row ? toCopy(row) : null;
 }

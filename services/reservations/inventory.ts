@@ -50,11 +50,11 @@ export async function shiftNights(db: SqlStore, t: Transaction, hotelId: string,
 export async function freeRooms(db: SqlStore, hotelId: string, roomTypeIds: string[], from: string, to: string): Promise<Map<string, FreeRooms>> {
 	const out = new Map<string, FreeRooms>();
 	if (roomTypeIds.length === 0) return out;
-	const rows = await db.select<{ rt: string; free: number | string; n: number | string }>(
+	const rows = await db.fastSelect<{ rt: string; free: number | string; n: number | string }>(
 		`SELECT room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
-		WHERE hotel_id = :h AND room_type_id IN (:rts) AND night >= :from AND night < :to
+		WHERE hotel_id = ? AND room_type_id IN (${roomTypeIds.map(() => "?").join(", ")}) AND night >= ? AND night < ?
 		GROUP BY room_type_id`,
-		{ h: hotelId, rts: roomTypeIds, from, to });
+		[hotelId, ...roomTypeIds, from, to]);
 	for (const row of rows) out.set(row.rt, { free: Number(row.free), nights: Number(row.n) });
 	return out;
 }
@@ -63,11 +63,11 @@ export async function freeRooms(db: SqlStore, hotelId: string, roomTypeIds: stri
 export async function freeRoomsByHotel(db: SqlStore, hotelIds: string[], from: string, to: string): Promise<Map<string, Map<string, FreeRooms>>> {
 	const out = new Map<string, Map<string, FreeRooms>>();
 	if (hotelIds.length === 0) return out;
-	const rows = await db.select<{ h: string; rt: string; free: number | string; n: number | string }>(
+	const rows = await db.fastSelect<{ h: string; rt: string; free: number | string; n: number | string }>(
 		`SELECT hotel_id AS h, room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
-		WHERE hotel_id IN (:hs) AND night >= :from AND night < :to
+		WHERE hotel_id IN (${hotelIds.map(() => "?").join(", ")}) AND night >= ? AND night < ?
 		GROUP BY hotel_id, room_type_id`,
-		{ hs: hotelIds, from, to });
+		[...hotelIds, from, to]);
 	for (const row of rows) {
 		let m = out.get(row.h);
 		if (!m) out.set(row.h, (m = new Map()));
