@@ -69,11 +69,14 @@ class NightsTaken extends Error {
 
 const ADMIN_TASK_INTERVAL_MS = 10 * 60_000;
 const MAX_OCCUPANCY_DAYS = 366;
+const COPY_CACHE_MS = 1000;
+const COPY_CACHE_SIZE = 10_000;
 
 interface Methods {
 	store(): SqlStore;
 	hotelFor(ctx: Context | null, id: string, coverUntil?: string): Promise<HotelCopy | null>;
 	bookableHotel(ctx: Context, id: string): Promise<HotelCopy>;
+	cachedHotel(ctx: Context, id: string): Promise<HotelCopy>;
 	covering(ctx: Context, copy: HotelCopy, until: string): Promise<HotelCopy>;
 	applyHotelMessage(message: DomainMessage<Hotel>): Promise<boolean>;
 	applyHotel(hotel: Hotel): Promise<boolean>;
@@ -92,6 +95,8 @@ interface Vars {
 	db: SqlStore;
 	sequelize: Sequelize;
 	timers: NodeJS.Timeout[];
+	/** Availability reads: hotel copies for up to COPY_CACHE_MS (bookings always read the store). */
+	copyCache: Map<string, { copy: HotelCopy; expires: number }>;
 	stopping: boolean;
 }
 type This = Service & Methods & Vars;
@@ -134,7 +139,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			params: availabilityParams,
 			async handler(this: This, ctx: Context<StayParams, AppMeta>): Promise<Availability> {
 				const p = ctx.params;
-				const copy = await this.bookableHotel(ctx, p.id);
+				const copy = await this.cachedHotel(ctx, p.id);
 				const errors = stayDateErrors(p, localDate(copy.hotel.timezone));
 				if (errors.length) throw validationError(errors);
 				const current = await this.covering(ctx, copy, p.checkOut);
@@ -409,6 +414,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 					}
 					await saveRoomTypeSizes(this.db, t, locked, sizes);
 				});
+				this.copyCache.delete(hotelId);
 				return { ok: true };
 			},
 		},
@@ -457,6 +463,15 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			return (await this.hotelFor(ctx, copy.id, until)) ?? copy;
 		},
 
+		async cachedHotel(this: This, ctx: Context, id: string): Promise<HotelCopy> {
+			const hit = this.copyCache.get(id);
+			if (hit && hit.expires > Date.now()) return hit.copy;
+			const copy = await this.bookableHotel(ctx, id);
+			if (this.copyCache.size >= COPY_CACHE_SIZE) this.copyCache.clear();
+			this.copyCache.set(id, { copy, expires: Date.now() + COPY_CACHE_MS });
+			return copy;
+		},
+
 		async bookableHotel(this: This, ctx: Context, id: string): Promise<HotelCopy> {
 			const copy = await this.hotelFor(ctx, id);
 			if (!copy || !copy.active) throw notFound("Hotel", id);
@@ -476,7 +491,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		async applyHotel(this: This, hotel: Hotel): Promise<boolean> {
 			const today = localDate(hotel.timezone);
 			const until = addDays(today, INVENTORY_HORIZON_DAYS);
-			return this.db.withTx(async t => {
+			const applied = await this.db.withTx(async t => {
 				const cur = await getCopy(this.db, hotel.id, t, true);
 				if (!isNewer(hotel, cur)) return false;
 				const before = new Map<string, RoomType>((cur?.hotel.roomTypes ?? []).map(r => [r.id, r]));
@@ -492,6 +507,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				await saveCopy(this.db, t, hotel, until);
 				return true;
 			});
+			this.copyCache.delete(hotel.id);
+			return applied;
 		},
 
 		/** Inventory rows up to the horizon for a known hotel (days pass; run hourly and on demand). */
@@ -628,6 +645,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		this.cfg = loadConfig();
 		this.timers = [];
 		this.stopping = false;
+		this.copyCache = new Map();
 	},
 
 	async started(this: This) {
