@@ -110,16 +110,26 @@ export function rssMiB(pid: number | undefined): number | null {
 	}
 }
 
-/** CPU time (user + system) in seconds, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number | undefined): number | null {
+export interface CpuStat { ppid: number; self: number; children: number }
+
+/**
+ * CPU time in seconds from /proc/<pid>/stat: the process's own (user + system) and that of its
+ * children it has waited for (PostgreSQL's backends and pgbench runs end before a snapshot does).
+ */
+export function cpuStat(pid: number | undefined): CpuStat | null {
 	if (!pid) return null;
 	try {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-		const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-		return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+		const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+		// f[1] ppid; f[11..14] utime, stime, cutime, cstime in clock ticks (100 Hz)
+		return { ppid: Number(f[1]), self: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
 	} catch {
 		return null;
 	}
+}
+
+export function cpuSeconds(pid: number | undefined): number | null {
+	return cpuStat(pid)?.self ?? null;
 }
 
 export function running(): Proc[] {

@@ -31,7 +31,7 @@ import path from "path";
 import { Client } from "pg";
 import { load, type LoadFigures } from "./load";
 import { pgbench, type PgbenchFigures } from "./pgbench";
-import { cpuSeconds, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type Proc } from "./procs";
+import { cpuSeconds, cpuStat, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type CpuStat, type Proc } from "./procs";
 import { summarise, toMarkdown } from "./profile-summary";
 import { bookingScript, prepareTargets, type Target } from "./booking-sql";
 
@@ -121,14 +121,22 @@ function cpuSnapshot(procs: Proc[]): Map<string, number> {
 	const out = new Map<string, number>();
 	const add = (k: string, v: number | null) => { if (v !== null) out.set(k, (out.get(k) ?? 0) + v); };
 	for (const p of procs) add(p.name, cpuSeconds(p.child.pid));
-	add("harness (autocannon)", cpuSeconds(process.pid));
+	const me = cpuStat(process.pid);
+	add("harness (autocannon)", me?.self ?? null);
+	// Children the harness has reaped: pgbench runs and the seed (live node processes are counted above).
+	add("pgbench", me?.children ?? null);
+	const postgres = new Map<number, CpuStat>();
 	for (const pid of fs.readdirSync("/proc").filter(d => /^\d+$/.test(d))) {
 		let comm = "";
 		try { comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { continue; }
 		if (comm === "beam.smp") add("rabbitmq", cpuSeconds(Number(pid)));
-		else if (comm === "postgres") add("postgresql", cpuSeconds(Number(pid)));
-		else if (comm === "pgbench") add("pgbench", cpuSeconds(Number(pid)));
+		else if (comm === "postgres") {
+			const st = cpuStat(Number(pid));
+			if (st) postgres.set(Number(pid), st);
+		} else if (comm === "pgbench") add("pgbench", cpuSeconds(Number(pid)));
 	}
+	// PostgreSQL: every live process, plus the backends that have exited (the postmaster's children time).
+	for (const [, st] of postgres) add("postgresql", st.self + (postgres.has(st.ppid) ? 0 : st.children));
 	return out;
 }
 
