@@ -628,7 +628,10 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 		/** Start-up catch-up: hotels whose messages were missed (e.g. created before this node ran). */
 		async syncFromHotels(this: This): Promise<void> {
-			await this.broker.waitForServices(["hotels"], 60_000);
+			// Our own wait: it ends as soon as this service stops (tests, restarts).
+			const up = () => !!this.broker.registry.getActionEndpoints("hotels.list")?.hasAvailable();
+			for (let i = 0; i < 240 && !this.stopping && !up(); i++) await new Promise(resolve => setTimeout(resolve, 250).unref());
+			if (this.stopping || !up()) return;
 			for (let page = 1; !this.stopping; page++) {
 				const res = await this.broker.call<Page<Hotel>, { page: number; pageSize: number }>("hotels.list", { page, pageSize: 100 });
 				for (const h of res.rows) {
@@ -655,7 +658,10 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		const quiet = (what: string) => (err: unknown) => { if (!this.stopping) this.logger.warn(`${what} failed:`, (err as Error).message); };
 		this.timers.push(setInterval(() => { this.maintenance().catch(quiet("Maintenance")); }, ADMIN_TASK_INTERVAL_MS));
 		for (const t of this.timers) t.unref();
-		void this.syncFromHotels().catch(quiet("Catching up with the hotels service"));
+		void this.syncFromHotels()
+			.catch(quiet("Catching up with the hotels service"))
+			.then(() => (this.stopping ? undefined : this.maintenance()))
+			.catch(quiet("Maintenance"));
 	},
 
 	async stopped(this: This) {
