@@ -68,7 +68,9 @@ function errorHandler(this: ApiThis, req: Req, res: Res, err: unknown): void {
 	if (body.message.includes("(in '')")) body.message = body.message.replace(/ \(in ''\)/g, "");
 	if (body.type === ErrorType.VALIDATION_ERROR && Array.isArray(body.data))
 		body.data = body.data.map((d: Record<string, unknown>) => ({ ...d, message: typeof d.message === "string" ? d.message.replace(/ \(in ''\)/g, "") : d.message }));
-	if (!res.headersSent) sendJson(res, body.code, body);
+	// Headers the action set before failing (Idempotent-Replayed on a replayed 409).
+	const headers = req.$ctx?.meta?.$responseHeaders ?? {};
+	if (!res.headersSent) sendJson(res, body.code, body, headers);
 	else res.end();
 }
 

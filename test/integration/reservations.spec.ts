@@ -121,6 +121,7 @@ describe("idempotency keys", () => {
 		const b = await api().post("/api/v1/reservations").set("Idempotency-Key", "key-2").send(full);
 		expect(b.status).toBe(409);
 		expect(b.body).toEqual(a.body);
+		expect(b.headers["idempotent-replayed"]).toBe("true");
 
 		const bad = await api().post("/api/v1/reservations").set("Idempotency-Key", "key-3").send({ ...full, checkIn: day(-3) });
 		expect(bad.status).toBe(422);
