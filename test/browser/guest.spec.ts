@@ -5,19 +5,19 @@
  * sold out (409), an expired guest token (401) and the French interface.
  * Any console error not declared by the test fails it.
  */
-import { apiCall, isoDay, openBrowser, screenshot, startStack, type Browser, type Stack, type ViewportName } from "./harness";
+import { RUN_BROWSER, apiCall, browserDescribe, isoDay, openBrowser, screenshot, startStack, type Browser, type Stack, type ViewportName } from "./harness";
 
 jest.setTimeout(120_000);
 
 let stack: Stack;
 beforeAll(async () => {
-	stack = await startStack();
+	if (RUN_BROWSER) stack = await startStack();
 });
 afterAll(async () => {
 	await stack?.stop();
 });
 
-describe.each<[ViewportName, number]>([
+browserDescribe.each<[ViewportName, number]>([
 	["phone", 20],
 	["desktop", 40],
 ])("guest journey at %s size", (viewport, offset) => {
@@ -142,7 +142,7 @@ describe.each<[ViewportName, number]>([
 	});
 });
 
-describe("guest error messages (desktop)", () => {
+browserDescribe("guest error messages (desktop)", () => {
 	let b: Browser;
 	beforeAll(async () => {
 		b = await openBrowser("desktop");
@@ -206,6 +206,31 @@ describe("guest error messages (desktop)", () => {
 		await page.getByRole("button", { name: "Find my booking" }).click();
 		await expect(page.locator("[data-testid=alert-error]").textContent()).resolves.toContain("could not reach the server");
 		await page.unroute("**/api/v1/reservations/lookup");
+	});
+
+	it("can be used with the keyboard alone: skip link, search form, results", async () => {
+		const { page } = b;
+		await page.goto(`${stack.baseUrl}/`);
+		await page.waitForSelector("h1");
+		await page.keyboard.press("Tab");
+		await expect(page.evaluate("document.activeElement.textContent")).resolves.toBe("Skip to content");
+		await page.keyboard.press("Enter");
+		await expect(page.evaluate("document.activeElement.id")).resolves.toBe("main");
+		await page.keyboard.press("Tab");
+		await expect(page.evaluate("document.activeElement.name")).resolves.toBe("city");
+		await page.keyboard.type("Lyon");
+		// Through the dates (one stop per date segment), guests and rooms, keeping their defaults, to the button.
+		for (let i = 0; i < 15 && (await page.evaluate("document.activeElement.tagName")) !== "BUTTON"; i++) await page.keyboard.press("Tab");
+		await expect(page.evaluate("document.activeElement.textContent")).resolves.toBe("Search");
+		await page.keyboard.press("Enter");
+		await page.waitForSelector("[data-testid=result]");
+		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Hotels in Lyon");
+	});
+
+	it("opens the manage form with the code from an email's link", async () => {
+		const { page } = b;
+		await page.goto(`${stack.baseUrl}/#/manage?code=K7Q2M9XD`);
+		await expect(page.getByLabel("Booking code").inputValue()).resolves.toBe("K7Q2M9XD");
 	});
 
 	it("switches to French and keeps it", async () => {

@@ -152,11 +152,15 @@ export function Loading() {
 	);
 }
 
+/** The first page of a visit keeps the browser's own focus order (skip link first). */
+let firstPage = true;
+
 /** The page's h1, focused on navigation so screen readers announce the new page. */
 export function PageTitle({ children }: { children: ComponentChildren }) {
 	const ref = useRef<HTMLHeadingElement>(null);
 	useEffect(() => {
-		ref.current?.focus({ preventScroll: true });
+		if (!firstPage) ref.current?.focus({ preventScroll: true });
+		firstPage = false;
 		if (ref.current) document.title = `${ref.current.textContent ?? ""} · ${t("app.name")}`;
 	}, [children]);
 	return (

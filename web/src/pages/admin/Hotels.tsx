@@ -36,6 +36,17 @@ export function AdminHotels({ route }: { route: Route }) {
 		}
 	};
 
+	const reactivate = async (h: Hotel) => {
+		setError(null);
+		try {
+			await api.updateHotel(h.id, { active: true }, token());
+			setNews(t("adm.hotels.reactivated", { name: h.name }));
+			setN(x => x + 1);
+		} catch (err) {
+			setError(err);
+		}
+	};
+
 	return (
 		<div>
 			<div class="page-head">
@@ -87,6 +98,11 @@ export function AdminHotels({ route }: { route: Route }) {
 											{h.active && confirming !== h.id && (
 												<button type="button" class="btn btn--small btn--danger" onClick={() => setConfirming(h.id)} aria-label={`${t("adm.hotels.deactivate")} ${h.name}`}>
 													{t("adm.hotels.deactivate")}
+												</button>
+											)}
+											{!h.active && (
+												<button type="button" class="btn btn--small" onClick={() => reactivate(h)} aria-label={`${t("adm.hotels.reactivate")} ${h.name}`}>
+													{t("adm.hotels.reactivate")}
 												</button>
 											)}
 											{confirming === h.id && (
