@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { errorMessage } from "../errors";
-import { money, nightsBetween } from "../format";
+import { day, money, nightsBetween } from "../format";
 import { t } from "../i18n";
 import { href, navigate, type Route } from "../router";
 import { SearchForm, defaultStay, stayErrors, stayQuery } from "../components/SearchForm";
@@ -68,7 +68,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 						<h2 id="rooms-h">{t("hotel.rooms")}</h2>
 						<details class="modify" open={!datesOk}>
 							<summary>
-								{t("hotel.checkDates")}: {stay.checkIn} → {stay.checkOut} · {t("common.guests", { n: stay.guests })} · {t("common.rooms", { n: stay.rooms })}
+								{t("hotel.checkDates")}: {datesOk ? `${day(stay.checkIn, false)} → ${day(stay.checkOut, false)}` : `${stay.checkIn} → ${stay.checkOut}`} · {t("common.guests", { n: stay.guests })} · {t("common.rooms", { n: stay.rooms })}
 							</summary>
 							<SearchForm initial={stay} withCity={false} compact submitLabel={t("hotel.update")} onSearch={q => navigate(`/hotels/${id}`, { ...stayQuery(q), city: undefined }, true)} />
 						</details>
