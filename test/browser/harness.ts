@@ -122,7 +122,7 @@ export async function openBrowser(viewport: ViewportName): Promise<Browser> {
 		args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 	});
 	const page = context.pages()[0] ?? (await context.newPage());
-	page.setDefaultTimeout(8_000);
+	page.setDefaultTimeout(15_000);
 	const errors: string[] = [];
 	const expected: { pattern: RegExp; left: number }[] = [];
 	const record = (text: string) => {
