@@ -128,6 +128,27 @@ describeWithServers("reservations on PostgreSQL + RabbitMQ, two nodes", NEEDS, (
 		expect((await bookedByNight(a.db, hotelId, "double")).get(day(42))?.booked).toBe(1);
 	});
 
+	it("a room-type cut racing with bookings never leaves a night booked beyond its total", async () => {
+		if (skip) return;
+		const hotelId = await createHotel(a, hotelBody("Shrinking", [{ id: "double", totalRooms: 6 }]));
+		const rt = (totalRooms: number) => [{ id: "double", name: "Room double", capacity: 2, totalRooms, pricePerNight: 10000 }];
+		const [cut, ...books] = await Promise.all([
+			via(0).patch(`/api/v1/hotels/${hotelId}`).set(auth(a.admin)).send({ roomTypes: rt(3) }),
+			...Array.from({ length: 8 }, (_, i) => via(i).post("/api/v1/reservations").send(booking(hotelId, "double", 50, 52, { guest: guest(i) }))),
+		]);
+		const won = books.filter(r => r.status === 201).length;
+		expect(books.every(r => r.status === 201 || r.status === 409)).toBe(true);
+		const nights = await bookedByNight(a.db, hotelId, "double");
+		for (const d of [50, 51]) {
+			const n = nights.get(day(d))!;
+			expect(n.booked).toBe(won);
+			expect(n.booked).toBeLessThanOrEqual(n.total);
+			// Either the cut won (total 3, at most 3 sold) or it was refused because more were sold.
+			if (cut.status === 200) expect(n.total).toBe(3);
+			else expect(cut.body).toMatchObject({ type: "INVENTORY_CONFLICT" });
+		}
+	});
+
 	it("bad inputs get a 4xx and write nothing", async () => {
 		if (skip) return;
 		const hotelId = await createHotel(a, hotelBody("Strict", [{ id: "double", totalRooms: 2 }]));

@@ -267,6 +267,31 @@ describe("room-type sizes (hotels PATCH asks reservations)", () => {
 	});
 });
 
+describe("local copy of hotels (applyHotelMessage)", () => {
+	it("is idempotent and ignores versions older than the one it holds", async () => {
+		const id = await createHotel(node, hotelBody("Versioned", [{ id: "double", totalRooms: 2 }]));
+		const svc = node.broker.getLocalService("reservations") as unknown as { applyHotelMessage(m: unknown): Promise<boolean> };
+		const current = (await api().get(`/api/v1/hotels/${id}`)).body;
+		const before = await snapshot(node.db);
+		const message = (data: unknown) => ({ event: "hotels.hotel.updated", id: `m-${Math.random()}`, occurredAt: new Date().toISOString(), data });
+		expect(await svc.applyHotelMessage(message(current))).toBe(true);
+		expect(await snapshot(node.db)).toEqual(before);
+		const older = { ...current, name: "Old name", roomTypes: [{ ...current.roomTypes[0], totalRooms: 9 }], updatedAt: "2000-01-01T00:00:00.000Z" };
+		expect(await svc.applyHotelMessage(message(older))).toBe(false);
+		expect(await snapshot(node.db)).toEqual(before);
+		expect(await svc.applyHotelMessage(message({ id }))).toBe(false);
+		const avail = await api().get(`/api/v1/hotels/${id}/availability`).query({ checkIn: day(3), checkOut: day(4) });
+		expect(avail.body.roomTypes[0]).toMatchObject({ name: "Room double", available: 2 });
+	});
+
+	it("fetches a hotel it has not heard of from the hotels service", async () => {
+		const created = await node.broker.call<{ id: string }, Record<string, unknown>>("hotels.create", hotelBody("Unheard of", [{ id: "double", totalRooms: 1 }]));
+		await node.db.exec("DELETE FROM hotel_copies WHERE id = :id", { id: created.id });
+		const res = await api().post("/api/v1/reservations").send(booking(created.id, "double", 3, 4));
+		expect(res.status).toBe(201);
+	});
+});
+
 describe("admin: transitions, list, occupancy", () => {
 	it("check-in only from the arrival date; check-out after check-in; no-show frees the nights", async () => {
 		const later = await api().post("/api/v1/reservations").send(booking(hotelId, "double", 3, 5));
