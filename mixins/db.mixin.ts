@@ -164,7 +164,9 @@ export function createSequelize(name: string, url: string, cfg: AppConfig, pool 
 		...common,
 		dialect: "sqlite",
 		storage: inMemory ? ":memory:" : path.join(cfg.dataDir, `${name}.sqlite`),
-		// One connection: SQLite has one writer; transactions are serialised in-process.
+		// SQLite has one writer. Sequelize's SQLite dialect still opens a connection per
+		// transaction on a file database (SQLITE_BUSY under load): a service that writes
+		// concurrently serialises its transactions itself (see services/reservations/db.ts).
 		pool: { max: 1, min: 1, idle: 60_000, acquire: 60_000 },
 	});
 }

@@ -54,7 +54,7 @@ interface RelayState {
 
 export interface OutboxStatus { pending: number; parked: number; lagSeconds: number; bus: string; connected: boolean }
 
-interface RelayMethods {
+export interface RelayMethods {
 	relayOutboxOnce(): Promise<number>;
 	wakeOutboxRelay(): void;
 	outboxStatus(): Promise<OutboxStatus>;

@@ -12,7 +12,7 @@ import type { Context, Service, ServiceSchema } from "moleculer";
 import { DataTypes, type Sequelize } from "sequelize";
 import { SqlDbMixin } from "../mixins/db.mixin";
 import DurableConsumerMixin from "../mixins/consumer.mixin";
-import OutboxRelayMixin from "../mixins/outbox.mixin";
+import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { signGuestToken } from "../lib/auth";
@@ -99,7 +99,7 @@ interface Vars {
 	copyCache: Map<string, { copy: HotelCopy; expires: number }>;
 	stopping: boolean;
 }
-type This = Service & Methods & Vars;
+type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
 
 const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars, This> = {
 	name: "reservations",
@@ -280,6 +280,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 						await appendOutbox(this.sequelize, t, makeMessage(Events.RESERVATION_MODIFIED, messageData(nr, current, cur)));
 						return nr;
 					});
+					this.wakeOutboxRelay();
 					return toPublic(updated);
 				} catch (err) {
 					if (err instanceof NightsTaken) throw await this.noAvailability(err, r.hotelId);
@@ -309,6 +310,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 					await appendOutbox(this.sequelize, t, makeMessage(Events.RESERVATION_CANCELLED, messageData(nr, copy)));
 					return nr;
 				});
+				this.wakeOutboxRelay();
 				return toPublic(done);
 			},
 		},
@@ -568,7 +570,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			const guest: Guest = { name: p.guest.name, email: p.guest.email.toLowerCase(), locale: p.guest.locale || "en" };
 			if (p.guest.phone) guest.phone = p.guest.phone;
 			try {
-				return await this.db.withTx(async t => {
+				const booked = await this.db.withTx(async t => {
 					const r: Reservation = {
 						id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: p.hotelId, hotelName: current.hotel.name,
 						roomTypeId: rt.id, roomTypeName: rt.name, checkIn: p.checkIn, checkOut: p.checkOut, nights, rooms: p.rooms, guests: p.guests,
@@ -584,6 +586,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 					ctx.meta.$location = `/api/v1/reservations/${r.code}`;
 					return body;
 				}, { retryOnDuplicate: true });
+				this.wakeOutboxRelay(); // publish now rather than at the next poll
+				return booked;
 			} catch (err) {
 				if (err instanceof NightsTaken) throw await this.noAvailability(err, p.hotelId);
 				throw err;
