@@ -179,9 +179,18 @@ export async function migrate(sequelize: Sequelize, migrations: Migration[], log
 		storage: new SequelizeStorage({ sequelize }),
 		logger: undefined,
 	});
-	const done = await umzug.up();
-	for (const m of done) log?.(`migration applied: ${m.name}`);
-	return done.map(m => m.name);
+	const run = async () => {
+		const done = await umzug.up();
+		for (const m of done) log?.(`migration applied: ${m.name}`);
+		return done.map(m => m.name);
+	};
+	if (sequelize.getDialect() !== "postgres") return run();
+	// Nodes starting together on an empty database take turns: a transaction-scoped advisory
+	// lock is held while this node migrates (on other pool connections), then released.
+	return sequelize.transaction(async t => {
+		await sequelize.query("SELECT pg_advisory_xact_lock(hashtext('hotel-booking:migrations'))", { transaction: t });
+		return run();
+	});
 }
 
 /** The sequelize adapter, connecting without `sync()`: migrations own the schema. */
