@@ -7,6 +7,8 @@ import autocannon from "autocannon";
 
 export interface RunFigures {
 	rps: number;
+	/** 2xx answers per second. */
+	okRps: number;
 	p50: number;
 	p99: number;
 	max: number;
@@ -66,6 +68,7 @@ function once(spec: LoadSpec, seconds: number): Promise<RunFigures> {
 			const total = r["1xx"] + r["2xx"] + r["3xx"] + r["4xx"] + r["5xx"];
 			resolve({
 				rps: total / Math.max(r.duration, 0.001),
+				okRps: r["2xx"] / Math.max(r.duration, 0.001),
 				p50: r.latency.p50,
 				p99: r.latency.p99,
 				max: r.latency.max,
@@ -93,6 +96,7 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
 	return {
 		runs,
 		rps: median(runs.map(r => r.rps)),
+		okRps: median(runs.map(r => r.okRps)),
 		p50: median(runs.map(r => r.p50)),
 		p99: median(runs.map(r => r.p99)),
 		max: median(runs.map(r => r.max)),

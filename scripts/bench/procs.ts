@@ -128,6 +128,16 @@ export function cpuStat(pid: number | undefined): CpuStat | null {
 	}
 }
 
+/** Seconds this process has spent runnable but waiting for a CPU (/proc/<pid>/schedstat). */
+export function runQueueSeconds(pid: number | undefined): number | null {
+	if (!pid) return null;
+	try {
+		return Number(fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+	} catch {
+		return null;
+	}
+}
+
 export function cpuSeconds(pid: number | undefined): number | null {
 	return cpuStat(pid)?.self ?? null;
 }

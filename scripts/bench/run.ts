@@ -31,7 +31,7 @@ import path from "path";
 import { Client } from "pg";
 import { load, type LoadFigures } from "./load";
 import { pgbench, type PgbenchFigures } from "./pgbench";
-import { cpuSeconds, cpuStat, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type CpuStat, type Proc } from "./procs";
+import { cpuSeconds, cpuStat, runQueueSeconds, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type CpuStat, type Proc } from "./procs";
 import { summarise, toMarkdown } from "./profile-summary";
 import { bookingScript, prepareTargets, type Target } from "./booking-sql";
 
@@ -120,7 +120,11 @@ function otherHeavyWork(): string {
 function cpuSnapshot(procs: Proc[]): Map<string, number> {
 	const out = new Map<string, number>();
 	const add = (k: string, v: number | null) => { if (v !== null) out.set(k, (out.get(k) ?? 0) + v); };
-	for (const p of procs) add(p.name, cpuSeconds(p.child.pid));
+	for (const p of procs) {
+		add(p.name, cpuSeconds(p.child.pid));
+		// Waiting for a CPU while runnable: starvation, the cost of sharing 2 cores.
+		add(`wait:${p.name}`, runQueueSeconds(p.child.pid));
+	}
 	const me = cpuStat(process.pid);
 	add("harness (autocannon)", me?.self ?? null);
 	// Children the harness has reaped: pgbench runs and the seed (live node processes are counted above).
@@ -260,14 +264,23 @@ async function seed(o: Opts, env: NodeJS.ProcessEnv): Promise<void> {
 	if (!fs.existsSync(script)) throw new Error(`${path.relative(ROOT, script)} is missing: run npm run build`);
 	log(`Loading the large data set: ${o.hotels} hotels × 5 room types × 730 nights (npm run seed:large)…`);
 	const { spawn } = await import("child_process");
-	await new Promise<void>((resolve, reject) => {
-		const child = spawn(process.execPath, [script, "--hotels", String(o.hotels), "--nights", "730"], {
-			env: { ...env, TRANSPORTER: "", NAMESPACE: "", SERVICES: "", LOG_LEVEL: "warn" },
-			stdio: ["ignore", "inherit", "inherit"],
+	// The seed's own progress bar shows on a terminal only; this line shows everywhere.
+	const progress = process.stderr.isTTY ? null : setInterval(() => {
+		void withPg(DB_RES, async c => (await c.query<{ n: string }>("SELECT count(*) AS n FROM hotel_copies")).rows[0].n)
+			.then(n => log(`  … ${n}/${o.hotels} hotels with their inventory`), () => undefined);
+	}, 15_000);
+	try {
+		await new Promise<void>((resolve, reject) => {
+			const child = spawn(process.execPath, [script, "--hotels", String(o.hotels), "--nights", "730"], {
+				env: { ...env, TRANSPORTER: "", NAMESPACE: "", SERVICES: "", LOG_LEVEL: "warn" },
+				stdio: ["ignore", "inherit", "inherit"],
+			});
+			child.on("error", reject);
+			child.on("exit", code => (code === 0 ? resolve() : reject(new Error(`seed-large exited with ${code}`))));
 		});
-		child.on("error", reject);
-		child.on("exit", code => (code === 0 ? resolve() : reject(new Error(`seed-large exited with ${code}`))));
-	});
+	} finally {
+		if (progress) clearInterval(progress);
+	}
 	log(`Data set loaded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
 
@@ -349,11 +362,20 @@ function table(rows: Row[], ratios: string[]): string {
 	return [...lines, "", ...ratios.map(r => `- ${r}`)].join("\n");
 }
 
+/** Milliseconds per second each node spent runnable but waiting for a CPU. */
+function waitTable(rows: Row[]): string {
+	const groups = [...new Set(rows.flatMap(r => Object.keys(r.cpu).filter(k => k.startsWith("wait:"))))].sort();
+	if (!groups.length) return "";
+	const lines = [`| | ${groups.map(g => g.slice(5)).join(" | ")} |`, `|---|${groups.map(() => "---:").join("|")}|`];
+	for (const r of rows) lines.push(`| ${r.id} (${r.connections}) | ${groups.map(g => (r.cpu[g] ? (r.cpu[g] * 1000).toFixed(0) : "")).join(" | ")} |`);
+	return lines.join("\n");
+}
+
 function cpuTable(rows: Row[]): string {
-	const groups = [...new Set(rows.flatMap(r => Object.keys(r.cpu)))].sort();
+	const groups = [...new Set(rows.flatMap(r => Object.keys(r.cpu)))].filter(k => !k.startsWith("wait:")).sort();
 	const lines = [`| | ${groups.join(" | ")} | total | CPU µs per request |`, `|---|${groups.map(() => "---:").join("|")}|---:|---:|`];
 	for (const r of rows) {
-		const total = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+		const total = Object.entries(r.cpu).filter(([k]) => !k.startsWith("wait:")).reduce((a, [, b]) => a + b, 0);
 		const perReq = Number.isFinite(r.rps) && r.rps > 0 ? (total * 1e6) / r.rps : NaN;
 		lines.push(`| ${r.id} (${r.connections}) | ${groups.map(g => (r.cpu[g] ? r.cpu[g].toFixed(2) : "")).join(" | ")} | ${total.toFixed(2)} | ${Number.isFinite(perReq) ? perReq.toFixed(0) : "–"} |`);
 	}
@@ -398,7 +420,8 @@ async function main(): Promise<void> {
 	log(`Plan: warm-up ${o.warmup} s, ${o.runs} × ${o.seconds} s per scenario, soak ${o.soakSeconds} s${o.profile ? ", CPU profiles on" : ""}`);
 
 	const rows: Row[] = [];
-	const rss: { name: string; before: number | null; after: number | null }[] = [];
+	const rss: RssRow[] = [];
+	let soak: Soak | null = null;
 	let s4: PgbenchFigures | null = null;
 	let s7: { count: number; missing: number; p50: number; p99: number; max: number } | null = null;
 	let cleanup = async () => undefined as void;
@@ -527,8 +550,9 @@ async function main(): Promise<void> {
 				},
 			}), "S5");
 			const f = m.result;
-			const met = f.rps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.rps >= 0.33 * s4.tps : true);
-			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end", f, m.cpu, "≥ 3,000 req/s, p99 ≤ 30 ms, 0 errors, ≥ 0.33 × S4", met), connections: o.connections });
+			const met = f.okRps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.okRps >= 0.33 * s4.tps : true);
+			// Bookings per second: the 201s only.
+			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end (201/s)", { ...f, rps: f.okRps }, m.cpu, "≥ 3,000 req/s, p99 ≤ 30 ms, 0 errors, ≥ 0.33 × S4", met), connections: o.connections });
 			if (f.non2xx) log(`S5 status codes: ${JSON.stringify(f.statusCodes)}`);
 
 			if (wants(o, "S7")) {
@@ -536,29 +560,52 @@ async function main(): Promise<void> {
 				s7 = await mailLatency(bookedAt);
 				rows.push({ id: "S7", what: "booking → mail sent (during S5)", connections: o.connections, rps: NaN, p50: s7.p50, p99: s7.p99, max: s7.max, errors: s7.missing, non2xx: 0, target: "p99 ≤ 1 s", met: s7.p99 <= 1000 && s7.missing === 0, cpu: {}, note: `${s7.count} emails` });
 			}
+
+			// One booking at a time: the latency of the booking path itself, without queueing.
+			log("S5 at 1 connection…");
+			const one = await measured(procsNow, () => load({
+				...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: 1, method: "POST",
+				headers: { "content-type": "application/json" }, setupRequest: req => ({ ...req, body: bodies() }),
+			}), "S5-1");
+			rows.push({ ...rowOf("S5", "POST /reservations end to end (201/s)", { ...one.result, rps: one.result.okRps }, one.cpu, "", null), connections: 1 });
 		}
 
 		if (wants(o, "SOAK") && o.soakSeconds > 0) {
-			log(`Memory: RSS of every node, then ${o.soakSeconds} s of bookings (S5) and availability (S6) at once…`);
-			await sleep(2000);
+			// Warm-up first (JIT, pools, V8 heaps grow to their working size), then RSS "before";
+			// the load goes on for soakSeconds; RSS "after" once it stops and the mail backlog drains.
+			const warm = Math.min(30, Math.max(5, Math.round(o.soakSeconds / 5)));
+			log(`Memory: ${warm} s of mixed load (bookings, availability, echo) to warm up, RSS of every node, ${o.soakSeconds} s more, RSS again…`);
 			const nodes = procsNow().filter(p => p.name !== "smtp-sink");
-			const before = new Map(nodes.map(p => [p.name, rssMiB(p.child.pid)]));
+			const before = new Map<string, number | null>();
+			const peak = new Map<string, number>();
+			const sampler = setInterval(() => {
+				for (const p of nodes) {
+					const v = rssMiB(p.child.pid);
+					if (v !== null) peak.set(p.name, Math.max(peak.get(p.name) ?? 0, v));
+				}
+			}, 2000);
+			const snap = setTimeout(() => { for (const p of nodes) before.set(p.name, rssMiB(p.child.pid)); }, warm * 1000);
 			const hotels = [...new Set(targets.map(t => t.hotelId))];
 			const bodies = bookingBodies(targets);
-			await Promise.all([
-				load({ url: `${cluster.apiUrl}/api/v1/reservations`, connections: Math.max(1, Math.floor(o.connections / 2)), seconds: o.soakSeconds, warmupSeconds: 0, runs: 1, method: "POST", headers: { "content-type": "application/json" }, setupRequest: req => ({ ...req, body: bodies() }) }),
+			const seconds = warm + o.soakSeconds;
+			const half = Math.max(1, Math.floor(o.connections / 2));
+			const [book, avail] = await Promise.all([
+				load({ url: `${cluster.apiUrl}/api/v1/reservations`, connections: half, seconds, warmupSeconds: 0, runs: 1, method: "POST", headers: { "content-type": "application/json" }, setupRequest: req => ({ ...req, body: bodies() }) }),
 				load({
-					url: `${cluster.apiUrl}/api/v1/hotels`, connections: Math.max(1, Math.floor(o.connections / 2)), seconds: o.soakSeconds, warmupSeconds: 0, runs: 1,
+					url: `${cluster.apiUrl}/api/v1/hotels`, connections: half, seconds, warmupSeconds: 0, runs: 1,
 					setupRequest: req => {
 						const start = 2 + crypto.randomInt(690);
 						return { ...req, path: `/api/v1/hotels/${hotels[crypto.randomInt(hotels.length)]}/availability?checkIn=${todayPlus(start)}&checkOut=${todayPlus(start + 30)}&guests=1` };
 					},
 				}),
-				load({ url: `${benchUrl}/echo`, connections: 4, seconds: o.soakSeconds, warmupSeconds: 0, runs: 1 }),
+				load({ url: `${benchUrl}/echo`, connections: 4, seconds, warmupSeconds: 0, runs: 1 }),
 			]);
+			clearTimeout(snap);
 			await sleep(5000); // the mail backlog drains, timers settle
-			for (const p of nodes) rss.push({ name: p.name, before: before.get(p.name) ?? null, after: rssMiB(p.child.pid) });
-			for (const r of rss) log(`  ${r.name.padEnd(16)} ${r.before?.toFixed(0) ?? "?"} MiB → ${r.after?.toFixed(0) ?? "?"} MiB`);
+			clearInterval(sampler);
+			for (const p of nodes) rss.push({ name: p.name, before: before.get(p.name) ?? null, after: rssMiB(p.child.pid), peak: peak.get(p.name) ?? null });
+			for (const r of rss) log(`  ${r.name.padEnd(16)} ${r.before?.toFixed(0) ?? "?"} MiB → ${r.after?.toFixed(0) ?? "?"} MiB (peak ${r.peak?.toFixed(0) ?? "?"})`);
+			soak = { warm, bookings: book.total, bookingErrors: book.errors + book.non2xx, availability: avail.total, availabilityErrors: avail.errors + avail.non2xx };
 		}
 
 		// ---------------------------------------------------------------- report
@@ -566,10 +613,10 @@ async function main(): Promise<void> {
 		if (s0 && s1) ratios.push(`S1/S0 = ${(s1.rps / s0.rps).toFixed(2)} (moleculer-web keeps ${(100 * s1.rps / s0.rps).toFixed(0)} % of raw Node http)`);
 		if (s1 && s3) ratios.push(`S3/S1 = ${(s3.rps / s1.rps).toFixed(2)} (a hop over AMQP keeps ${(100 * s3.rps / s1.rps).toFixed(0)} % of the gateway alone)`);
 		if (s5 && s4) ratios.push(`S5/S4 = ${(s5.rps / s4.tps).toFixed(2)} (target ≥ 0.33: end-to-end bookings vs. pgbench running their SQL)`);
-		const block = report(o, machine, rows, ratios, rss, s4);
+		const block = report(o, machine, rows, ratios, rss, s4, soak);
 		console.log("\n" + block);
 		fs.writeFileSync(path.join(workDir, "result.md"), block);
-		fs.writeFileSync(path.join(workDir, "result.json"), JSON.stringify({ machine, rows, ratios, rss, s4, s7 }, null, 2));
+		fs.writeFileSync(path.join(workDir, "result.json"), JSON.stringify({ machine, rows, ratios, rss, s4, s7, soak }, null, 2));
 
 		if (o.profile) {
 			await stopAll();
@@ -611,7 +658,10 @@ async function mailLatency(bookedAt: Map<string, number>): Promise<{ count: numb
 	return { count: sent.length, missing, p50: q(0.5), p99: missing > codes.length * 0.01 ? Infinity : q(0.99), max: lat[lat.length - 1] ?? NaN };
 }
 
-function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: { name: string; before: number | null; after: number | null }[], s4: PgbenchFigures | null): string {
+interface RssRow { name: string; before: number | null; after: number | null; peak: number | null }
+interface Soak { warm: number; bookings: number; bookingErrors: number; availability: number; availabilityErrors: number }
+
+function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[], s4: PgbenchFigures | null, soak: Soak | null): string {
 	const cmd = `npm run bench${process.argv.slice(2).length ? " -- " + process.argv.slice(2).join(" ") : ""}`;
 	const lines = [
 		`Run of ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — \`${cmd}\``,
@@ -626,13 +676,18 @@ function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: { name:
 		"Cores used per process group during each scenario (CPU seconds / wall seconds; 2.00 = the whole machine):",
 		"",
 		cpuTable(rows.filter(r => Object.keys(r.cpu).length)),
+		"",
+		"Time each node spent runnable but waiting for a CPU (ms per second of the scenario; from /proc/<pid>/schedstat) — the cost of sharing the cores:",
+		"",
+		waitTable(rows.filter(r => Object.keys(r.cpu).length)),
 	];
 	if (s4) lines.push("", `S4: ${s4.transactions} transactions in the measured runs, ${s4.failed} failed; ${o.pgClients} clients, 2 threads, simple protocol (as the product's driver sends).`);
 	if (rss.length) {
-		lines.push("", `Memory (RSS, MiB) before and after ${o.soakSeconds} s of mixed load:`, "", "| node | before | after | growth |", "|---|---:|---:|---:|");
+		const w = soak?.warm ?? 0;
+		lines.push("", `Memory (RSS, MiB): after ${w} s of mixed load (bookings + availability + echo, ${Math.max(1, Math.floor(o.connections / 2))} + ${Math.max(1, Math.floor(o.connections / 2))} + 4 connections), then after ${o.soakSeconds} s more of it${soak ? ` (${soak.bookings.toLocaleString("en-US")} bookings, ${soak.bookingErrors} failed; ${soak.availability.toLocaleString("en-US")} availability reads, ${soak.availabilityErrors} failed)` : ""}; target: growth under 10 %.`, "", "| node | before | after | peak | growth |", "|---|---:|---:|---:|---:|");
 		for (const r of rss) {
 			const g = r.before && r.after ? (100 * (r.after - r.before)) / r.before : NaN;
-			lines.push(`| ${r.name} | ${r.before?.toFixed(0) ?? "?"} | ${r.after?.toFixed(0) ?? "?"} | ${Number.isFinite(g) ? g.toFixed(1) + " %" : "?"} |`);
+			lines.push(`| ${r.name} | ${r.before?.toFixed(0) ?? "?"} | ${r.after?.toFixed(0) ?? "?"} | ${r.peak?.toFixed(0) ?? "?"} | ${Number.isFinite(g) ? g.toFixed(1) + " %" : "?"} |`);
 		}
 	}
 	return lines.join("\n");
