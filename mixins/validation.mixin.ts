@@ -24,6 +24,8 @@ export const rules = {
 	/** A strict object: unknown fields are refused, never stored. */
 	object: (props: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: "object", strict: true, props, ...extra }),
 	url: { type: "url", max: 2000 },
+	/** An image: an absolute http(s) URL or a path on this site ("/img/…"). */
+	imageUrl: { type: "string", max: 2000, pattern: "^(https?://[^\\s/]+|/(?!/))[^\\s]*$", messages: { stringPattern: "The '{field}' field must be an http(s) URL or a path starting with '/'" } },
 	lat: { type: "number", min: -90, max: 90, convert: false },
 	lng: { type: "number", min: -180, max: 180, convert: false },
 	countryCode: { type: "string", pattern: "^[A-Z]{2}$", messages: { stringPattern: "The '{field}' field must be an ISO 3166-1 alpha-2 country code such as FR" } },

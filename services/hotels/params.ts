@@ -27,7 +27,7 @@ const hotelProps = {
 	location: rules.object({ lat: rules.lat, lng: rules.lng }, { optional: true }),
 	stars: { type: "number", integer: true, min: 0, max: 5, convert: false },
 	amenities: { type: "array", items: rules.tag, max: 50, optional: true, unique: true },
-	photos: { type: "array", items: rules.url, max: 20, optional: true },
+	photos: { type: "array", items: rules.imageUrl, max: 20, optional: true },
 	email: rules.email,
 	timezone: rules.timeZone,
 	currency: rules.currency,

@@ -168,6 +168,13 @@ describe("hotels over HTTP", () => {
 		expect(after.body.roomTypes[0].totalRooms).toBe(5);
 	});
 
+	it("accepts a demo hotel's own photo paths back in a PATCH", async () => {
+		const h = (await app.http().get("/api/v1/hotels/demo-paris-marais")).body;
+		const res = await app.http().patch(`/api/v1/hotels/${h.id}`).set("Authorization", `Bearer ${admin}`).send({ photos: [...h.photos, "https://cdn.example/x.jpg"] });
+		expect(res.status).toBe(200);
+		expect(res.body.photos).toHaveLength(h.photos.length + 1);
+	});
+
 	it("answers 404 NOT_FOUND for an unknown hotel and an unknown route", async () => {
 		const res = await app.http().get("/api/v1/hotels/htl_doesnotexist");
 		expect(res.status).toBe(404);

@@ -44,6 +44,8 @@ describe("shared rules", () => {
 		["lat", 45.9, 91],
 		["lng", 6.1, -181],
 		["url", "https://example.com/a.jpg", "javascript:alert(1)"],
+		["imageUrl", "/img/hotels/a.svg", "//evil.example/a.jpg"],
+		["imageUrl", "https://cdn.example/a.jpg", "javascript:alert(1)"],
 	];
 	it.each(cases)("rule %s accepts a good value and refuses a bad one naming the field", (name, good, bad) => {
 		const rule = (rules as Record<string, unknown>)[name];
