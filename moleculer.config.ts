@@ -5,6 +5,7 @@
 import type { BrokerOptions, Errors } from "moleculer";
 import { loadConfig, type AppConfig } from "./lib/config";
 import { createValidator } from "./lib/validator";
+import { corkAmqpWrites } from "./lib/amqp-cork";
 
 /** Errors worth retrying: the request never reached a handler, or the node went away. */
 const RETRYABLE = new Set(["SERVICE_NOT_AVAILABLE", "REQUEST_REJECTED", "QUEUE_FULL", "REQUEST_SKIPPED"]);
@@ -28,6 +29,8 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
  *    mail) use their own durable queues, not Moleculer events (docs/messaging.md).
  */
 export function amqpTransporter(url: string): BrokerOptions["transporter"] {
+	// One writev per pass of amqplib's frame mux instead of one write per frame (lib/amqp-cork.ts).
+	corkAmqpWrites();
 	return {
 		type: "AMQP",
 		options: {
