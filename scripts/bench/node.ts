@@ -14,9 +14,6 @@ import { ServiceBroker, type BrokerOptions, type ServiceSchema } from "moleculer
 import ApiGateway from "moleculer-web";
 import { brokerOptions } from "../../moleculer.config";
 import { loadConfig } from "../../lib/config";
-import { corkAmqpWrites } from "./amqp-cork";
-
-if (process.env.BENCH_AMQP_CORK === "1") corkAmqpWrites();
 
 const EMPTY = JSON.stringify({ ok: true });
 
