@@ -171,3 +171,21 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
 }
 
 export const photoUrl = (url: string | undefined): string => url || "/img/hotels/placeholder.svg";
+
+/** A staff table: scrollable labelled region, column headers, rows as children (cards on phones). */
+export function DataTable({ label, columns, children }: { label: string; columns: string[]; children: ComponentChildren }) {
+	return (
+		<div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+			<table class="table table--stack">
+				<thead>
+					<tr>
+						{columns.map(c => (
+							<th scope="col" key={c}>{c}</th>
+						))}
+					</tr>
+				</thead>
+				<tbody>{children}</tbody>
+			</table>
+		</div>
+	);
+}

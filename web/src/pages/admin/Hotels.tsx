@@ -4,7 +4,7 @@ import { api } from "../../api";
 import { t } from "../../i18n";
 import { href, type Route } from "../../router";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { Alert, Field, Loading, PageTitle, Pager, Stars } from "../../components/ui";
+import { Alert, Field, Loading, PageTitle, Pager, Stars, DataTable } from "../../components/ui";
 import type { Hotel, Page } from "../../types";
 import { token } from "./common";
 
@@ -67,61 +67,47 @@ export function AdminHotels({ route }: { route: Route }) {
 				<Loading />
 			) : (
 				<>
-					<div class="table-wrap" role="region" aria-label={t("adm.hotels.title")} tabIndex={0}>
-						<table class="table table--stack">
-							<thead>
-								<tr>
-									<th scope="col">{t("adm.hotels.name")}</th>
-									<th scope="col">{t("adm.hotels.city")}</th>
-									<th scope="col">{t("adm.hotels.stars")}</th>
-									<th scope="col">{t("adm.hotels.rooms")}</th>
-									<th scope="col">{t("manage.status")}</th>
-									<th scope="col">{t("common.actions")}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{data.rows.map(h => (
-									<tr key={h.id} data-testid="hotel-row" data-hotel-id={h.id}>
-										<th scope="row" data-label={t("adm.hotels.name")}>{h.name}</th>
-										<td data-label={t("adm.hotels.city")}>{h.address.city}</td>
-										<td data-label={t("adm.hotels.stars")}>
-											<Stars n={h.stars} />
-										</td>
-										<td data-label={t("adm.hotels.rooms")}>{h.roomTypes.map(r => `${r.name} ×${r.totalRooms}`).join(", ")}</td>
-										<td data-label={t("manage.status")}>
-											<span class={`status ${h.active ? "status--confirmed" : "status--cancelled"}`}>{h.active ? t("adm.hotels.active") : t("adm.hotels.inactive")}</span>
-										</td>
-										<td data-label={t("common.actions")} class="row-actions">
-											<a class="btn btn--small" href={href(`/admin/hotels/${h.id}`)} aria-label={`${t("adm.hotels.edit")} ${h.name}`}>
-												{t("adm.hotels.edit")}
-											</a>
-											{h.active && confirming !== h.id && (
-												<button type="button" class="btn btn--small btn--danger" onClick={() => setConfirming(h.id)} aria-label={`${t("adm.hotels.deactivate")} ${h.name}`}>
-													{t("adm.hotels.deactivate")}
-												</button>
-											)}
-											{!h.active && (
-												<button type="button" class="btn btn--small" onClick={() => reactivate(h)} aria-label={`${t("adm.hotels.reactivate")} ${h.name}`}>
-													{t("adm.hotels.reactivate")}
-												</button>
-											)}
-											{confirming === h.id && (
-												<span role="group" aria-label={t("adm.hotels.deactivateConfirm", { name: h.name })} class="confirm">
-													<span>{t("adm.hotels.deactivateConfirm", { name: h.name })}</span>
-													<button type="button" class="btn btn--small btn--danger" onClick={() => deactivate(h)}>
-														{t("common.yes")}
-													</button>
-													<button type="button" class="btn btn--small" onClick={() => setConfirming(null)}>
-														{t("common.no")}
-													</button>
-												</span>
-											)}
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable label={t("adm.hotels.title")} columns={[t("adm.hotels.name"), t("adm.hotels.city"), t("adm.hotels.stars"), t("adm.hotels.rooms"), t("manage.status"), t("common.actions")]}>
+					{data.rows.map(h => (
+						<tr key={h.id} data-testid="hotel-row" data-hotel-id={h.id}>
+							<th scope="row" data-label={t("adm.hotels.name")}>{h.name}</th>
+							<td data-label={t("adm.hotels.city")}>{h.address.city}</td>
+							<td data-label={t("adm.hotels.stars")}>
+								<Stars n={h.stars} />
+							</td>
+							<td data-label={t("adm.hotels.rooms")}>{h.roomTypes.map(r => `${r.name} ×${r.totalRooms}`).join(", ")}</td>
+							<td data-label={t("manage.status")}>
+								<span class={`status ${h.active ? "status--confirmed" : "status--cancelled"}`}>{h.active ? t("adm.hotels.active") : t("adm.hotels.inactive")}</span>
+							</td>
+							<td data-label={t("common.actions")} class="row-actions">
+								<a class="btn btn--small" href={href(`/admin/hotels/${h.id}`)} aria-label={`${t("adm.hotels.edit")} ${h.name}`}>
+									{t("adm.hotels.edit")}
+								</a>
+								{h.active && confirming !== h.id && (
+									<button type="button" class="btn btn--small btn--danger" onClick={() => setConfirming(h.id)} aria-label={`${t("adm.hotels.deactivate")} ${h.name}`}>
+										{t("adm.hotels.deactivate")}
+									</button>
+								)}
+								{!h.active && (
+									<button type="button" class="btn btn--small" onClick={() => reactivate(h)} aria-label={`${t("adm.hotels.reactivate")} ${h.name}`}>
+										{t("adm.hotels.reactivate")}
+									</button>
+								)}
+								{confirming === h.id && (
+									<span role="group" aria-label={t("adm.hotels.deactivateConfirm", { name: h.name })} class="confirm">
+										<span>{t("adm.hotels.deactivateConfirm", { name: h.name })}</span>
+										<button type="button" class="btn btn--small btn--danger" onClick={() => deactivate(h)}>
+											{t("common.yes")}
+										</button>
+										<button type="button" class="btn btn--small" onClick={() => setConfirming(null)}>
+											{t("common.no")}
+										</button>
+									</span>
+								)}
+							</td>
+						</tr>
+					))}
+					</DataTable>
 					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
 				</>
 			)}

@@ -5,7 +5,7 @@ import { dateTime } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
+import { Alert, Field, Loading, PageTitle, Pager, Select, DataTable } from "../../components/ui";
 import type { Mail, Page } from "../../types";
 import { token } from "./common";
 
@@ -63,44 +63,28 @@ export function AdminMails({ route }: { route: Route }) {
 				<Alert kind="info">{t("adm.mail.none")}</Alert>
 			) : (
 				<>
-					<div class="table-wrap" role="region" aria-label={t("adm.mail.title")} tabIndex={0}>
-						<table class="table table--stack">
-							<thead>
-								<tr>
-									<th scope="col">{t("adm.mail.subject")}</th>
-									<th scope="col">{t("adm.mail.code")}</th>
-									<th scope="col">{t("adm.mail.type")}</th>
-									<th scope="col">{t("adm.mail.to")}</th>
-									<th scope="col">{t("adm.mail.status")}</th>
-									<th scope="col">{t("adm.mail.attempts")}</th>
-									<th scope="col">{t("adm.mail.sentAt")}</th>
-									<th scope="col">{t("common.actions")}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{data.rows.map(m => (
-									<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
-										<th scope="row" data-label={t("adm.mail.subject")} class="cell--wide">{m.subject}</th>
-										<td data-label={t("adm.mail.code")} class="mono">{m.reservationCode}</td>
-										<td data-label={t("adm.mail.type")}>{typeLabel(m.type)}</td>
-										<td data-label={t("adm.mail.to")}>{m.to}</td>
-										<td data-label={t("adm.mail.status")}>
-											<span class={`status status--mail-${m.status}`} title={m.lastError ?? undefined}>
-												{statusLabel(m.status)}
-											</span>
-										</td>
-										<td data-label={t("adm.mail.attempts")}>{m.attempts}</td>
-										<td data-label={t("adm.mail.sentAt")} class="nowrap">{dateTime(m.sentAt)}</td>
-										<td data-label={t("common.actions")}>
-											<button type="button" class="btn btn--small" onClick={() => resend(m)} aria-label={`${t("adm.mail.resend")}: ${m.subject}`}>
-												{t("adm.mail.resend")}
-											</button>
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable label={t("adm.mail.title")} columns={[t("adm.mail.subject"), t("adm.mail.code"), t("adm.mail.type"), t("adm.mail.to"), t("adm.mail.status"), t("adm.mail.attempts"), t("adm.mail.sentAt"), t("common.actions")]}>
+					{data.rows.map(m => (
+						<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
+							<th scope="row" data-label={t("adm.mail.subject")} class="cell--wide">{m.subject}</th>
+							<td data-label={t("adm.mail.code")} class="mono">{m.reservationCode}</td>
+							<td data-label={t("adm.mail.type")}>{typeLabel(m.type)}</td>
+							<td data-label={t("adm.mail.to")}>{m.to}</td>
+							<td data-label={t("adm.mail.status")}>
+								<span class={`status status--mail-${m.status}`} title={m.lastError ?? undefined}>
+									{statusLabel(m.status)}
+								</span>
+							</td>
+							<td data-label={t("adm.mail.attempts")}>{m.attempts}</td>
+							<td data-label={t("adm.mail.sentAt")} class="nowrap">{dateTime(m.sentAt)}</td>
+							<td data-label={t("common.actions")}>
+								<button type="button" class="btn btn--small" onClick={() => resend(m)} aria-label={`${t("adm.mail.resend")}: ${m.subject}`}>
+									{t("adm.mail.resend")}
+								</button>
+							</td>
+						</tr>
+					))}
+					</DataTable>
 					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
 				</>
 			)}

@@ -5,7 +5,7 @@ import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { Alert, Field, Loading, PageTitle, Pager, Select } from "../../components/ui";
+import { Alert, Field, Loading, PageTitle, Pager, Select, DataTable } from "../../components/ui";
 import type { Page, Reservation, ReservationStatus } from "../../types";
 import { token, useHotels } from "./common";
 
@@ -78,57 +78,42 @@ export function AdminReservations({ route }: { route: Route }) {
 			) : (
 				<>
 					<p role="status">{t("adm.res.count", { n: data.total })}</p>
-					<div class="table-wrap" role="region" aria-label={t("adm.res.title")} tabIndex={0}>
-						<table class="table table--stack">
-							<thead>
-								<tr>
-									<th scope="col">{t("res.code")}</th>
-									<th scope="col">{t("res.hotel")}</th>
-									<th scope="col">{t("res.dates")}</th>
-									<th scope="col">{t("res.guest")}</th>
-									<th scope="col">{t("res.total")}</th>
-									<th scope="col">{t("manage.status")}</th>
-									<th scope="col">{t("common.actions")}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{data.rows.map(r => (
-									<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
-										<th scope="row" data-label={t("res.code")} class="mono">
-											{r.code}
-										</th>
-										<td data-label={t("res.hotel")}>
-											{r.hotelName}
-											<br />
-											<span class="small muted">
-												{r.roomTypeName} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
-											</span>
-										</td>
-										<td data-label={t("res.dates")} class="nowrap">
-											{day(r.checkIn, false)} → {day(r.checkOut, false)}
-										</td>
-										<td data-label={t("res.guest")}>
-											{r.guest.name}
-											<br />
-											<span class="small muted">{r.guest.email}</span>
-										</td>
-										<td data-label={t("res.total")} class="nowrap">{money(r.totalPrice, r.currency)}</td>
-										<td data-label={t("manage.status")}>
-											<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
-										</td>
-										<td data-label={t("common.actions")} class="row-actions">
-											{ACTIONS[r.status].map(a => (
-												<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
-													onClick={() => act(r, a)} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
-													{t(ACTION_LABEL[a])}
-												</button>
-											))}
-										</td>
-									</tr>
+					<DataTable label={t("adm.res.title")} columns={[t("res.code"), t("res.hotel"), t("res.dates"), t("res.guest"), t("res.total"), t("manage.status"), t("common.actions")]}>
+					{data.rows.map(r => (
+						<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
+							<th scope="row" data-label={t("res.code")} class="mono">
+								{r.code}
+							</th>
+							<td data-label={t("res.hotel")}>
+								{r.hotelName}
+								<br />
+								<span class="small muted">
+									{r.roomTypeName} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
+								</span>
+							</td>
+							<td data-label={t("res.dates")} class="nowrap">
+								{day(r.checkIn, false)} → {day(r.checkOut, false)}
+							</td>
+							<td data-label={t("res.guest")}>
+								{r.guest.name}
+								<br />
+								<span class="small muted">{r.guest.email}</span>
+							</td>
+							<td data-label={t("res.total")} class="nowrap">{money(r.totalPrice, r.currency)}</td>
+							<td data-label={t("manage.status")}>
+								<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
+							</td>
+							<td data-label={t("common.actions")} class="row-actions">
+								{ACTIONS[r.status].map(a => (
+									<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
+										onClick={() => act(r, a)} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
+										{t(ACTION_LABEL[a])}
+									</button>
 								))}
-							</tbody>
-						</table>
-					</div>
+							</td>
+						</tr>
+					))}
+					</DataTable>
 					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
 				</>
 			)}
