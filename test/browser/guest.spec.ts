@@ -5,7 +5,7 @@
  * sold out (409), an expired guest token (401) and the French interface.
  * Any console error not declared by the test fails it.
  */
-import { RUN_BROWSER, apiCall, browserDescribe, isoDay, openBrowser, screenshot, startStack, type Browser, type Stack, type ViewportName } from "./harness";
+import { RUN_BROWSER, apiCall, browserDescribe, isoDay, screenshot, startStack, useBrowser, type Stack, type ViewportName } from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -21,16 +21,7 @@ browserDescribe.each<[ViewportName, number]>([
 	["phone", 20],
 	["desktop", 40],
 ])("guest journey at %s size", (viewport, offset) => {
-	let b: Browser;
-	beforeAll(async () => {
-		b = await openBrowser(viewport);
-	});
-	afterAll(async () => {
-		await b?.close();
-	});
-	afterEach(() => {
-		expect(b.errors.splice(0)).toEqual([]);
-	});
+	const browser = useBrowser(viewport);
 
 	const checkIn = isoDay(offset);
 	const checkOut = isoDay(offset + 3);
@@ -38,7 +29,7 @@ browserDescribe.each<[ViewportName, number]>([
 	let code = "";
 
 	it("searches a city with suggestions and dates, and lists hotels with photos, stars, free room types and total prices", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/`);
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Find your hotel");
 		await screenshot(page, "home", viewport);
@@ -67,7 +58,7 @@ browserDescribe.each<[ViewportName, number]>([
 	});
 
 	it("opens the hotel page with photos, amenities, address and the room types' availability", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.locator("[data-testid=result]", { hasText: "Hôtel du Lac" }).getByRole("link", { name: "Hôtel du Lac", exact: true }).click();
 		await page.waitForSelector("[data-testid=room] .badge");
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Hôtel du Lac");
@@ -80,12 +71,12 @@ browserDescribe.each<[ViewportName, number]>([
 	});
 
 	it("shows the API's validation messages next to the booking fields, then books", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.getByRole("link", { name: "Book Standard double" }).click();
 		await page.waitForSelector(".book-form");
 		await expect(page.locator("[data-testid=book-total]").textContent()).resolves.toMatch(/435/);
 
-		b.expectConsoleError(/status of 422/);
+		browser().expectConsoleError(/status of 422/);
 		await page.getByLabel("Email").fill("not-an-email");
 		await page.getByRole("button", { name: "Confirm booking" }).click();
 		const nameError = page.locator(".field--error", { has: page.getByLabel("Full name") }).locator(".error");
@@ -111,7 +102,7 @@ browserDescribe.each<[ViewportName, number]>([
 	});
 
 	it("finds the booking with code and email, changes its dates and cancels it", async () => {
-		const { page } = b;
+		const { page } = browser();
 		// A new visit: no token in the tab.
 		await page.evaluate("sessionStorage.clear()");
 		await page.goto(`${stack.baseUrl}/#/manage`);
@@ -143,26 +134,17 @@ browserDescribe.each<[ViewportName, number]>([
 });
 
 browserDescribe("guest error messages (desktop)", () => {
-	let b: Browser;
-	beforeAll(async () => {
-		b = await openBrowser("desktop");
-	});
-	afterAll(async () => {
-		await b?.close();
-	});
-	afterEach(() => {
-		expect(b.errors.splice(0)).toEqual([]);
-	});
+	const browser = useBrowser("desktop");
 
 	it("says a stay is sold out (409 NO_AVAILABILITY) and links back to the hotel", async () => {
-		const { page } = b;
+		const { page } = browser();
 		// Les Canaux has 4 singles: ask for 5.
 		const stay = `checkIn=${isoDay(60)}&checkOut=${isoDay(62)}&guests=5&rooms=5`;
 		await page.goto(`${stack.baseUrl}/#/book/demo-annecy-vieille-ville/single?${stay}`);
 		await page.waitForSelector(".book-form");
 		await page.getByLabel("Full name").fill("Grace Hopper");
 		await page.getByLabel("Email").fill("grace@example.com");
-		b.expectConsoleError(/status of 409/);
+		browser().expectConsoleError(/status of 409/);
 		await page.getByRole("button", { name: "Confirm booking" }).click();
 		const alert = page.locator("[data-testid=alert-error]");
 		await expect(alert.textContent()).resolves.toContain("Sold out");
@@ -170,7 +152,7 @@ browserDescribe("guest error messages (desktop)", () => {
 	});
 
 	it("sends a guest whose token expired back to the lookup with a clear message", async () => {
-		const { page } = b;
+		const { page } = browser();
 		const booked = await apiCall<{ code: string }>(stack.baseUrl, "POST", "/api/v1/reservations", {
 			hotelId: "demo-nice-port", roomTypeId: "double", checkIn: isoDay(70), checkOut: isoDay(71), rooms: 1, guests: 2,
 			guest: { name: "Alan Turing", email: "alan@example.com", locale: "en" },
@@ -180,7 +162,7 @@ browserDescribe("guest error messages (desktop)", () => {
 		const fake = ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", btoa(JSON.stringify({ role: "guest", code: booked.body.code })).replace(/=+$/, ""), "c2lnbmF0dXJl"].join(".");
 		await page.goto(`${stack.baseUrl}/`);
 		await page.evaluate(`sessionStorage.setItem(${JSON.stringify(`hb.guest.${booked.body.code}`)}, ${JSON.stringify(JSON.stringify({ token: fake }))})`);
-		b.expectConsoleError(/status of 401/);
+		browser().expectConsoleError(/status of 401/);
 		await page.goto(`${stack.baseUrl}/#/manage/${booked.body.code}`);
 		await page.waitForSelector("[data-testid=alert-warning]");
 		await expect(page.locator("[data-testid=alert-warning]").textContent()).resolves.toContain("session has expired");
@@ -188,8 +170,8 @@ browserDescribe("guest error messages (desktop)", () => {
 	});
 
 	it("lists the API's messages for a search it refuses (a stay beyond 730 days)", async () => {
-		const { page } = b;
-		b.expectConsoleError(/status of 422/);
+		const { page } = browser();
+		browser().expectConsoleError(/status of 422/);
 		await page.goto(`${stack.baseUrl}/#/search?city=Paris&checkIn=${isoDay(800)}&checkOut=${isoDay(802)}&guests=2&rooms=1`);
 		const alert = page.locator("[data-testid=alert-error]");
 		await expect(alert.locator("p").first().textContent()).resolves.toBe("Some values were not accepted:");
@@ -197,10 +179,10 @@ browserDescribe("guest error messages (desktop)", () => {
 	});
 
 	it("says when the server cannot be reached", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/#/manage`);
 		await page.route("**/api/v1/reservations/lookup", route => route.abort("connectionrefused"));
-		b.expectConsoleError(/ERR_CONNECTION_REFUSED|Failed to load resource/);
+		browser().expectConsoleError(/ERR_CONNECTION_REFUSED|Failed to load resource/);
 		await page.getByLabel("Booking code").fill("ABCDEFGH");
 		await page.getByLabel("Email").fill("nobody@example.com");
 		await page.getByRole("button", { name: "Find my booking" }).click();
@@ -209,7 +191,7 @@ browserDescribe("guest error messages (desktop)", () => {
 	});
 
 	it("can be used with the keyboard alone: skip link, search form, results", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/`);
 		await page.waitForSelector("h1");
 		await page.keyboard.press("Tab");
@@ -228,13 +210,13 @@ browserDescribe("guest error messages (desktop)", () => {
 	});
 
 	it("opens the manage form with the code from an email's link", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/#/manage?code=K7Q2M9XD`);
 		await expect(page.getByLabel("Booking code").inputValue()).resolves.toBe("K7Q2M9XD");
 	});
 
 	it("switches to French and keeps it", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/`);
 		await page.getByRole("button", { name: /Language/ }).click();
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Trouvez votre hôtel");

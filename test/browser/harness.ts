@@ -11,8 +11,8 @@ import os from "os";
 import path from "path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { ServiceBroker } from "moleculer";
-import { createBroker } from "../../lib/broker";
-import { ALL_SERVICES, loadConfig } from "../../lib/config";
+import { ALL_SERVICES } from "../../lib/config";
+import { startBrokerWithEnv } from "../helpers/app";
 import { PROJECT_ROOT } from "../../lib/paths";
 import { IN_CI } from "../helpers/infra";
 
@@ -74,20 +74,7 @@ export async function startStack(): Promise<Stack> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hb-browser-"));
 	const port = await freePort();
 	const env: Record<string, string> = { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", AUTH_RATE_LIMIT_PER_MINUTE: "1000", PUBLIC_URL: `http://127.0.0.1:${port}` };
-	const saved: Record<string, string | undefined> = {};
-	for (const [k, v] of Object.entries(env)) {
-		saved[k] = process.env[k];
-		process.env[k] = v;
-	}
-	const broker = createBroker(loadConfig(), {}, [...ALL_SERVICES]);
-	try {
-		await broker.start();
-	} finally {
-		for (const [k, v] of Object.entries(saved)) {
-			if (v === undefined) delete process.env[k];
-			else process.env[k] = v;
-		}
-	}
+	const { broker } = await startBrokerWithEnv(env, ALL_SERVICES);
 	return {
 		broker,
 		baseUrl: `http://127.0.0.1:${port}`,
@@ -110,6 +97,21 @@ export interface Browser {
 }
 
 /** A fresh profile (its own --user-data-dir) at the given viewport. */
+/** Inside a describe: one browser for the block, closed after it; every test fails on a console error. */
+export function useBrowser(viewport: ViewportName): () => Browser {
+	let b: Browser;
+	beforeAll(async () => {
+		b = await openBrowser(viewport);
+	});
+	afterAll(async () => {
+		await b?.close();
+	});
+	afterEach(() => {
+		expect(b.errors.splice(0)).toEqual([]);
+	});
+	return () => b;
+}
+
 export async function openBrowser(viewport: ViewportName): Promise<Browser> {
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), "hb-chromium-"));
 	const context = await chromium.launchPersistentContext(profile, {

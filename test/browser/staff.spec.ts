@@ -4,7 +4,7 @@
  * drawn → mail log shows the booking's mails, resend → edit and deactivate the hotel.
  * Any console error not declared by the test fails it.
  */
-import { RUN_BROWSER, apiCall, browserDescribe, isoDay, openBrowser, screenshot, startStack, type Browser, type Stack, type ViewportName } from "./harness";
+import { RUN_BROWSER, apiCall, browserDescribe, isoDay, screenshot, startStack, useBrowser, type Stack, type ViewportName } from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -30,16 +30,7 @@ async function bookVia(hotelId: string, roomTypeId: string, checkIn: string, che
 }
 
 browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at %s size", viewport => {
-	let b: Browser;
-	beforeAll(async () => {
-		b = await openBrowser(viewport);
-	});
-	afterAll(async () => {
-		await b?.close();
-	});
-	afterEach(() => {
-		expect(b.errors.splice(0)).toEqual([]);
-	});
+	const browser = useBrowser(viewport);
 
 	const hotelName = `Hôtel Test ${viewport}`;
 	const email = `katherine.${viewport}@example.com`;
@@ -47,12 +38,12 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	let code = "";
 
 	it("asks for a login, refuses a wrong password, then opens the hotels list", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/#/admin/hotels`);
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Staff login");
 		await page.getByLabel("Email").fill("admin@example.com");
 		await page.getByLabel("Password").fill("wrong");
-		b.expectConsoleError(/status of 401/);
+		browser().expectConsoleError(/status of 401/);
 		await page.getByRole("button", { name: "Log in" }).click();
 		await expect(page.locator("[data-testid=alert-error]").textContent()).resolves.toContain("Wrong email or password");
 		await screenshot(page, "staff-login", viewport);
@@ -66,7 +57,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("creates a hotel with a room type, showing the API's messages next to the fields first", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.getByRole("link", { name: "New hotel" }).click();
 		await page.getByLabel("Name").first().fill(hotelName);
 		await page.getByLabel("Contact email").fill("not-an-email");
@@ -81,7 +72,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		await room.getByLabel("Number of rooms").fill("4");
 		await room.getByLabel(/Price per night/).fill("120");
 
-		b.expectConsoleError(/status of 422/);
+		browser().expectConsoleError(/status of 422/);
 		await page.getByRole("button", { name: "Save" }).click();
 		const emailError = page.locator(".field--error", { has: page.getByLabel("Contact email") }).locator(".error");
 		await expect(emailError.textContent()).resolves.toMatch(/email/i);
@@ -98,7 +89,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("lists a booking of the new hotel, filtered by hotel, and checks it in", async () => {
-		const { page } = b;
+		const { page } = browser();
 		const hotel = await apiCall<{ roomTypes: { id: string }[] }>(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}`);
 		code = await bookVia(hotelId, hotel.body.roomTypes[0].id, isoDay(0), isoDay(3), email);
 
@@ -118,7 +109,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("draws the occupancy chart of the hotel over a date range", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.getByRole("link", { name: "Occupancy" }).click();
 		await page.waitForSelector("[data-testid=occupancy-chart]");
 		await page.getByLabel("Hotel").selectOption(hotelId);
@@ -136,7 +127,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("shows the booking's mail in the mail log and queues a resend", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.getByRole("link", { name: "Mail log" }).click();
 		await page.getByLabel("Booking code").fill(code);
 		const deadline = Date.now() + 10_000;
@@ -157,7 +148,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("edits the hotel, deactivates it and reactivates it", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.getByRole("link", { name: "Hotels" }).click();
 		const row = page.locator(`[data-testid=hotel-row][data-hotel-id="${hotelId}"]`);
 		await row.getByRole("link", { name: `Edit ${hotelName}` }).click();
@@ -174,7 +165,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		await row.locator(".status", { hasText: /^Inactive$/ }).waitFor();
 		const gone = await apiCall(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}`);
 		expect(gone.status).toBe(404);
-		b.errors.splice(0); // the 404 above was from Node, not the page
+		browser().errors.splice(0); // the 404 above was from Node, not the page
 
 		await row.getByRole("button", { name: `Reactivate ${hotelName}` }).click();
 		await page.locator("[data-testid=alert-success]", { hasText: "is active again" }).waitFor();
@@ -183,12 +174,12 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 	});
 
 	it("sends staff back to the login when their session has expired", async () => {
-		const { page } = b;
+		const { page } = browser();
 		await page.evaluate(`sessionStorage.setItem("hb.admin", "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYWRtaW4ifQ.c2ln")`);
-		b.expectConsoleError(/status of 401/, 2);
+		browser().expectConsoleError(/status of 401/, 2);
 		await page.getByRole("link", { name: "Reservations" }).click();
 		await expect(page.locator("[data-testid=alert-warning]").textContent()).resolves.toContain("session has expired");
 		await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Staff login");
-		b.errors.splice(0).forEach(e => expect(e).toMatch(/status of 401/));
+		browser().errors.splice(0).forEach(e => expect(e).toMatch(/status of 401/));
 	});
 });

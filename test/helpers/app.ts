@@ -4,7 +4,7 @@
 import request from "supertest";
 import type { ServiceBroker, Service } from "moleculer";
 import type { Server } from "http";
-import { loadConfig, type ServiceName } from "../../lib/config";
+import { loadConfig, type AppConfig, type ServiceName } from "../../lib/config";
 import { createBroker } from "../../lib/broker";
 
 export interface TestApp {
@@ -15,22 +15,28 @@ export interface TestApp {
 	stop(): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string> = {}, services: ServiceName[] = ["api", "hotels"]): Promise<TestApp> {
+/** Start a broker with `services` under extra environment variables, restored once it has started. */
+export async function startBrokerWithEnv(env: Record<string, string>, services: readonly ServiceName[]): Promise<{ broker: ServiceBroker; cfg: AppConfig }> {
 	const saved: Record<string, string | undefined> = {};
-	for (const [k, v] of Object.entries({ PORT: "0", ...env })) {
+	for (const [k, v] of Object.entries(env)) {
 		saved[k] = process.env[k];
 		process.env[k] = v;
 	}
-	const cfg = loadConfig();
-	const broker = createBroker(cfg, {}, services);
 	try {
+		const cfg = loadConfig();
+		const broker = createBroker(cfg, {}, [...services]);
 		await broker.start();
+		return { broker, cfg };
 	} finally {
 		for (const [k, v] of Object.entries(saved)) {
 			if (v === undefined) delete process.env[k];
 			else process.env[k] = v;
 		}
 	}
+}
+
+export async function startApp(env: Record<string, string> = {}, services: ServiceName[] = ["api", "hotels"]): Promise<TestApp> {
+	const { broker, cfg } = await startBrokerWithEnv({ PORT: "0", ...env }, services);
 	const api = broker.getLocalService("api") as (Service & { server: Server }) | undefined;
 	const server = api?.server as Server;
 	let token: string | null = null;
