@@ -22,6 +22,7 @@ import { appendOutbox } from "../lib/outbox";
 import type { AppMeta } from "../types/moleculer";
 import type { Hotel, RoomType } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
+import { bookStay } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
 import { newCode, normalizeCode } from "./reservations/code";
 import {
@@ -32,7 +33,7 @@ import { createNights, firstShortNight, freeRooms, freeRoomsByHotel, occupancyRo
 import { allCopies, copiesInCity, getCopy, isNewer, roomType, saveCopy, saveRoomTypeSizes, type HotelCopy } from "./reservations/hotel-copy";
 import { claimKey, completeKey, purgeKeys, releaseKey, requestHash } from "./reservations/idempotency";
 import {
-	findByCode, insertReservation, listReservations, messageData, toPublic, updateReservation,
+	findByCode, listReservations, messageData, toPublic, updateReservation,
 	type Guest, type ListFilters, type PublicReservation, type Reservation, type Status,
 } from "./reservations/repository";
 import {
@@ -95,7 +96,7 @@ interface Vars {
 	db: SqlStore;
 	sequelize: Sequelize;
 	timers: NodeJS.Timeout[];
-	/** Availability reads: hotel copies for up to COPY_CACHE_MS (bookings always read the store). */
+	/** Availability reads and bookings: hotel copies for up to COPY_CACHE_MS (dropped at once on local changes). */
 	copyCache: Map<string, { copy: HotelCopy; expires: number }>;
 	stopping: boolean;
 }
@@ -559,7 +560,9 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 		async book(this: This, ctx: Context<CreateParams, AppMeta>, key: string | undefined): Promise<Booked> {
 			const p = ctx.params;
-			const copy = await this.bookableHotel(ctx, p.hotelId);
+			// The copy gives names, prices and the time zone (inventory is the truth): cached ≤ 1 s,
+			// like availability, so a deactivation reaches every node within a second.
+			const copy = await this.cachedHotel(ctx, p.hotelId);
 			const rt = roomType(copy, p.roomTypeId);
 			if (!rt) throw notFound("Room type", p.roomTypeId);
 			const errors = [...stayDateErrors(p, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, p.guests, p.rooms)];
@@ -569,29 +572,21 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			const now = new Date().toISOString();
 			const guest: Guest = { name: p.guest.name, email: p.guest.email.toLowerCase(), locale: p.guest.locale || "en" };
 			if (p.guest.phone) guest.phone = p.guest.phone;
-			try {
-				const booked = await this.db.withTx(async t => {
-					const r: Reservation = {
-						id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: p.hotelId, hotelName: current.hotel.name,
-						roomTypeId: rt.id, roomTypeName: rt.name, checkIn: p.checkIn, checkOut: p.checkOut, nights, rooms: p.rooms, guests: p.guests,
-						guest, totalPrice: stayPrice(rt.pricePerNight, nights, p.rooms), currency: current.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
-					};
-					const taken = await shiftNights(this.db, t, p.hotelId, rt.id, p.checkIn, p.checkOut, p.rooms);
-					if (taken !== nights) throw new NightsTaken(rt.id, p.checkIn, p.checkOut, p.rooms);
-					await insertReservation(this.db, t, r);
-					await appendOutbox(this.sequelize, t, makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, current)));
-					const body: Booked = { ...toPublic(r), guestToken: signGuestToken(r.code, this.cfg.jwtSecret) };
-					if (key !== undefined) await completeKey(this.db, t, key, 201, body);
-					ctx.meta.$statusCode = 201;
-					ctx.meta.$location = `/api/v1/reservations/${r.code}`;
-					return body;
-				}, { retryOnDuplicate: true });
-				this.wakeOutboxRelay(); // publish now rather than at the next poll
-				return booked;
-			} catch (err) {
-				if (err instanceof NightsTaken) throw await this.noAvailability(err, p.hotelId);
-				throw err;
-			}
+			const booked = await bookStay(this.db, () => {
+				const r: Reservation = {
+					id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: p.hotelId, hotelName: current.hotel.name,
+					roomTypeId: rt.id, roomTypeName: rt.name, checkIn: p.checkIn, checkOut: p.checkOut, nights, rooms: p.rooms, guests: p.guests,
+					guest, totalPrice: stayPrice(rt.pricePerNight, nights, p.rooms), currency: current.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
+				};
+				const answer: Booked = { ...toPublic(r), guestToken: signGuestToken(r.code, this.cfg.jwtSecret) };
+				return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, current)), key, answer };
+			});
+			if (!booked) throw await this.noAvailability(new NightsTaken(rt.id, p.checkIn, p.checkOut, p.rooms), p.hotelId);
+			this.wakeOutboxRelay(); // publish now rather than at the next poll
+			const body = booked.answer as Booked;
+			ctx.meta.$statusCode = 201;
+			ctx.meta.$location = `/api/v1/reservations/${body.code}`;
+			return body;
 		},
 
 		async noAvailability(this: This, e: NightsTaken, hotelId: string): Promise<Error> {

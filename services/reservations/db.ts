@@ -54,9 +54,20 @@ function useOneSqliteConnection(sequelize: Sequelize): void {
 
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 
-function pgCode(err: unknown): string | undefined {
-	const e = err as { original?: { code?: string }; parent?: { code?: string } };
-	return e?.original?.code ?? e?.parent?.code;
+/** The SQLSTATE of a PostgreSQL error, thrown by Sequelize (wrapped) or by the driver itself. */
+export function pgCode(err: unknown): string | undefined {
+	const e = err as { code?: unknown; original?: { code?: string }; parent?: { code?: string } };
+	return e?.original?.code ?? e?.parent?.code ?? (typeof e?.code === "string" ? e.code : undefined);
+}
+
+/** Worth running again: deadlock, serialisation failure (PostgreSQL). */
+export function isRetryable(err: unknown): boolean {
+	return RETRYABLE_PG_CODES.has(pgCode(err) ?? "");
+}
+
+/** A unique violation, from Sequelize or from the driver (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+	return err instanceof UniqueConstraintError || pgCode(err) === "23505";
 }
 
 export class SqlStore {
@@ -100,6 +111,22 @@ export class SqlStore {
 		return new Promise((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 	}
 
+	/**
+	 * PostgreSQL: one statement in autocommit on a pooled connection, parameters (`$1`…) bound by
+	 * the driver. With `name`, the statement is prepared once per connection and then only
+	 * bound and executed (the text must be the same for every call with that name).
+	 */
+	async pgQuery<T>(sql: string, params: unknown[], name?: string): Promise<T[]> {
+		if (!this.pg) throw new Error("pgQuery is for PostgreSQL only");
+		const cm = (this.sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
+		const client = (await cm.getConnection({ type: "INSERT" })) as Client;
+		try {
+			return (await client.query({ text: sql, values: params, name })).rows as T[];
+		} finally {
+			await cm.releaseConnection(client);
+		}
+	}
+
 	async one<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T | null> {
 		const rows = await this.select<T>(sql, replacements, t);
 		return rows[0] ?? null;
@@ -123,7 +150,7 @@ export class SqlStore {
 			try {
 				return this.pg ? await attempt() : await this.writer.run(attempt);
 			} catch (err) {
-				const retry = i < 4 && ((this.pg && RETRYABLE_PG_CODES.has(pgCode(err) ?? "")) || (opts.retryOnDuplicate && err instanceof UniqueConstraintError));
+				const retry = i < 4 && ((this.pg && isRetryable(err)) || (opts.retryOnDuplicate && err instanceof UniqueConstraintError));
 				if (!retry) throw err;
 			}
 		}

@@ -28,7 +28,8 @@ interface Row {
 	total_price: number | string; currency: string; sequence: number | string; created_at: string; updated_at: string;
 }
 
-const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at";
+/** The columns of `reservations`, in the order of toRow(). */
+export const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at";
 
 function fromRow(r: Row): Reservation {
 	const guest: Guest = { name: r.guest_name, email: r.guest_email, locale: r.guest_locale };
@@ -42,7 +43,8 @@ function fromRow(r: Row): Reservation {
 	};
 }
 
-function toRow(r: Reservation): Row {
+/** The reservation as its table's columns (snake_case), in table order. */
+export function toRow(r: Reservation): Row {
 	return {
 		id: r.id, code: r.code, status: r.status, hotel_id: r.hotelId, hotel_name: r.hotelName, room_type_id: r.roomTypeId,
 		room_type_name: r.roomTypeName, check_in: r.checkIn, check_out: r.checkOut, nights: r.nights, rooms: r.rooms, guests: r.guests,

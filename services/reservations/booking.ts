@@ -1,0 +1,122 @@
+/**
+ * A new booking, all or nothing (SPEC §5): every night of the stay taken, the reservation
+ * inserted, its `reservations.reservation.confirmed` message appended to the outbox and, with an
+ * Idempotency-Key, the answer stored — or nothing written at all.
+ *
+ * PostgreSQL: ONE statement in autocommit (one round trip), parameters bound by the driver,
+ * prepared once per pooled connection. Data-modifying CTEs (docs/inventory.md):
+ *   locked   the stay's nights, locked in date order (FOR UPDATE). Under READ COMMITTED a night
+ *            another transaction holds is waited for, then returned in its latest committed
+ *            version — so `total` and `booked` below are the current ones, and stay so until
+ *            commit because we hold the locks.
+ *   fit      true iff every night of the stay exists and has room (count = nights).
+ *   taken    the UPDATE of those nights, only when fit (it sees the same locked latest versions;
+ *            the CHECK 0 ≤ booked ≤ total would fail the whole statement otherwise).
+ *   reservation, message, answer   the INSERTs (and the idempotency UPDATE), only when `taken`
+ *            changed every night of the stay.
+ * One statement is one transaction: it commits or fails as a whole (a code clash fails it with a
+ * unique violation; it is run again with a new code).
+ *
+ * SQLite: one writer at a time (SqlStore.withTx): the conditional UPDATE of the nights, then the
+ * INSERTs, in one transaction rolled back when a night is short.
+ */
+import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
+import type { DomainMessage } from "../../lib/events";
+import { isRetryable, isUniqueViolation, type SqlStore } from "./db";
+import { completeKey } from "./idempotency";
+import { shiftNights } from "./inventory";
+import { COLUMNS, insertReservation, toRow, type Reservation } from "./repository";
+
+export interface NewBooking {
+	reservation: Reservation;
+	message: DomainMessage;
+	/** Idempotency-Key of the request, if any, and the 201 body to store under it. */
+	key?: string;
+	answer?: unknown;
+}
+
+const ATTEMPTS = 5;
+
+/** Thrown inside the SQLite transaction to roll it back. */
+class Short extends Error {}
+
+const RESERVATION_COLUMNS = COLUMNS.split(", ") as (keyof ReturnType<typeof toRow>)[];
+
+/** The statement, with or without the idempotency CTE ($1…$6 stay; reservation, message, key follow). */
+function bookingSql(withKey: boolean): string {
+	let n = 6;
+	const next = () => `$${++n}`;
+	const reservation = RESERVATION_COLUMNS.map(next).join(", ");
+	const message = [next(), next(), next(), next()].join(", ");
+	const answer = withKey ? `, answer AS (
+		UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = ${next()}
+		WHERE "key" = ${next()} AND (SELECT count(*) FROM taken) = $6
+	)` : "";
+	return `WITH locked AS (
+		SELECT night, total, booked FROM inventory
+		WHERE hotel_id = $1 AND room_type_id = $2 AND night >= $3 AND night < $4
+		ORDER BY night FOR UPDATE
+	), fit AS (
+		SELECT count(*) FILTER (WHERE booked + $5 <= total) = $6 AS ok FROM locked
+	), taken AS (
+		UPDATE inventory i SET booked = i.booked + $5
+		FROM locked, fit
+		WHERE fit.ok AND i.hotel_id = $1 AND i.room_type_id = $2 AND i.night = locked.night
+		RETURNING i.night
+	), reservation AS (
+		INSERT INTO reservations (${RESERVATION_COLUMNS.join(", ")}) SELECT ${reservation} WHERE (SELECT count(*) FROM taken) = $6
+	), message AS (
+		INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts) SELECT ${message}, 0 WHERE (SELECT count(*) FROM taken) = $6
+	)${answer}
+	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken FROM fit`;
+}
+
+const PG_SQL = { plain: bookingSql(false), keyed: bookingSql(true) };
+
+async function bookPg(db: SqlStore, b: NewBooking): Promise<boolean> {
+	const r = b.reservation;
+	const m = b.message;
+	const row = toRow(r);
+	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, ...RESERVATION_COLUMNS.map(c => row[c]),
+		m.id, m.event, JSON.stringify(m), m.occurredAt];
+	if (b.key !== undefined) params.push(JSON.stringify(b.answer), b.key);
+	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
+		b.key !== undefined ? "reservations-book-keyed" : "reservations-book");
+	const taken = Number(res.taken);
+	// Cannot happen (the nights are locked): a partial update wrote no reservation; say so loudly.
+	if (taken !== (res.ok ? r.nights : 0)) throw new Error(`Booking ${r.code}: ${taken} of ${r.nights} nights changed under lock (fit: ${res.ok})`);
+	return res.ok;
+}
+
+async function bookSqlite(db: SqlStore, b: NewBooking): Promise<boolean> {
+	const r = b.reservation;
+	try {
+		return await db.withTx(async t => {
+			const taken = await shiftNights(db, t, r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms);
+			if (taken !== r.nights) throw new Short();
+			await insertReservation(db, t, r);
+			await appendOutbox(db.sequelize, t, b.message);
+			if (b.key !== undefined) await completeKey(db, t, b.key, 201, b.answer);
+			return true;
+		});
+	} catch (err) {
+		if (err instanceof Short) return false;
+		throw err;
+	}
+}
+
+/**
+ * Book what `make()` describes; `make` is called again (new code, new ids) after a unique
+ * violation, and the statement run again after a deadlock. Returns the booking written, or null
+ * when a night was short (then nothing was written).
+ */
+export async function bookStay(db: SqlStore, make: () => NewBooking): Promise<NewBooking | null> {
+	for (let i = 1; ; i++) {
+		const b = make();
+		try {
+			return (db.pg ? await bookPg(db, b) : await bookSqlite(db, b)) ? b : null;
+		} catch (err) {
+			if (i >= ATTEMPTS || !(isUniqueViolation(err) || (db.pg && isRetryable(err)))) throw err;
+		}
+	}
+}
