@@ -11,6 +11,10 @@
  *   finds the id and is acknowledged without calling the handler.
  * - `transactional: false`: for handlers that open their own transaction (and idempotent
  *   effects, such as keeping a copy of a hotel): skip when already recorded, run, then record.
+ * - `idempotent: true`: the handler makes a repeated message a no-op by itself (e.g. a unique
+ *   message id column with ON CONFLICT DO NOTHING in the row it writes): no `processed_messages`
+ *   record and no transaction here — the handler is called with `t = null` and may batch its
+ *   writes (mail's group commit). The message is acknowledged once the handler resolved.
  * - A throw means "not processed": the bus retries with back-off, then parks the message in
  *   `<group>.dlq`; `<service>.deadLetters` lists it and `<service>.replayDeadLetters` puts it back.
  *
@@ -31,6 +35,8 @@ export interface ConsumerOptions {
 	/** Name of the service method `(message, t) => Promise<void>` that applies a message. */
 	handler: string;
 	transactional?: boolean;
+	/** The handler de-duplicates by message id on its own (see the header). */
+	idempotent?: boolean;
 	prefetch?: number;
 }
 
@@ -90,6 +96,10 @@ export function DurableConsumerMixin(opts: ConsumerOptions): Partial<ServiceSche
 				if (!message || typeof message.id !== "string" || !message.id || typeof message.event !== "string")
 					throw new Error("not a domain message (id and event are required)");
 
+				if (opts.idempotent) {
+					await handler.call(this, message, null);
+					return "processed";
+				}
 				if (transactional) {
 					return sequelize.transaction(async t => {
 						if (!(await recordOnce(sequelize, t, message))) return "duplicate" as const;
@@ -112,7 +122,7 @@ export function DurableConsumerMixin(opts: ConsumerOptions): Partial<ServiceSche
 			const subscribe = async () => {
 				while (state.running && !this.sequelize) await sleep(50);
 				if (!state.running || !this.sequelize) return;
-				await ensureProcessedTable(this.sequelize);
+				if (!opts.idempotent) await ensureProcessedTable(this.sequelize);
 				await bus.subscribe(group, opts.events, async message => {
 					const outcome = await this.consumeMessage(message);
 					if (outcome === "duplicate") this.logger.debug(`Duplicate message ${message.id} (${message.event}) ignored.`);

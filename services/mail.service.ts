@@ -4,9 +4,11 @@
  * `.eml` files under DATA_DIR/outbox.
  *
  * Flow: reservations.reservation.confirmed|modified|cancelled arrive through the durable bus
- * (DurableConsumerMixin). One transaction records the message id and queues a mail row; the
- * message is acknowledged after the commit. The sender loop claims due rows, sends them and
- * marks them sent, or retries with back-off and marks them failed after MAIL_MAX_ATTEMPTS.
+ * (DurableConsumerMixin). Each message queues one mail row; the row's unique message id makes a
+ * redelivery a no-op, and the rows of the messages that arrive together are written by one
+ * INSERT (group commit, lib/batcher.ts); a message is acknowledged after its row committed.
+ * The sender loop claims due rows, sends them and marks them sent (again one UPDATE for the
+ * rows sent together), or retries with back-off and marks them failed after MAIL_MAX_ATTEMPTS.
  * Each outcome is emitted as mail.message.sent|failed (audit) and counted in the metrics.
  *
  * Knobs (environment): MAIL_SEND_CONCURRENCY (4), MAIL_MAX_ATTEMPTS (5), MAIL_RETRY_BASE_MS
@@ -15,7 +17,7 @@
  */
 import crypto from "crypto";
 import type { Context, Service, ServiceSchema } from "moleculer";
-import type { Sequelize, Transaction } from "sequelize";
+import type { Sequelize } from "sequelize";
 import DurableConsumerMixin from "../mixins/consumer.mixin";
 import { SqlDbMixin } from "../mixins/db.mixin";
 import ValidationMixin, { pageOf, paginationParams, rules, type Page } from "../mixins/validation.mixin";
@@ -26,7 +28,8 @@ import { AppMetric, countMetric } from "../lib/metrics";
 import type { AppMeta } from "../types/moleculer";
 import { mailModel, migrations } from "./mail/migrations";
 import { renderMail, subjectOf } from "./mail/render";
-import { claimDue, getRow, insertQueued, listRows, markFailed, markRetry, markSent, retryDelayMs, toEntry, type ListFilters, type MailRow } from "./mail/store";
+import { Batcher } from "../lib/batcher";
+import { claimDue, getRow, insertQueued, insertQueuedMany, listRows, markFailed, markRetry, markSentMany, retryDelayMs, toEntry, type ListFilters, type MailRow, type NewMail } from "./mail/store";
 import { createMailTransport, type MailTransport } from "./mail/transport";
 import { MAIL_STATUSES, MAIL_TYPES, mailTypeOf, missingFields, type MailLogEntry, type ReservationData } from "./mail/types";
 import { pickLocale } from "./mail/i18n";
@@ -48,7 +51,7 @@ interface SenderState {
 }
 
 interface MailMethods {
-	onReservationMessage(message: DomainMessage<ReservationData>, t: Transaction | null): Promise<void>;
+	onReservationMessage(message: DomainMessage<ReservationData>): Promise<void>;
 	sendDue(): Promise<number>;
 	sendRow(row: MailRow): Promise<void>;
 	wakeSender(): void;
@@ -59,6 +62,9 @@ interface MailThis extends Service<MailSettings>, MailMethods {
 	cfg: AppConfig;
 	transport: MailTransport;
 	sender: SenderState;
+	/** Group commits: queued rows from the consumer, `sent` marks from the sender. */
+	queued: Batcher<NewMail>;
+	sentMarks: Batcher<string>;
 }
 
 const DEFAULT_SETTINGS: MailSettings = { concurrency: 4, maxAttempts: 5, retryBaseMs: 1000, lockMs: 60_000, pollMs: 200 };
@@ -82,7 +88,9 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 	name: "mail",
 	mixins: [
 		// Before SqlDbMixin: consumption starts once the store is connected and stops before it closes.
-		DurableConsumerMixin({ events: ["reservations.reservation.*"], handler: "onReservationMessage", prefetch: 50 }),
+		// idempotent: the mail row's unique message_id de-duplicates (ON CONFLICT DO NOTHING), so a
+		// message costs one row in a multi-row INSERT, without a transaction of its own.
+		DurableConsumerMixin({ events: ["reservations.reservation.*"], handler: "onReservationMessage", prefetch: 100, idempotent: true }),
 		SqlDbMixin({ name: "mail", url: cfg => cfg.mailDbUrl, model: mailModel, migrations }),
 		ValidationMixin,
 	],
@@ -134,14 +142,17 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 	},
 
 	methods: {
-		/** Consumer of reservations.reservation.*: queues the guest's email in the caller's transaction. */
-		async onReservationMessage(this: MailThis, message: DomainMessage<ReservationData>, t: Transaction | null): Promise<void> {
+		/**
+		 * Consumer of reservations.reservation.*: queues the guest's email. Resolves once the row is
+		 * committed (with the other messages of its batch); the bus acknowledges the message then.
+		 */
+		async onReservationMessage(this: MailThis, message: DomainMessage<ReservationData>): Promise<void> {
 			const type = mailTypeOf(message.event);
 			if (!type) return; // another reservations event: nothing to send
 			const missing = missingFields(message.data);
 			if (missing.length) throw new Error(`message ${message.id} cannot make an email: missing ${missing.join(", ")}`);
 			const data = message.data;
-			await insertQueued(this.sequelize, t, {
+			await this.queued.add({
 				messageId: message.id,
 				reservationCode: data.reservation.code,
 				type,
@@ -150,8 +161,6 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 				locale: pickLocale(data.reservation.guest.locale),
 				payload: JSON.stringify(message),
 			});
-			if (t) t.afterCommit(() => this.wakeSender());
-			else this.wakeSender();
 		},
 
 		wakeSender(this: MailThis): void {
@@ -188,7 +197,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 					headers: { "X-Hotel-Message-Id": row.message_id, "X-Hotel-Reservation": row.reservation_code, "X-Hotel-Mail-Type": row.type },
 					attachments: [{ filename: mail.ics.filename, content: mail.ics.content, contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}` }],
 				}, `${new Date().toISOString().replace(/[:.]/g, "-")}-${row.reservation_code}-${row.type}-${row.id}`);
-				await markSent(this.sequelize, row.id);
+				await this.sentMarks.add(row.id);
 				countMetric(this.broker, AppMetric.MAILS_SENT, { type: row.type });
 				this.broker.emit(Events.MAIL_SENT, makeMessage(Events.MAIL_SENT, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient }));
 				return;
@@ -211,6 +220,11 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 	created(this: MailThis) {
 		this.cfg = loadConfig();
 		Object.assign(this.settings, settingsFromEnv());
+		this.queued = new Batcher(async rows => {
+			await insertQueuedMany(this.sequelize, rows);
+			this.wakeSender();
+		}, { max: 200 });
+		this.sentMarks = new Batcher(ids => markSentMany(this.sequelize, ids), { max: 200 });
 	},
 
 	async started(this: MailThis) {

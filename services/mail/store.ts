@@ -46,6 +46,28 @@ export async function insertQueued(db: Sequelize, t: Transaction | null, m: NewM
 }
 
 /**
+ * Queues many mails in one statement (the consumer's group commit, lib/batcher.ts); a message
+ * whose row exists already is skipped, so a redelivered message changes nothing.
+ */
+export async function insertQueuedMany(db: Sequelize, mails: NewMail[], now = new Date()): Promise<void> {
+	if (mails.length === 0) return;
+	const replacements: Record<string, unknown> = { now };
+	const values = mails.map((m, i) => {
+		Object.assign(replacements, {
+			[`id${i}`]: crypto.randomUUID(), [`m${i}`]: m.messageId, [`c${i}`]: m.reservationCode, [`t${i}`]: m.type, [`to${i}`]: m.to,
+			[`s${i}`]: m.subject.slice(0, 300), [`l${i}`]: m.locale, [`r${i}`]: m.resendOf ?? null, [`p${i}`]: m.payload,
+		});
+		return `(:id${i}, :m${i}, :c${i}, :t${i}, :to${i}, :s${i}, :l${i}, 'queued', 0, :now, :now, :r${i}, :p${i})`;
+	});
+	await db.query(
+		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload)
+		 VALUES ${values.join(", ")}
+		 ON CONFLICT (message_id) DO NOTHING`,
+		{ replacements, type: QueryTypes.RAW },
+	);
+}
+
+/**
  * Claims up to `limit` due rows for `lockMs` (other nodes skip them meanwhile; a node that
  * dies leaves them to be claimed again when the lock runs out) and counts the attempt.
  */
@@ -60,8 +82,10 @@ export async function claimDue(db: Sequelize, limit: number, lockMs: number, now
 	);
 }
 
-export async function markSent(db: Sequelize, id: string, now = new Date()): Promise<void> {
-	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'sent', sent_at = :now, last_error = NULL, locked_until = NULL WHERE id = :id`, { replacements: { id, now } });
+/** Marks many rows sent in one statement (the sender's group commit): `sent_at` is when it is recorded. */
+export async function markSentMany(db: Sequelize, ids: string[], now = new Date()): Promise<void> {
+	if (ids.length === 0) return;
+	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'sent', sent_at = :now, last_error = NULL, locked_until = NULL WHERE id IN (:ids)`, { replacements: { ids, now } });
 }
 
 export async function markRetry(db: Sequelize, id: string, error: string, at: Date): Promise<void> {
