@@ -78,6 +78,7 @@ interface Methods {
 	hotelFor(ctx: Context | null, id: string, coverUntil?: string): Promise<HotelCopy | null>;
 	bookableHotel(ctx: Context, id: string): Promise<HotelCopy>;
 	cachedHotel(ctx: Context, id: string): Promise<HotelCopy>;
+	bookingCopy(ctx: Context, id: string): Promise<HotelCopy>;
 	covering(ctx: Context, copy: HotelCopy, until: string): Promise<HotelCopy>;
 	applyHotelMessage(message: DomainMessage<Hotel>): Promise<boolean>;
 	applyHotel(hotel: Hotel): Promise<boolean>;
@@ -96,8 +97,13 @@ interface Vars {
 	db: SqlStore;
 	sequelize: Sequelize;
 	timers: NodeJS.Timeout[];
-	/** Availability reads and bookings: hotel copies for up to COPY_CACHE_MS (dropped at once on local changes). */
+	/** Availability reads: hotel copies for up to COPY_CACHE_MS (dropped at once on local changes). */
 	copyCache: Map<string, { copy: HotelCopy; expires: number }>;
+	/**
+	 * Bookings: hotel copies kept until a local change drops them. Safe on every node: the booking
+	 * statement refuses a copy that is no longer the current active version (reservations/booking.ts).
+	 */
+	bookingCopies: Map<string, HotelCopy>;
 	stopping: boolean;
 }
 type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
@@ -418,6 +424,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 					await saveRoomTypeSizes(this.db, t, locked, sizes);
 				});
 				this.copyCache.delete(hotelId);
+				this.bookingCopies.delete(hotelId);
 				return { ok: true };
 			},
 		},
@@ -511,6 +518,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				return true;
 			});
 			this.copyCache.delete(hotel.id);
+			this.bookingCopies.delete(hotel.id);
 			return applied;
 		},
 
@@ -560,33 +568,53 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 		async book(this: This, ctx: Context<CreateParams, AppMeta>, key: string | undefined): Promise<Booked> {
 			const p = ctx.params;
-			// The copy gives names, prices and the time zone (inventory is the truth): cached ≤ 1 s,
-			// like availability, so a deactivation reaches every node within a second.
-			const copy = await this.cachedHotel(ctx, p.hotelId);
-			const rt = roomType(copy, p.roomTypeId);
-			if (!rt) throw notFound("Room type", p.roomTypeId);
-			const errors = [...stayDateErrors(p, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, p.guests, p.rooms)];
-			if (errors.length) throw validationError(errors);
-			const current = await this.covering(ctx, copy, p.checkOut);
-			const nights = daysBetween(p.checkIn, p.checkOut);
-			const now = new Date().toISOString();
-			const guest: Guest = { name: p.guest.name, email: p.guest.email.toLowerCase(), locale: p.guest.locale || "en" };
-			if (p.guest.phone) guest.phone = p.guest.phone;
-			const booked = await bookStay(this.db, () => {
-				const r: Reservation = {
-					id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: p.hotelId, hotelName: current.hotel.name,
-					roomTypeId: rt.id, roomTypeName: rt.name, checkIn: p.checkIn, checkOut: p.checkOut, nights, rooms: p.rooms, guests: p.guests,
-					guest, totalPrice: stayPrice(rt.pricePerNight, nights, p.rooms), currency: current.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
-				};
-				const answer: Booked = { ...toPublic(r), guestToken: signGuestToken(r.code, this.cfg.jwtSecret) };
-				return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, current)), key, answer };
-			});
-			if (!booked) throw await this.noAvailability(new NightsTaken(rt.id, p.checkIn, p.checkOut, p.rooms), p.hotelId);
-			this.wakeOutboxRelay(); // publish now rather than at the next poll
-			const body = booked.answer as Booked;
-			ctx.meta.$statusCode = 201;
-			ctx.meta.$location = `/api/v1/reservations/${body.code}`;
-			return body;
+			for (let attempt = 1; ; attempt++) {
+				// The copy gives names, prices and the time zone (inventory is the truth). It comes from
+				// memory; the booking statement itself checks that it is still the current, active version.
+				const copy = await this.bookingCopy(ctx, p.hotelId);
+				const rt = roomType(copy, p.roomTypeId);
+				if (!rt) throw notFound("Room type", p.roomTypeId);
+				const errors = [...stayDateErrors(p, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, p.guests, p.rooms)];
+				if (errors.length) throw validationError(errors);
+				const current = await this.covering(ctx, copy, p.checkOut);
+				if (current !== copy) this.bookingCopies.set(current.id, current);
+				const nights = daysBetween(p.checkIn, p.checkOut);
+				const now = new Date().toISOString();
+				const guest: Guest = { name: p.guest.name, email: p.guest.email.toLowerCase(), locale: p.guest.locale || "en" };
+				if (p.guest.phone) guest.phone = p.guest.phone;
+				const outcome = await bookStay(this.db, () => {
+					const r: Reservation = {
+						id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: p.hotelId, hotelName: current.hotel.name,
+						roomTypeId: rt.id, roomTypeName: rt.name, checkIn: p.checkIn, checkOut: p.checkOut, nights, rooms: p.rooms, guests: p.guests,
+						guest, totalPrice: stayPrice(rt.pricePerNight, nights, p.rooms), currency: current.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
+					};
+					const answer: Booked = { ...toPublic(r), guestToken: signGuestToken(r.code, this.cfg.jwtSecret) };
+					return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, current)), hotelVersion: current.updatedAt, key, answer };
+				});
+				if (outcome === "stale") {
+					// Another version (or a deactivation) reached the store: read it again (404 when inactive).
+					this.bookingCopies.delete(p.hotelId);
+					this.copyCache.delete(p.hotelId);
+					if (attempt < 3) continue;
+					throw appError(ErrorType.INVALID_STATE, "The hotel changed while booking; retry");
+				}
+				if (outcome === "short") throw await this.noAvailability(new NightsTaken(rt.id, p.checkIn, p.checkOut, p.rooms), p.hotelId);
+				this.wakeOutboxRelay(); // publish now rather than at the next poll
+				const body = outcome.answer as Booked;
+				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/reservations/${body.code}`;
+				return body;
+			}
+		},
+
+		/** The hotel copy bookings price with, from memory (validated by the booking statement), else the store. */
+		async bookingCopy(this: This, ctx: Context, id: string): Promise<HotelCopy> {
+			const hit = this.bookingCopies.get(id);
+			if (hit) return hit;
+			const copy = await this.bookableHotel(ctx, id);
+			if (this.bookingCopies.size >= COPY_CACHE_SIZE) this.bookingCopies.clear();
+			this.bookingCopies.set(id, copy);
+			return copy;
 		},
 
 		async noAvailability(this: This, e: NightsTaken, hotelId: string): Promise<Error> {
@@ -648,6 +676,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		this.timers = [];
 		this.stopping = false;
 		this.copyCache = new Map();
+		this.bookingCopies = new Map();
 	},
 
 	async started(this: This) {

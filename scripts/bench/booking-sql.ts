@@ -1,22 +1,22 @@
 /**
- * S4: the SQL a booking runs (services/reservations.service.ts `book`, reservations/inventory.ts
- * `shiftNights`, reservations/repository.ts `insertReservation`, lib/outbox.ts `appendOutbox`),
- * as a pgbench custom script:
+ * S4: the SQL a booking runs (services/reservations/booking.ts `bookingStatement`, the very text
+ * the product prepares), as a pgbench custom script:
  *
- *   one primary-key lookup (stands in for the booking's read of the hotel copy; here it also
- *   picks the hotel and room type at random from the data set)
- *   BEGIN
- *     lock the stay's nights in date order and add 1 booked where it stays ≤ total (CTE)
- *     INSERT the reservation (21 columns)
- *     INSERT the outbox message (≈ 1 KB of JSON)
- *   COMMIT
+ *   pgbench's own draw: one primary-key lookup in bench_targets (hotel, room type, the hotel
+ *   copy's version, stay dates, ids, a code) — the product has these in memory
+ *   the booking: ONE statement in autocommit — check the hotel copy's version, lock the stay's
+ *   nights in date order, add 1 booked on every night only if every night has room, INSERT the
+ *   reservation (21 columns) and the outbox message (≈ 1 KB of JSON) only if so
  *
- * Values are literals, as Sequelize sends them (replacements are escaped client-side, simple
- * query protocol), so pgbench runs with -M simple.
+ * The product binds the parameters ($1…) in a prepared statement; pgbench substitutes its
+ * variables textually, also inside the payload literal, so here the values are literals and
+ * pgbench runs with -M simple (the server parses and plans the statement every time: S4 slightly
+ * overstates PostgreSQL's cost per booking).
  */
 import type { Client } from "pg";
+import { bookingStatement } from "../../services/reservations/booking";
 
-export interface Target { hotelId: string; roomTypeId: string }
+export interface Target { hotelId: string; roomTypeId: string; hotelVersion: string }
 
 /**
  * Hotels and room types of the data set. With `forPgbench`, also a numbered table pgbench draws
@@ -24,19 +24,19 @@ export interface Target { hotelId: string; roomTypeId: string }
  * product codes have no 0).
  */
 export async function prepareTargets(c: Client, forPgbench = false): Promise<Target[]> {
-	const rows = (await c.query<{ id: string; data: string }>("SELECT id, data FROM hotel_copies WHERE active ORDER BY id")).rows;
+	const rows = (await c.query<{ id: string; data: string; updated_at: string }>("SELECT id, data, updated_at FROM hotel_copies WHERE active ORDER BY id")).rows;
 	const targets: Target[] = [];
 	for (const r of rows) {
 		const hotel = JSON.parse(r.data) as { roomTypes?: { id: string }[] };
-		for (const rt of hotel.roomTypes ?? []) targets.push({ hotelId: r.id, roomTypeId: rt.id });
+		for (const rt of hotel.roomTypes ?? []) targets.push({ hotelId: r.id, roomTypeId: rt.id, hotelVersion: r.updated_at });
 	}
 	if (forPgbench) {
 		await c.query("DROP TABLE IF EXISTS bench_targets");
-		await c.query("CREATE TABLE bench_targets (n INTEGER PRIMARY KEY, hotel_id VARCHAR(64) NOT NULL, room_type_id VARCHAR(64) NOT NULL)");
+		await c.query("CREATE TABLE bench_targets (n INTEGER PRIMARY KEY, hotel_id VARCHAR(64) NOT NULL, room_type_id VARCHAR(64) NOT NULL, hotel_version VARCHAR(30) NOT NULL)");
 		for (let i = 0; i < targets.length; i += 1000) {
 			const chunk = targets.slice(i, i + 1000);
-			const values = chunk.map((_t, j) => `($${3 * j + 1}, $${3 * j + 2}, $${3 * j + 3})`).join(", ");
-			await c.query(`INSERT INTO bench_targets (n, hotel_id, room_type_id) VALUES ${values}`, chunk.flatMap((t, j) => [i + j + 1, t.hotelId, t.roomTypeId]));
+			const values = chunk.map((_t, j) => `($${4 * j + 1}, $${4 * j + 2}, $${4 * j + 3}, $${4 * j + 4})`).join(", ");
+			await c.query(`INSERT INTO bench_targets (n, hotel_id, room_type_id, hotel_version) VALUES ${values}`, chunk.flatMap((t, j) => [i + j + 1, t.hotelId, t.roomTypeId, t.hotelVersion]));
 		}
 		await c.query("DROP SEQUENCE IF EXISTS bench_code_seq");
 		await c.query("CREATE SEQUENCE bench_code_seq");
@@ -60,6 +60,26 @@ function payloadTemplate(): string {
 	return JSON.stringify({ event: "reservations.reservation.confirmed", id: "MID", occurredAt: "2026-11-22T21:00:00.000Z", data: { reservation, hotel, sequence: 0 } });
 }
 
+/** pgbench literals for each parameter of the booking statement (by its name in bookingStatement). */
+function literals(payload: string): Record<string, string> {
+	const text = (v: string) => `'${v}'`;
+	const at = text("2026-11-22T21:00:00.000Z");
+	return {
+		hotel_id: text(":h"), room_type_id: text(":rt"), check_in: text(":ci"), check_out: text(":co"), rooms: "1", nights: ":nights",
+		hotel_updated_at: text(":hv"),
+		"reservation.id": text(":rid"), "reservation.code": text(":code"), "reservation.status": text("confirmed"),
+		"reservation.hotel_id": text(":h"), "reservation.hotel_name": text("Bench Hotel 0001 Grand Palace"),
+		"reservation.room_type_id": text(":rt"), "reservation.room_type_name": text("Deluxe double room with a view"),
+		"reservation.check_in": text(":ci"), "reservation.check_out": text(":co"), "reservation.nights": ":nights",
+		"reservation.rooms": "1", "reservation.guests": "1", "reservation.guest_name": text("Bench Guest 123456"),
+		"reservation.guest_email": text("guest-abcdef-123456@bench.example"), "reservation.guest_phone": "NULL",
+		"reservation.guest_locale": text("en"), "reservation.total_price": "29000", "reservation.currency": text("EUR"),
+		"reservation.sequence": "0", "reservation.created_at": at, "reservation.updated_at": at,
+		"message.id": text(":mid"), "message.event": text("reservations.reservation.confirmed"), "message.payload": text(payload),
+		"message.created_at": at,
+	};
+}
+
 export function bookingScript(targets: number): string {
 	// pgbench (simple protocol) substitutes :name textually, also inside the literal.
 	const payload = payloadTemplate()
@@ -70,30 +90,21 @@ export function bookingScript(targets: number): string {
 		.replace(/"RTID"/g, `":rt"`)
 		.replace(/"CHECKIN"/g, `":ci"`)
 		.replace(/"CHECKOUT"/g, `":co"`);
-	return `-- The booking transaction of services/reservations.service.ts (scripts/bench/booking-sql.ts).
+	const { sql, params } = bookingStatement(false);
+	const values = literals(payload);
+	const missing = params.filter(name => !(name in values));
+	if (missing.length) throw new Error(`booking-sql.ts: no pgbench value for ${missing.join(", ")}`);
+	// One pass: values are never scanned again for "$n".
+	const statement = sql.replace(/\$(\d+)/g, (_m, n: string) => values[params[Number(n) - 1]]).replace(/\n\s*/g, "\n\t");
+	return `-- The booking statement of services/reservations/booking.ts (scripts/bench/booking-sql.ts).
 \\set n random(1, ${targets})
 \\set start random(2, 701)
 \\set nights random(1, 3)
-SELECT t.hotel_id AS h, t.room_type_id AS rt, c.active AS active, length(c.data) AS len,
+SELECT t.hotel_id AS h, t.room_type_id AS rt, t.hotel_version AS hv,
 	(current_date + :start)::text AS ci, (current_date + :start + :nights)::text AS co,
 	gen_random_uuid()::text AS rid, gen_random_uuid()::text AS mid,
 	'P' || lpad(nextval('bench_code_seq')::text, 7, '0') AS code
-	FROM bench_targets t JOIN hotel_copies c ON c.id = t.hotel_id WHERE t.n = :n \\gset
-BEGIN;
-WITH locked AS (
-	SELECT night FROM inventory
-	WHERE hotel_id = ':h' AND room_type_id = ':rt' AND night >= ':ci' AND night < ':co'
-	ORDER BY night FOR UPDATE
-)
-UPDATE inventory i SET booked = i.booked + 1
-FROM locked
-WHERE i.hotel_id = ':h' AND i.room_type_id = ':rt' AND i.night = locked.night
-	AND i.booked + 1 <= i.total AND i.booked + 1 >= 0
-RETURNING i.night;
-INSERT INTO reservations (id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at)
-	VALUES (':rid', ':code', 'confirmed', ':h', 'Bench Hotel 0001 Grand Palace', ':rt', 'Deluxe double room with a view', ':ci', ':co', :nights, 1, 1, 'Bench Guest 123456', 'guest-abcdef-123456@bench.example', NULL, 'en', 29000, 'EUR', 0, '2026-11-22T21:00:00.000Z', '2026-11-22T21:00:00.000Z');
-INSERT INTO outbox (id, event, payload, created_at, attempts)
-	VALUES (':mid', 'reservations.reservation.confirmed', '${payload}', now(), 0);
-COMMIT;
+	FROM bench_targets t WHERE t.n = :n \\gset
+${statement};
 `;
 }

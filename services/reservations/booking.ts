@@ -9,7 +9,11 @@
  *            another transaction holds is waited for, then returned in its latest committed
  *            version — so `total` and `booked` below are the current ones, and stay so until
  *            commit because we hold the locks.
- *   fit      true iff every night of the stay exists and has room (count = nights).
+ *   hotel    the hotel copy the caller priced the booking with is still the current one
+ *            (same updatedAt) and active: the caller may keep copies in memory, a deactivation
+ *            or a new version still refuses (then it reloads the copy and tries again).
+ *   fit      true iff the hotel is current and every night of the stay exists and has room
+ *            (count = nights).
  *   taken    the UPDATE of those nights, only when fit (it sees the same locked latest versions;
  *            the CHECK 0 ≤ booked ≤ total would fail the whole statement otherwise).
  *   reservation, message, answer   the INSERTs (and the idempotency UPDATE), only when `taken`
@@ -17,8 +21,9 @@
  * One statement is one transaction: it commits or fails as a whole (a code clash fails it with a
  * unique violation; it is run again with a new code).
  *
- * SQLite: one writer at a time (SqlStore.withTx): the conditional UPDATE of the nights, then the
- * INSERTs, in one transaction rolled back when a night is short.
+ * SQLite: one writer at a time (SqlStore.withTx): the same check of the hotel copy, the
+ * conditional UPDATE of the nights, then the INSERTs, in one transaction rolled back when the
+ * copy is stale or a night is short.
  */
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
 import type { DomainMessage } from "../../lib/events";
@@ -30,6 +35,8 @@ import { COLUMNS, insertReservation, toRow, type Reservation } from "./repositor
 export interface NewBooking {
 	reservation: Reservation;
 	message: DomainMessage;
+	/** `updatedAt` of the hotel copy the booking was priced with. */
+	hotelVersion: string;
 	/** Idempotency-Key of the request, if any, and the 201 body to store under it. */
 	key?: string;
 	answer?: unknown;
@@ -37,27 +44,30 @@ export interface NewBooking {
 
 const ATTEMPTS = 5;
 
-/** Thrown inside the SQLite transaction to roll it back. */
-class Short extends Error {}
-
 const RESERVATION_COLUMNS = COLUMNS.split(", ") as (keyof ReturnType<typeof toRow>)[];
 
-/** The statement, with or without the idempotency CTE ($1…$6 stay; reservation, message, key follow). */
-function bookingSql(withKey: boolean): string {
-	let n = 6;
-	const next = () => `$${++n}`;
-	const reservation = RESERVATION_COLUMNS.map(next).join(", ");
-	const message = [next(), next(), next(), next()].join(", ");
+/**
+ * The statement, with or without the idempotency CTE, and the name of each parameter in order
+ * ($1 = params[0]…): the stay, the reservation's columns, the message, the key. The S4 benchmark
+ * (scripts/bench/booking-sql.ts) runs this same text with literals.
+ */
+export function bookingStatement(withKey: boolean): { sql: string; params: string[] } {
+	const params = ["hotel_id", "room_type_id", "check_in", "check_out", "rooms", "nights", "hotel_updated_at"];
+	const next = (name: string) => `$${params.push(name)}`;
+	const reservation = RESERVATION_COLUMNS.map(c => next(`reservation.${c}`)).join(", ");
+	const message = ["id", "event", "payload", "created_at"].map(c => next(`message.${c}`)).join(", ");
 	const answer = withKey ? `, answer AS (
-		UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = ${next()}
-		WHERE "key" = ${next()} AND (SELECT count(*) FROM taken) = $6
+		UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = ${next("answer")}
+		WHERE "key" = ${next("key")} AND (SELECT count(*) FROM taken) = $6
 	)` : "";
-	return `WITH locked AS (
+	const sql = `WITH hotel AS (
+		SELECT count(*) = 1 AS current FROM hotel_copies WHERE id = $1 AND active AND updated_at = $7
+	), locked AS (
 		SELECT night, total, booked FROM inventory
 		WHERE hotel_id = $1 AND room_type_id = $2 AND night >= $3 AND night < $4
 		ORDER BY night FOR UPDATE
 	), fit AS (
-		SELECT count(*) FILTER (WHERE booked + $5 <= total) = $6 AS ok FROM locked
+		SELECT count(*) FILTER (WHERE booked + $5 <= total) = $6 AND (SELECT current FROM hotel) AS ok FROM locked
 	), taken AS (
 		UPDATE inventory i SET booked = i.booked + $5
 		FROM locked, fit
@@ -68,53 +78,66 @@ function bookingSql(withKey: boolean): string {
 	), message AS (
 		INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts) SELECT ${message}, 0 WHERE (SELECT count(*) FROM taken) = $6
 	)${answer}
-	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken FROM fit`;
+	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken, (SELECT current FROM hotel) AS current FROM fit`;
+	return { sql, params };
 }
 
-const PG_SQL = { plain: bookingSql(false), keyed: bookingSql(true) };
+const PG_SQL = { plain: bookingStatement(false).sql, keyed: bookingStatement(true).sql };
 
-async function bookPg(db: SqlStore, b: NewBooking): Promise<boolean> {
+type Outcome = "booked" | "short" | "stale";
+
+async function bookPg(db: SqlStore, b: NewBooking): Promise<Outcome> {
 	const r = b.reservation;
 	const m = b.message;
 	const row = toRow(r);
-	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, ...RESERVATION_COLUMNS.map(c => row[c]),
-		m.id, m.event, JSON.stringify(m), m.occurredAt];
+	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, b.hotelVersion,
+		...RESERVATION_COLUMNS.map(c => row[c]), m.id, m.event, JSON.stringify(m), m.occurredAt];
 	if (b.key !== undefined) params.push(JSON.stringify(b.answer), b.key);
-	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
+	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number; current: boolean }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
 		b.key !== undefined ? "reservations-book-keyed" : "reservations-book");
 	const taken = Number(res.taken);
 	// Cannot happen (the nights are locked): a partial update wrote no reservation; say so loudly.
 	if (taken !== (res.ok ? r.nights : 0)) throw new Error(`Booking ${r.code}: ${taken} of ${r.nights} nights changed under lock (fit: ${res.ok})`);
-	return res.ok;
+	return res.ok ? "booked" : res.current ? "short" : "stale";
 }
 
-async function bookSqlite(db: SqlStore, b: NewBooking): Promise<boolean> {
+/** Thrown inside the SQLite transaction to roll it back. */
+class Refused extends Error {
+	constructor(readonly outcome: Outcome) { super(outcome); }
+}
+
+async function bookSqlite(db: SqlStore, b: NewBooking): Promise<Outcome> {
 	const r = b.reservation;
 	try {
 		return await db.withTx(async t => {
+			const [hotel] = await db.select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM hotel_copies WHERE id = :id AND active = :active AND updated_at = :v`,
+				{ id: r.hotelId, active: true, v: b.hotelVersion }, t);
+			if (Number(hotel.n) !== 1) throw new Refused("stale");
 			const taken = await shiftNights(db, t, r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms);
-			if (taken !== r.nights) throw new Short();
+			if (taken !== r.nights) throw new Refused("short");
 			await insertReservation(db, t, r);
 			await appendOutbox(db.sequelize, t, b.message);
 			if (b.key !== undefined) await completeKey(db, t, b.key, 201, b.answer);
-			return true;
+			return "booked" as const;
 		});
 	} catch (err) {
-		if (err instanceof Short) return false;
+		if (err instanceof Refused) return err.outcome;
 		throw err;
 	}
 }
 
 /**
  * Book what `make()` describes; `make` is called again (new code, new ids) after a unique
- * violation, and the statement run again after a deadlock. Returns the booking written, or null
- * when a night was short (then nothing was written).
+ * violation, and the statement run again after a deadlock. Returns the booking written, or why
+ * nothing was written: "short" (a night has no room) or "stale" (the hotel copy `make()` used is
+ * no longer the current one, or the hotel is deactivated: reload it and try again).
  */
-export async function bookStay(db: SqlStore, make: () => NewBooking): Promise<NewBooking | null> {
+export async function bookStay(db: SqlStore, make: () => NewBooking): Promise<NewBooking | "short" | "stale"> {
 	for (let i = 1; ; i++) {
 		const b = make();
 		try {
-			return (db.pg ? await bookPg(db, b) : await bookSqlite(db, b)) ? b : null;
+			const outcome = db.pg ? await bookPg(db, b) : await bookSqlite(db, b);
+			return outcome === "booked" ? b : outcome;
 		} catch (err) {
 			if (i >= ATTEMPTS || !(isUniqueViolation(err) || (db.pg && isRetryable(err)))) throw err;
 		}

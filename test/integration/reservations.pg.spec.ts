@@ -60,6 +60,45 @@ describeWithServers("reservations on PostgreSQL + RabbitMQ, two nodes", NEEDS, (
 		expect(confirmed).toHaveLength(3);
 	});
 
+	it("the one-statement booking refuses when one night of the stay is full: every night unchanged, no reservation, no outbox row", async () => {
+		if (skip) return;
+		const hotelId = await createHotel(a, hotelBody("One night full", [{ id: "double", totalRooms: 2 }]));
+		expect((await via(0).post("/api/v1/reservations").send(booking(hotelId, "double", 42, 43, { rooms: 2, guests: 2 }))).status).toBe(201);
+		const before = await snapshot(a.db);
+		const nightsBefore = await bookedByNight(a.db, hotelId, "double");
+		const refused = await via(1).post("/api/v1/reservations").set("Idempotency-Key", "one-night-full").send(booking(hotelId, "double", 40, 45));
+		expect(refused.status).toBe(409);
+		expect(refused.body).toMatchObject({ type: "NO_AVAILABILITY", data: { night: day(42), available: 0 } });
+		expect(await snapshot(a.db)).toEqual(before);
+		expect(await bookedByNight(a.db, hotelId, "double")).toEqual(nightsBefore);
+		// The refusal is stored under the key (in its own transaction), not a booking.
+		const [key] = await a.db.select<{ status: string; response_status: number | string }>(`SELECT status, response_status FROM idempotency_keys WHERE "key" = 'one-night-full'`);
+		expect({ status: key.status, code: Number(key.response_status) }).toEqual({ status: "done", code: 409 });
+		// The nights around the full one are still free: the whole stay minus that night books.
+		expect((await via(1).post("/api/v1/reservations").send(booking(hotelId, "double", 40, 42))).status).toBe(201);
+	});
+
+	it("a node books with its hotel copy in memory only while it is the current version: a deactivation elsewhere refuses at once", async () => {
+		if (skip) return;
+		const hotelId = await createHotel(a, hotelBody("Copy in memory", [{ id: "double", totalRooms: 5, pricePerNight: 10000 }]));
+		// Both nodes now hold the copy in memory.
+		for (const i of [0, 1]) expect((await via(i).post("/api/v1/reservations").send(booking(hotelId, "double", 50, 51))).status).toBe(201);
+		// A new version reaches the store without passing through node b (as when node a consumed the message).
+		await a.db.exec(`UPDATE hotel_copies SET updated_at = :v, data = :data WHERE id = :id`, {
+			id: hotelId, v: "2999-01-01T00:00:00.000Z",
+			data: JSON.stringify({ ...(await a.broker.call<Record<string, unknown>, { id: string }>("hotels.resolve", { id: hotelId })), roomTypes: [{ id: "double", name: "Room double", capacity: 2, totalRooms: 5, pricePerNight: 12345 }] }),
+		});
+		const repriced = await via(1).post("/api/v1/reservations").send(booking(hotelId, "double", 52, 53));
+		expect(repriced.status).toBe(201);
+		expect(repriced.body.totalPrice).toBe(12345);
+		// Deactivated in the store only: node b's copy in memory must not book.
+		await a.db.exec(`UPDATE hotel_copies SET active = false WHERE id = :id`, { id: hotelId });
+		const before = await snapshot(a.db);
+		const refused = await via(1).post("/api/v1/reservations").send(booking(hotelId, "double", 54, 55));
+		expect(refused.status).toBe(404);
+		expect(await snapshot(a.db)).toEqual(before);
+	});
+
 	it("random overlapping stays never exceed capacity on any night; occupancy equals what was won", async () => {
 		if (skip) return;
 		const hotelId = await createHotel(a, hotelBody("Busy", [{ id: "twin", totalRooms: 5 }, { id: "suite", totalRooms: 2, capacity: 4 }]));
