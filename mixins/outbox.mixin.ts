@@ -19,7 +19,8 @@
  * After a commit that appended messages, call `this.wakeOutboxRelay()` to publish at once.
  */
 import type { Service, ServiceSchema } from "moleculer";
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { Client, QueryResult } from "pg";
+import { QueryTypes, type Sequelize } from "sequelize";
 import { acquireBus, releaseBus, NoConsumerError, type MessageBus } from "../lib/bus";
 import { affectedRows } from "../lib/bus/dedup";
 import type { DomainMessage } from "../lib/events";
@@ -37,6 +38,21 @@ export interface OutboxRelayOptions {
 }
 
 interface Row { id: string; payload: string; attempts: number }
+
+/** How one relay pass talks to its store: SQL with literals, a transaction around the pass. */
+interface PassDb {
+	literal(value: string): string;
+	date(value: Date): string;
+	/** Open the pass (PostgreSQL: its transaction) with the SELECT of pending rows. */
+	begin(select: string): Promise<Row[]>;
+	/** Run the writes and close the pass (PostgreSQL: COMMIT). */
+	end(writes: string[]): Promise<void>;
+}
+
+interface RawConnectionManager {
+	getConnection(options?: { type?: string }): Promise<unknown>;
+	releaseConnection(connection: unknown): Promise<void> | void;
+}
 
 interface RelayState {
 	bus: MessageBus;
@@ -138,44 +154,77 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 				const local = state.bus.kind === "local";
 				const postgres = sequelize.getDialect() === "postgres";
 
-				const pass = async (t: Transaction | null): Promise<number> => {
-					const rows = await sequelize.query<Row>(
-						`SELECT id, payload, attempts FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL` +
-						(local ? " AND attempts < :max" : "") +
-						(skip.length ? " AND id NOT IN (:skip)" : "") +
-						` ORDER BY created_at LIMIT :limit` + (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
-						{ replacements: { max: localMaxAttempts, skip, limit: batchSize }, type: QueryTypes.SELECT, transaction: t ?? undefined },
-					);
-					if (rows.length === 0) return 0;
+				// The pass's SQL with literals (ids come from our own table; escaped all the same), so on
+				// PostgreSQL it travels as two round trips: "BEGIN; SELECT … FOR UPDATE SKIP LOCKED" and
+				// "UPDATE …; COMMIT". SQLite: one connection and one relay per process, no lock needed.
+				const pass = async (db: PassDb): Promise<number> => {
+					const select = `SELECT id, payload, attempts FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL` +
+						(local ? ` AND attempts < ${Number(localMaxAttempts)}` : "") +
+						(skip.length ? ` AND id NOT IN (${skip.map(db.literal).join(", ")})` : "") +
+						` ORDER BY created_at LIMIT ${Number(batchSize)}` + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
+					const rows = await db.begin(select);
+					if (rows.length === 0) {
+						await db.end([]);
+						return 0;
+					}
 					// RabbitMQ keeps the order of one channel: publish the batch at once. In process: one by one.
 					const errors: (Failure | null)[] = [];
 					if (local) for (const row of rows) errors.push(await publishRow(state.bus, row));
 					else errors.push(...(await Promise.all(rows.map(row => publishRow(state.bus, row)))));
 
+					const writes: string[] = [];
 					const delivered = rows.filter((_, i) => errors[i] === null).map(r => r.id);
-					const deliveredAt = new Date();
-					if (delivered.length) {
-						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET delivered_at = :deliveredAt, attempts = attempts + 1, last_error = NULL WHERE id IN (:ids)`,
-							{ replacements: { deliveredAt, ids: delivered }, transaction: t ?? undefined });
-						for (const id of delivered) state.backoff.delete(id);
-					}
+					if (delivered.length)
+						writes.push(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ${db.date(new Date())}, attempts = attempts + 1, last_error = NULL WHERE id IN (${delivered.map(db.literal).join(", ")})`);
 					for (const [i, row] of rows.entries()) {
 						const failure = errors[i];
 						if (failure === null) continue;
-						const error = failure.error;
-						await sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + :inc, last_error = :error WHERE id = :id`,
-							{ replacements: { id: row.id, error: error.slice(0, 2000), inc: failure.counts ? 1 : 0 }, transaction: t ?? undefined });
+						writes.push(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + ${failure.counts ? 1 : 0}, last_error = ${db.literal(failure.error.slice(0, 2000))} WHERE id = ${db.literal(row.id)}`);
+					}
+					await db.end(writes);
+					for (const id of delivered) state.backoff.delete(id);
+					for (const [i, row] of rows.entries()) {
+						const failure = errors[i];
+						if (failure === null) continue;
 						const delay = failure.counts ? Math.min(100 * 2 ** Math.min(row.attempts, 10), 30_000) : 500;
 						state.backoff.set(row.id, Date.now() + delay);
 						if (Date.now() - state.lastWarn > 5_000) {
 							state.lastWarn = Date.now();
-							this.logger.warn(`Outbox: message ${row.id} not delivered (${error}); retry in ${delay} ms.`);
+							this.logger.warn(`Outbox: message ${row.id} not delivered (${failure.error}); retry in ${delay} ms.`);
 						}
 					}
 					return delivered.length;
 				};
-				// SQLite has one connection and one relay per process: no lock needed.
-				return postgres ? sequelize.transaction(t => pass(t)) : pass(null);
+
+				if (!postgres) {
+					return pass({
+						literal: v => sequelize.escape(v),
+						date: d => sequelize.escape(d),
+						begin: sql => sequelize.query<Row>(sql, { type: QueryTypes.SELECT }),
+						end: async writes => { for (const sql of writes) await sequelize.query(sql); },
+					});
+				}
+				const cm = (sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
+				const client = (await cm.getConnection({ type: "SELECT" })) as Client;
+				let open = false;
+				try {
+					return await pass({
+						literal: v => client.escapeLiteral(v),
+						date: d => client.escapeLiteral(d.toISOString()),
+						begin: async sql => {
+							open = true;
+							const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<Row>[];
+							return results[1].rows;
+						},
+						end: async writes => {
+							await client.query([...writes, "COMMIT"].join("; "));
+							open = false;
+						},
+					});
+				} finally {
+					if (open) await client.query("ROLLBACK").catch(() => undefined);
+					await cm.releaseConnection(client);
+				}
 			},
 		},
 
