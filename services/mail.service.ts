@@ -11,7 +11,8 @@
  * rows sent together), or retries with back-off and marks them failed after MAIL_MAX_ATTEMPTS.
  * Each outcome is emitted as mail.message.sent|failed (audit) and counted in the metrics.
  *
- * Knobs (environment): MAIL_SEND_CONCURRENCY (4), MAIL_MAX_ATTEMPTS (5), MAIL_RETRY_BASE_MS
+ * Knobs (environment): MAIL_SEND_CONCURRENCY (16: sends in flight and SMTP connections; each send
+ * waits on SMTP round trips, so one node needs many in flight), MAIL_MAX_ATTEMPTS (5), MAIL_RETRY_BASE_MS
  * (1000: waits 1 s, 2 s, 4 s…), MAIL_LOCK_MS (60000: how long a claimed row is reserved for
  * the node sending it), MAIL_POLL_MS (200).
  */
@@ -67,7 +68,7 @@ interface MailThis extends Service<MailSettings>, MailMethods {
 	sentMarks: Batcher<string>;
 }
 
-const DEFAULT_SETTINGS: MailSettings = { concurrency: 4, maxAttempts: 5, retryBaseMs: 1000, lockMs: 60_000, pollMs: 200 };
+const DEFAULT_SETTINGS: MailSettings = { concurrency: 16, maxAttempts: 5, retryBaseMs: 1000, lockMs: 60_000, pollMs: 200 };
 
 function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): MailSettings {
 	const int = (name: string, fallback: number): number => {

@@ -29,7 +29,7 @@ export interface MailTransport {
 	sent?: { fileStem: string; raw: string }[];
 }
 
-export function createMailTransport(cfg: AppConfig, poolSize = 4): MailTransport {
+export function createMailTransport(cfg: AppConfig, poolSize = 16): MailTransport {
 	if (cfg.smtpUrl) {
 		const t: Transporter = nodemailer.createTransport({ url: cfg.smtpUrl, pool: true, maxConnections: poolSize, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as unknown as Parameters<typeof nodemailer.createTransport>[0]);
 		return {
