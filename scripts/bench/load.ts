@@ -35,6 +35,8 @@ export interface LoadSpec {
 	setupRequest?: (req: autocannon.Request) => autocannon.Request;
 	/** Called with every response (status, body) — only when given, since it buffers bodies. */
 	onResponse?: (status: number, body: string) => void;
+	/** Requests per second over all connections (autocannon's overallRate): paced load instead of as fast as possible. */
+	rate?: number;
 	/** Between runs: e.g. let a queue drain. */
 	between?: () => Promise<void>;
 	log?: (line: string) => void;
@@ -60,6 +62,7 @@ function once(spec: LoadSpec, seconds: number): Promise<RunFigures> {
 			connections: spec.connections,
 			duration: seconds,
 			timeout: 10,
+			...(spec.rate ? { overallRate: spec.rate } : {}),
 			requests: [request],
 		}, (err, r) => {
 			if (err) return reject(err);

@@ -10,13 +10,15 @@
  *   S4  pgbench running the booking's SQL transaction     (custom script, a copy of the bench database)
  *   S5  POST /api/v1/reservations end to end              (product gateway → reservations → PostgreSQL)
  *   S6  GET /api/v1/hotels/:id/availability, 30 nights    (product gateway → reservations → PostgreSQL)
- *   S7  booking → mail `sent`                             (response time of each S5 booking to the mail log's sent_at)
+ *   S7  booking → mail `sent`                             (response time of each S5 booking to the mail log's sent_at),
+ *       then the mail node's drain rate once S5 stops, then S7 again with bookings paced at --mail-rate/s
  *   RSS of every node before and after a sustained mixed load (BENCH_SOAK_SECONDS)
  *
  * Flags (after `npm run bench --`):
  *   --quick            3 × 3 s runs, 1 s warm-up, 100 hotels, 10 s soak: a smoke run
  *   --only=S0,S5       run only these scenarios (S7 needs S5; the soak is "soak")
  *   --seconds=N --runs=N --warmup=N --connections=N --soak=N --hotels=N
+ *   --mail-rate=N      bookings per second of the paced S7 (default 100; 0 skips it)
  *   --profile          node --cpu-prof on every node; summaries in docs/profiles/
  *   --no-write         do not rewrite the figures block of docs/benchmarks.md
  *   --keep             leave the processes' logs and profiles in the work directory
@@ -54,6 +56,7 @@ interface Opts {
 	keep: boolean;
 	topology: Record<string, number>;
 	pgClients: number;
+	mailRate: number;
 }
 
 function parseArgs(argv: string[]): Opts {
@@ -87,6 +90,7 @@ function parseArgs(argv: string[]): Opts {
 		keep: flag("keep"),
 		topology,
 		pgClients: Number(process.env.BENCH_PG_CLIENTS) || 16,
+		mailRate: num("mail-rate", 100),
 	};
 }
 
@@ -423,7 +427,8 @@ async function main(): Promise<void> {
 	const rss: RssRow[] = [];
 	let soak: Soak | null = null;
 	let s4: PgbenchFigures | null = null;
-	let s7: { count: number; missing: number; p50: number; p99: number; max: number } | null = null;
+	let s7: MailLatency | null = null;
+	let s7paced: MailLatency | null = null;
 	let cleanup = async () => undefined as void;
 
 	const cleanupAll = async () => {
@@ -556,9 +561,32 @@ async function main(): Promise<void> {
 			if (f.non2xx) log(`S5 status codes: ${JSON.stringify(f.statusCodes)}`);
 
 			if (wants(o, "S7")) {
+				const s5End = Date.now();
 				log(`S7 waiting for the confirmation emails of ${bookedAt.size} bookings…`);
-				s7 = await mailLatency(bookedAt);
+				s7 = await mailLatency(bookedAt, s5End);
 				rows.push({ id: "S7", what: "booking → mail sent (during S5)", connections: o.connections, rps: NaN, p50: s7.p50, p99: s7.p99, max: s7.max, errors: s7.missing, non2xx: 0, target: "p99 ≤ 1 s", met: s7.p99 <= 1000 && s7.missing === 0, cpu: {}, note: `${s7.count} emails` });
+				if (s7.drainRate) log(`  the mail node sent ${s7.drainedAfter} emails after S5 stopped, at ${Math.round(s7.drainRate)}/s`);
+
+				if (o.mailRate > 0) {
+					// The same path when bookings come at a pace the mail node can follow: the latency of
+					// the pipeline itself (outbox → RabbitMQ → mail → SMTP), not of a backlog.
+					const paced = new Map<string, number>();
+					const seconds = o.seconds * o.runs;
+					log(`S7 at ${o.mailRate} bookings/s for ${seconds} s…`);
+					const m = await measured(procsNow, () => load({
+						...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: 10, method: "POST", rate: o.mailRate,
+						warmupSeconds: 0, runs: 1, seconds,
+						headers: { "content-type": "application/json" },
+						setupRequest: req => ({ ...req, body: bodies() }),
+						onResponse: (status, body) => {
+							if (status !== 201) return;
+							const code = CODE_RE.exec(body)?.[1];
+							if (code) paced.set(code, Date.now());
+						},
+					}), "S7-paced");
+					s7paced = await mailLatency(paced, Date.now());
+					rows.push({ id: "S7", what: `booking → mail sent, bookings paced at ${o.mailRate}/s`, connections: 10, rps: m.result.okRps, p50: s7paced.p50, p99: s7paced.p99, max: s7paced.max, errors: s7paced.missing + m.result.errors, non2xx: m.result.non2xx, target: "p99 ≤ 1 s", met: s7paced.p99 <= 1000 && s7paced.missing === 0 && m.result.errors === 0 && m.result.non2xx === 0, cpu: m.cpu, note: `${s7paced.count} emails` });
+				}
 			}
 
 			// One booking at a time: the latency of the booking path itself, without queueing.
@@ -612,11 +640,12 @@ async function main(): Promise<void> {
 		const ratios: string[] = [];
 		if (s0 && s1) ratios.push(`S1/S0 = ${(s1.rps / s0.rps).toFixed(2)} (moleculer-web keeps ${(100 * s1.rps / s0.rps).toFixed(0)} % of raw Node http)`);
 		if (s1 && s3) ratios.push(`S3/S1 = ${(s3.rps / s1.rps).toFixed(2)} (a hop over AMQP keeps ${(100 * s3.rps / s1.rps).toFixed(0)} % of the gateway alone)`);
+		if (s7?.drainRate) ratios.push(`Mail node alone: ${s7.drainedAfter} emails of the S5 backlog sent after S5 stopped, at ${Math.round(s7.drainRate)} emails/s (S5 made ${Math.round(s5?.rps ?? 0)} bookings/s)`);
 		if (s5 && s4) ratios.push(`S5/S4 = ${(s5.rps / s4.tps).toFixed(2)} (target ≥ 0.33: end-to-end bookings vs. pgbench running their SQL)`);
 		const block = report(o, machine, rows, ratios, rss, s4, soak);
 		console.log("\n" + block);
 		fs.writeFileSync(path.join(workDir, "result.md"), block);
-		fs.writeFileSync(path.join(workDir, "result.json"), JSON.stringify({ machine, rows, ratios, rss, s4, s7, soak }, null, 2));
+		fs.writeFileSync(path.join(workDir, "result.json"), JSON.stringify({ machine, rows, ratios, rss, s4, s7, s7paced, soak }, null, 2));
 
 		if (o.profile) {
 			await stopAll();
@@ -634,7 +663,14 @@ async function main(): Promise<void> {
 	}
 }
 
-async function mailLatency(bookedAt: Map<string, number>): Promise<{ count: number; missing: number; p50: number; p99: number; max: number }> {
+interface MailLatency { count: number; missing: number; p50: number; p99: number; max: number; drainedAfter: number; drainRate: number | null }
+
+/**
+ * Booking (the client's 201) → confirmation `sent_at`, once every email is sent. With `loadEnd`,
+ * also how many were sent after the load stopped and at what rate (the mail node's capacity
+ * when it has the machine to itself).
+ */
+async function mailLatency(bookedAt: Map<string, number>, loadEnd: number): Promise<MailLatency> {
 	const codes = [...bookedAt.keys()];
 	const deadline = Date.now() + 120_000;
 	let sent: { code: string; sent: number }[] = [];
@@ -655,7 +691,10 @@ async function mailLatency(bookedAt: Map<string, number>): Promise<{ count: numb
 	const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
 	// Emails that never arrived count as infinitely late.
 	const missing = codes.length - sent.length;
-	return { count: sent.length, missing, p50: q(0.5), p99: missing > codes.length * 0.01 ? Infinity : q(0.99), max: lat[lat.length - 1] ?? NaN };
+	const after = sent.filter(s => s.sent > loadEnd).map(s => s.sent);
+	const last = after.length ? Math.max(...after) : loadEnd;
+	const drainRate = after.length >= 50 && last > loadEnd ? after.length / ((last - loadEnd) / 1000) : null;
+	return { count: sent.length, missing, p50: q(0.5), p99: missing > codes.length * 0.01 ? Infinity : q(0.99), max: lat[lat.length - 1] ?? NaN, drainedAfter: after.length, drainRate };
 }
 
 interface RssRow { name: string; before: number | null; after: number | null; peak: number | null }
