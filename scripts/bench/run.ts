@@ -604,6 +604,7 @@ async function main(): Promise<void> {
 			const warm = Math.min(30, Math.max(5, Math.round(o.soakSeconds / 5)));
 			log(`Memory: ${warm} s of mixed load (bookings, availability, echo) to warm up, RSS of every node, ${o.soakSeconds} s more, RSS again…`);
 			const nodes = procsNow().filter(p => p.name !== "smtp-sink");
+			let drained: Soak["drained"] = null;
 			const before = new Map<string, number | null>();
 			const peak = new Map<string, number>();
 			const sampler = setInterval(() => {
@@ -629,11 +630,23 @@ async function main(): Promise<void> {
 				load({ url: `${benchUrl}/echo`, connections: 4, seconds, warmupSeconds: 0, runs: 1 }),
 			]);
 			clearTimeout(snap);
-			await sleep(5000); // the mail backlog drains, timers settle
+			if (book.non2xx || book.errors) log(`  bookings during the soak: status codes ${JSON.stringify(book.statusCodes)}, ${book.errors} errors (${book.timeouts} timeouts)`);
+			// "After" is measured once the work the load caused is done: the emails of its bookings.
+			const drainStart = Date.now();
+			let queued = Infinity;
+			while (Date.now() - drainStart < 600_000) {
+				queued = await withPg(DB_MAIL, async c => Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM mails WHERE status = 'queued'")).rows[0].n)).catch(() => NaN);
+				if (!(queued > 0)) break;
+				if ((Date.now() - drainStart) % 15_000 < 1000) log(`  waiting for the mail backlog: ${queued} emails queued…`);
+				await sleep(1000);
+			}
+			drained = { seconds: (Date.now() - drainStart) / 1000, left: Number.isFinite(queued) ? queued : 0 };
+			log(`  mail backlog ${drained.left ? `still ${drained.left} queued` : "drained"} after ${drained.seconds.toFixed(0)} s`);
+			await sleep(5000); // timers settle
 			clearInterval(sampler);
 			for (const p of nodes) rss.push({ name: p.name, before: before.get(p.name) ?? null, after: rssMiB(p.child.pid), peak: peak.get(p.name) ?? null });
 			for (const r of rss) log(`  ${r.name.padEnd(16)} ${r.before?.toFixed(0) ?? "?"} MiB → ${r.after?.toFixed(0) ?? "?"} MiB (peak ${r.peak?.toFixed(0) ?? "?"})`);
-			soak = { warm, bookings: book.total, bookingErrors: book.errors + book.non2xx, availability: avail.total, availabilityErrors: avail.errors + avail.non2xx };
+			soak = { warm, bookings: book.total, bookingErrors: book.errors + book.non2xx, bookingCodes: book.statusCodes, availability: avail.total, availabilityErrors: avail.errors + avail.non2xx, drained };
 		}
 
 		// ---------------------------------------------------------------- report
@@ -698,7 +711,7 @@ async function mailLatency(bookedAt: Map<string, number>, loadEnd: number): Prom
 }
 
 interface RssRow { name: string; before: number | null; after: number | null; peak: number | null }
-interface Soak { warm: number; bookings: number; bookingErrors: number; availability: number; availabilityErrors: number }
+interface Soak { warm: number; bookings: number; bookingErrors: number; bookingCodes: Record<string, number>; availability: number; availabilityErrors: number; drained: { seconds: number; left: number } | null }
 
 function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[], s4: PgbenchFigures | null, soak: Soak | null): string {
 	const cmd = `npm run bench${process.argv.slice(2).length ? " -- " + process.argv.slice(2).join(" ") : ""}`;
@@ -723,7 +736,7 @@ function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[
 	if (s4) lines.push("", `S4: ${s4.transactions} transactions in the measured runs, ${s4.failed} failed; ${o.pgClients} clients, 2 threads, simple protocol (as the product's driver sends).`);
 	if (rss.length) {
 		const w = soak?.warm ?? 0;
-		lines.push("", `Memory (RSS, MiB): after ${w} s of mixed load (bookings + availability + echo, ${Math.max(1, Math.floor(o.connections / 2))} + ${Math.max(1, Math.floor(o.connections / 2))} + 4 connections), then after ${o.soakSeconds} s more of it${soak ? ` (${soak.bookings.toLocaleString("en-US")} bookings, ${soak.bookingErrors} failed; ${soak.availability.toLocaleString("en-US")} availability reads, ${soak.availabilityErrors} failed)` : ""}; target: growth under 10 %.`, "", "| node | before | after | peak | growth |", "|---|---:|---:|---:|---:|");
+		lines.push("", `Memory (RSS, MiB): after ${w} s of mixed load (bookings + availability + echo, ${Math.max(1, Math.floor(o.connections / 2))} + ${Math.max(1, Math.floor(o.connections / 2))} + 4 connections), then after ${o.soakSeconds} s more of it${soak ? ` (${soak.bookings.toLocaleString("en-US")} bookings, ${soak.bookingErrors} not 201 — status codes ${JSON.stringify(soak.bookingCodes)}; ${soak.availability.toLocaleString("en-US")} availability reads, ${soak.availabilityErrors} failed)` : ""} and once the mail node had sent the emails of those bookings${soak?.drained ? ` (${soak.drained.seconds.toFixed(0)} s after the load stopped${soak.drained.left ? `, ${soak.drained.left} still queued` : ""})` : ""}; target: growth under 10 %.`, "", "| node | before | after | peak | growth |", "|---|---:|---:|---:|---:|");
 		for (const r of rss) {
 			const g = r.before && r.after ? (100 * (r.after - r.before)) / r.before : NaN;
 			lines.push(`| ${r.name} | ${r.before?.toFixed(0) ?? "?"} | ${r.after?.toFixed(0) ?? "?"} | ${r.peak?.toFixed(0) ?? "?"} | ${Number.isFinite(g) ? g.toFixed(1) + " %" : "?"} |`);
