@@ -38,6 +38,25 @@ export const migrations: Migration[] = [
 			await qi.dropTable(MAILS_TABLE);
 		},
 	},
+	{
+		// The sender claims the oldest due rows (status 'queued' ORDER BY created_at LIMIT n). With
+		// (status, next_attempt_at) PostgreSQL read every queued row and sorted them: 236 ms per claim
+		// with 48,000 queued (bench soak), so a backlog drained slower the larger it was. A partial
+		// index holds the queued rows only, in claim order: a claim reads the first n (8 ms there).
+		// The table works as a queue, so PostgreSQL re-analyses and vacuums it after 1 % of its rows
+		// changed instead of 10–20 %: with stale statistics the planner went back to read-and-sort.
+		name: "mail-002-queue-index",
+		async up({ context: qi }) {
+			await qi.sequelize.query(`CREATE INDEX mails_queue_idx ON ${MAILS_TABLE} (created_at) WHERE status = 'queued'`);
+			await qi.removeIndex(MAILS_TABLE, "mails_due_idx");
+			if (qi.sequelize.getDialect() === "postgres")
+				await qi.sequelize.query(`ALTER TABLE ${MAILS_TABLE} SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.01)`);
+		},
+		async down({ context: qi }) {
+			await qi.addIndex(MAILS_TABLE, ["status", "next_attempt_at"], { name: "mails_due_idx" });
+			await qi.sequelize.query(`DROP INDEX mails_queue_idx`);
+		},
+	},
 ];
 
 /** moleculer-db's model (the service queries with SQL; the model documents the columns). */
