@@ -172,9 +172,10 @@ export async function screenshot(page: Page, name: string, viewport: ViewportNam
 }
 
 /** YYYY-MM-DD, `days` from today (UTC; the demo hotels are in Europe/Paris, tests stay ≥ 1 week ahead). */
-export function isoDay(days: number): string {
-	const d = new Date();
-	d.setUTCHours(0, 0, 0, 0);
+/** The calendar date `days` from today in `timeZone` (a hotel's "today" is its own, not UTC's). */
+export function isoDay(days: number, timeZone = "UTC"): string {
+	const today = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+	const d = new Date(`${today}T00:00:00Z`);
 	d.setUTCDate(d.getUTCDate() + days);
 	return d.toISOString().slice(0, 10);
 }
