@@ -31,6 +31,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { Client } from "pg";
+import type autocannon from "autocannon";
 import { load, type LoadFigures } from "./load";
 import { pgbench, type PgbenchFigures } from "./pgbench";
 import { cpuSeconds, cpuStat, runQueueSeconds, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type CpuStat, type Proc } from "./procs";
@@ -543,17 +544,19 @@ async function main(): Promise<void> {
 		if (wants(o, "S5")) {
 			log(`S5 POST /reservations end to end, ${o.connections} connections, unique bodies over ${targets.length} room types and 700 dates…`);
 			const bodies = bookingBodies(targets);
-			const bookedAt = new Map<string, number>();
-			const m = await measured(procsNow, () => load({
-				...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: o.connections, method: "POST",
+			/** POST /reservations with unique bodies; with `bookedAt`, each 201's code and when it came. */
+			const bookings = (bookedAt?: Map<string, number>) => ({
+				url: `${cluster.apiUrl}/api/v1/reservations`, method: "POST" as const,
 				headers: { "content-type": "application/json" },
-				setupRequest: req => ({ ...req, body: bodies() }),
-				onResponse: (status, body) => {
+				setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies() }),
+				onResponse: bookedAt && ((status: number, body: string) => {
 					if (status !== 201) return;
 					const code = CODE_RE.exec(body)?.[1];
 					if (code) bookedAt.set(code, Date.now());
-				},
-			}), "S5");
+				}),
+			});
+			const bookedAt = new Map<string, number>();
+			const m = await measured(procsNow, () => load({ ...common, ...bookings(bookedAt), connections: o.connections }), "S5");
 			const f = m.result;
 			const met = f.okRps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.okRps >= 0.33 * s4.tps : true);
 			// Bookings per second: the 201s only.
@@ -573,17 +576,7 @@ async function main(): Promise<void> {
 					const paced = new Map<string, number>();
 					const seconds = o.seconds * o.runs;
 					log(`S7 at ${o.mailRate} bookings/s for ${seconds} s…`);
-					const m = await measured(procsNow, () => load({
-						...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: 10, method: "POST", rate: o.mailRate,
-						warmupSeconds: 0, runs: 1, seconds,
-						headers: { "content-type": "application/json" },
-						setupRequest: req => ({ ...req, body: bodies() }),
-						onResponse: (status, body) => {
-							if (status !== 201) return;
-							const code = CODE_RE.exec(body)?.[1];
-							if (code) paced.set(code, Date.now());
-						},
-					}), "S7-paced");
+					const m = await measured(procsNow, () => load({ ...common, ...bookings(paced), connections: 10, rate: o.mailRate, warmupSeconds: 0, runs: 1, seconds }), "S7-paced");
 					s7paced = await mailLatency(paced, Date.now());
 					rows.push({ id: "S7", what: `booking → mail sent, bookings paced at ${o.mailRate}/s`, connections: 10, rps: m.result.okRps, p50: s7paced.p50, p99: s7paced.p99, max: s7paced.max, errors: s7paced.missing + m.result.errors, non2xx: m.result.non2xx, target: "p99 ≤ 1 s", met: s7paced.p99 <= 1000 && s7paced.missing === 0 && m.result.errors === 0 && m.result.non2xx === 0, cpu: m.cpu, note: `${s7paced.count} emails` });
 				}
@@ -591,10 +584,7 @@ async function main(): Promise<void> {
 
 			// One booking at a time: the latency of the booking path itself, without queueing.
 			log("S5 at 1 connection…");
-			const one = await measured(procsNow, () => load({
-				...common, url: `${cluster.apiUrl}/api/v1/reservations`, connections: 1, method: "POST",
-				headers: { "content-type": "application/json" }, setupRequest: req => ({ ...req, body: bodies() }),
-			}), "S5-1");
+			const one = await measured(procsNow, () => load({ ...common, ...bookings(), connections: 1 }), "S5-1");
 			rows.push({ ...rowOf("S5", "POST /reservations end to end (201/s)", { ...one.result, rps: one.result.okRps }, one.cpu, "", null), connections: 1 });
 		}
 
