@@ -19,13 +19,14 @@
  * After a commit that appended messages, call `this.wakeOutboxRelay()` to publish at once.
  */
 import type { Service, ServiceSchema } from "moleculer";
-import type { Client, QueryResult } from "pg";
+import type { QueryResult } from "pg";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { acquireBus, releaseBus, NoConsumerError, type MessageBus } from "../lib/bus";
 import { affectedRows } from "../lib/bus/dedup";
 import type { DomainMessage } from "../lib/events";
 import { AppMetric, setMetric } from "../lib/metrics";
 import { OUTBOX_TABLE } from "../lib/outbox";
+import { withPgClient } from "../lib/pg-client";
 
 export interface OutboxRelayOptions {
 	/** Wait between passes when nothing is pending. */
@@ -47,11 +48,6 @@ interface PassDb {
 	begin(select: string): Promise<Row[]>;
 	/** Run the writes and close the pass (PostgreSQL: COMMIT). */
 	end(writes: string[]): Promise<void>;
-}
-
-interface RawConnectionManager {
-	getConnection(options?: { type?: string }): Promise<unknown>;
-	releaseConnection(connection: unknown): Promise<void> | void;
 }
 
 interface RelayState {
@@ -204,27 +200,26 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 						end: async writes => { for (const sql of writes) await sequelize.query(sql); },
 					});
 				}
-				const cm = (sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
-				const client = (await cm.getConnection({ type: "SELECT" })) as Client;
-				let open = false;
-				try {
-					return await pass({
-						literal: v => client.escapeLiteral(v),
-						date: d => client.escapeLiteral(d.toISOString()),
-						begin: async sql => {
-							open = true;
-							const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<Row>[];
-							return results[1].rows;
-						},
-						end: async writes => {
-							await client.query([...writes, "COMMIT"].join("; "));
-							open = false;
-						},
-					});
-				} finally {
-					if (open) await client.query("ROLLBACK").catch(() => undefined);
-					await cm.releaseConnection(client);
-				}
+				return withPgClient(sequelize, "write", async client => {
+					let open = false;
+					try {
+						return await pass({
+							literal: v => client.escapeLiteral(v),
+							date: d => client.escapeLiteral(d.toISOString()),
+							begin: async sql => {
+								open = true;
+								const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<Row>[];
+								return results[1].rows;
+							},
+							end: async writes => {
+								await client.query([...writes, "COMMIT"].join("; "));
+								open = false;
+							},
+						});
+					} finally {
+						if (open) await client.query("ROLLBACK").catch(() => undefined);
+					}
+				});
 			},
 		},
 

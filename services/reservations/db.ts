@@ -9,7 +9,7 @@
  * writer never meets SQLITE_BUSY; readers never wait (WAL on a file database).
  */
 import { QueryTypes, Transaction, UniqueConstraintError, type Sequelize } from "sequelize";
-import type { Client } from "pg";
+import { withPgClient } from "../../lib/pg-client";
 import type { Database } from "sqlite3";
 
 type Replacements = Record<string, unknown>;
@@ -23,11 +23,6 @@ export class Mutex {
 		this.tail = result.then(() => undefined, () => undefined);
 		return result;
 	}
-}
-
-interface RawConnectionManager {
-	getConnection(options?: { type?: string }): Promise<unknown>;
-	releaseConnection(connection: unknown): Promise<void> | void;
 }
 
 interface SqliteConnectionManager {
@@ -97,16 +92,12 @@ export class SqlStore {
 	 * pooled connection, without Sequelize's per-query formatting and bookkeeping.
 	 */
 	async fastSelect<T>(sql: string, params: (string | number)[]): Promise<T[]> {
-		const cm = (this.sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
 		if (this.pg) {
 			let n = 0;
-			const client = (await cm.getConnection({ type: "SELECT" })) as Client;
-			try {
-				return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
-			} finally {
-				await cm.releaseConnection(client);
-			}
+			const text = sql.replace(/\?/g, () => `$${++n}`);
+			return withPgClient(this.sequelize, "read", async client => (await client.query(text, params)).rows as T[]);
 		}
+		const cm = (this.sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
 		const conn = (await cm.getConnection()) as Database;
 		return new Promise((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 	}
@@ -118,13 +109,7 @@ export class SqlStore {
 	 */
 	async pgQuery<T>(sql: string, params: unknown[], name?: string): Promise<T[]> {
 		if (!this.pg) throw new Error("pgQuery is for PostgreSQL only");
-		const cm = (this.sequelize as unknown as { connectionManager: RawConnectionManager }).connectionManager;
-		const client = (await cm.getConnection({ type: "INSERT" })) as Client;
-		try {
-			return (await client.query({ text: sql, values: params, name })).rows as T[];
-		} finally {
-			await cm.releaseConnection(client);
-		}
+		return withPgClient(this.sequelize, "write", async client => (await client.query({ text: sql, values: params, name })).rows as T[]);
 	}
 
 	async one<T extends object>(sql: string, replacements: Replacements = {}, t?: Transaction): Promise<T | null> {
