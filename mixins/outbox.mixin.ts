@@ -27,6 +27,7 @@ import type { DomainMessage } from "../lib/events";
 import { AppMetric, setMetric } from "../lib/metrics";
 import { OUTBOX_TABLE } from "../lib/outbox";
 import { withPgClient } from "../lib/pg-client";
+import { PollLoop } from "../lib/poll-loop";
 
 export interface OutboxRelayOptions {
 	/** Wait between passes when nothing is pending. */
@@ -52,11 +53,7 @@ interface PassDb {
 
 interface RelayState {
 	bus: MessageBus;
-	running: boolean;
-	loop: Promise<void> | null;
-	wake: (() => void) | null;
-	/** A wake-up that came during a pass: skip the next pause. */
-	woken: boolean;
+	loop: PollLoop | null;
 	/** Message id → earliest next try (ms), after a failed publish. */
 	backoff: Map<string, number>;
 	lastStats: number;
@@ -76,8 +73,6 @@ interface RelayThis extends Service, RelayMethods {
 	sequelize?: Sequelize;
 	outboxRelay: RelayState;
 }
-
-const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
 interface Failure { error: string; /** false: nobody refused it (no consumer up yet): not an attempt. */ counts: boolean }
 
@@ -123,9 +118,7 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 
 		methods: {
 			wakeOutboxRelay(this: RelayThis): void {
-				if (!this.outboxRelay) return;
-				this.outboxRelay.woken = true;
-				this.outboxRelay.wake?.();
+				this.outboxRelay?.loop?.wake();
 			},
 
 			async outboxStatus(this: RelayThis): Promise<OutboxStatus> {
@@ -224,32 +217,8 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 		},
 
 		async started(this: RelayThis) {
-			const state: RelayState = { bus: acquireBus(this.broker), running: true, loop: null, wake: null, woken: false, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
+			const state: RelayState = { bus: acquireBus(this.broker), loop: null, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
 			this.outboxRelay = state;
-
-			const pause = (ms: number) => new Promise<void>(resolve => {
-				if (state.woken) return resolve();
-				const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
-				state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
-			});
-
-			const loop = async () => {
-				while (state.running && !this.sequelize) await sleep(50);
-				while (state.running) {
-					let delivered = 0;
-					state.woken = false;
-					try {
-						delivered = await this.relayOutboxOnce();
-						await maintenance();
-					} catch (err) {
-						if (Date.now() - state.lastWarn > 5_000) {
-							state.lastWarn = Date.now();
-							this.logger.warn(`Outbox relay pass failed: ${(err as Error).message}`);
-						}
-					}
-					if (state.running && delivered < batchSize) await pause(pollIntervalMs);
-				}
-			};
 
 			const maintenance = async () => {
 				const now = Date.now();
@@ -265,15 +234,22 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 				}
 			};
 
-			state.loop = loop();
+			// Until the store is connected, passes find nothing to do and wait.
+			state.loop = new PollLoop({
+				name: "Outbox relay pass", pollMs: pollIntervalMs, logger: this.logger,
+				pass: async () => {
+					if (!this.sequelize) return false;
+					const delivered = await this.relayOutboxOnce();
+					await maintenance();
+					return delivered >= batchSize;
+				},
+			});
 		},
 
 		async stopped(this: RelayThis) {
 			const state = this.outboxRelay;
 			if (!state) return;
-			state.running = false;
-			state.wake?.();
-			await state.loop;
+			await state.loop?.stop();
 			await releaseBus(this.broker);
 		},
 	};

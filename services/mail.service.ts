@@ -30,6 +30,7 @@ import type { AppMeta } from "../types/moleculer";
 import { mailModel, migrations } from "./mail/migrations";
 import { renderMail, subjectOf } from "./mail/render";
 import { Batcher } from "../lib/batcher";
+import { PollLoop } from "../lib/poll-loop";
 import { claimDue, getRow, insertQueued, insertQueuedMany, listRows, markFailed, markRetry, markSentMany, retryDelayMs, toEntry, type ListFilters, type MailRow, type NewMail } from "./mail/store";
 import { createMailTransport, type MailTransport } from "./mail/transport";
 import { MAIL_STATUSES, MAIL_TYPES, mailTypeOf, missingFields, type MailLogEntry, type ReservationData } from "./mail/types";
@@ -43,14 +44,6 @@ interface MailSettings {
 	pollMs: number;
 }
 
-interface SenderState {
-	running: boolean;
-	loop: Promise<void> | null;
-	wake: (() => void) | null;
-	/** A wake-up that came during a pass: skip the next pause. */
-	woken: boolean;
-}
-
 interface MailMethods {
 	onReservationMessage(message: DomainMessage<ReservationData>): Promise<void>;
 	sendDue(): Promise<number>;
@@ -62,7 +55,7 @@ interface MailThis extends Service<MailSettings>, MailMethods {
 	sequelize: Sequelize;
 	cfg: AppConfig;
 	transport: MailTransport;
-	sender: SenderState;
+	sender: PollLoop;
 	/** Group commits: queued rows from the consumer, `sent` marks from the sender. */
 	queued: Batcher<NewMail>;
 	sentMarks: Batcher<string>;
@@ -165,9 +158,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		},
 
 		wakeSender(this: MailThis): void {
-			if (!this.sender) return;
-			this.sender.woken = true;
-			this.sender.wake?.();
+			this.sender?.wake();
 		},
 
 		/** Claims a batch of due rows and sends them, `concurrency` at a time; returns how many were claimed. */
@@ -230,38 +221,12 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 
 	async started(this: MailThis) {
 		this.transport = createMailTransport(this.cfg, this.settings.concurrency);
-		const state: SenderState = { running: true, loop: null, wake: null, woken: false };
-		this.sender = state;
-		const pause = (ms: number) => new Promise<void>(resolve => {
-			if (state.woken) return resolve();
-			const timer = setTimeout(() => { state.wake = null; resolve(); }, ms);
-			state.wake = () => { clearTimeout(timer); state.wake = null; resolve(); };
-		});
-		let lastWarn = 0;
-		state.loop = (async () => {
-			while (state.running) {
-				let claimed = 0;
-				state.woken = false;
-				try {
-					claimed = await this.sendDue();
-				} catch (err) {
-					if (Date.now() - lastWarn > 5_000) {
-						lastWarn = Date.now();
-						this.logger.warn(`Mail sender pass failed: ${(err as Error).message}`);
-					}
-				}
-				if (state.running && claimed === 0) await pause(this.settings.pollMs);
-			}
-		})();
+		this.sender = new PollLoop({ name: "Mail sender pass", pollMs: this.settings.pollMs, logger: this.logger, pass: async () => (await this.sendDue()) > 0 });
 		this.logger.info(`Mail transport: ${this.transport.kind}.`);
 	},
 
 	async stopped(this: MailThis) {
-		if (this.sender) {
-			this.sender.running = false;
-			this.sender.wake?.();
-			await this.sender.loop;
-		}
+		await this.sender?.stop();
 		this.transport?.close();
 	},
 };
