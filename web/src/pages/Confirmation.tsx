@@ -1,8 +1,9 @@
-import { day, money } from "../format";
+import { money } from "../format";
 import { t } from "../i18n";
 import { href } from "../router";
 import { guestSession } from "../session";
 import { PageTitle } from "../components/ui";
+import { StayFacts } from "../components/StayFacts";
 
 export function Confirmation({ code }: { code: string }) {
 	const r = guestSession(code)?.reservation;
@@ -19,16 +20,7 @@ export function Confirmation({ code }: { code: string }) {
 				<dl class="facts">
 					<dt>{t("res.hotel")}</dt>
 					<dd>{r.hotelName}</dd>
-					<dt>{t("res.room")}</dt>
-					<dd>{r.roomTypeName}</dd>
-					<dt>{t("res.dates")}</dt>
-					<dd>
-						{day(r.checkIn)} → {day(r.checkOut)} ({t("common.nights", { n: r.nights })})
-					</dd>
-					<dt>{t("search.guests")}</dt>
-					<dd>
-						{t("common.guests", { n: r.guests })}, {t("common.rooms", { n: r.rooms })}
-					</dd>
+					<StayFacts r={r} />
 					<dt>{t("common.total")}</dt>
 					<dd>
 						<strong>{money(r.totalPrice, r.currency)}</strong>

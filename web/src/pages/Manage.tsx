@@ -12,28 +12,18 @@ import { guestSession, guestSessionExpired, setGuestSession } from "../session";
 import { SearchForm } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../components/ui";
+import { StayFacts } from "../components/StayFacts";
 import type { Reservation } from "../types";
+import { useSubmit } from "../hooks";
 
 export function ManageLookup({ route, notice }: { route: Route; notice?: string }) {
 	const [code, setCode] = useState(route.query.get("code") ?? "");
 	const [email, setEmail] = useState(route.query.get("email") ?? "");
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
-
-	const submit = async (e: Event) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			const res = await api.lookup(code.trim().toUpperCase(), email.trim());
-			setGuestSession(res.reservation.code, { token: res.guestToken, reservation: res.reservation });
-			navigate(`/manage/${res.reservation.code}`);
-		} catch (err) {
-			setError(err);
-		} finally {
-			setBusy(false);
-		}
-	};
+	const { submit, busy, error } = useSubmit(async () => {
+		const res = await api.lookup(code.trim().toUpperCase(), email.trim());
+		setGuestSession(res.reservation.code, { token: res.guestToken, reservation: res.reservation });
+		navigate(`/manage/${res.reservation.code}`);
+	});
 	const fe = fieldErrorsOf(error);
 	const notFound = error instanceof ApiError && error.type === "NOT_FOUND";
 
@@ -138,16 +128,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 							{t(`status.${r.status}`)}
 						</span>
 					</dd>
-					<dt>{t("res.room")}</dt>
-					<dd>{r.roomTypeName}</dd>
-					<dt>{t("res.dates")}</dt>
-					<dd data-testid="dates">
-						{day(r.checkIn)} → {day(r.checkOut)} ({t("common.nights", { n: r.nights })})
-					</dd>
-					<dt>{t("search.guests")}</dt>
-					<dd>
-						{t("common.guests", { n: r.guests })}, {t("common.rooms", { n: r.rooms })}
-					</dd>
+					<StayFacts r={r} />
 					<dt>{t("res.guest")}</dt>
 					<dd>
 						{r.guest.name} · {r.guest.email}

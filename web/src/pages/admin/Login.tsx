@@ -5,26 +5,16 @@ import { t } from "../../i18n";
 import { navigate } from "../../router";
 import { setAdminToken } from "../../session";
 import { Alert, Field, PageTitle } from "../../components/ui";
+import { useSubmit } from "../../hooks";
 
 export function Login({ next, notice }: { next?: string; notice?: string }) {
 	const [email, setEmail] = useState("");
 	const [password, setPassword] = useState("");
-	const [error, setError] = useState<unknown>(null);
-	const [busy, setBusy] = useState(false);
-
-	const submit = async (e: Event) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			const res = await api.login(email.trim(), password);
-			setAdminToken(res.token);
-			navigate(next && next.startsWith("/admin") && next !== "/admin/login" ? next : "/admin/hotels", {}, true);
-		} catch (err) {
-			setError(err);
-			setBusy(false);
-		}
-	};
+	const { submit, busy, error } = useSubmit(async () => {
+		const res = await api.login(email.trim(), password);
+		setAdminToken(res.token);
+		navigate(next && next.startsWith("/admin") && next !== "/admin/login" ? next : "/admin/hotels", {}, true);
+	});
 	const fe = fieldErrorsOf(error);
 	return (
 		<div class="narrow">

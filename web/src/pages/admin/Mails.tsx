@@ -4,8 +4,8 @@ import { api } from "../../api";
 import { dateTime } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { Alert, Field, Loading, PageTitle, Pager, Select, DataTable } from "../../components/ui";
+import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
+import { PagedResult } from "./PagedResult";
 import type { Mail, Page } from "../../types";
 import { token } from "./common";
 
@@ -56,12 +56,8 @@ export function AdminMails({ route }: { route: Route }) {
 				</button>
 			</form>
 			{news && <Alert kind="success">{news}</Alert>}
-			{error ? <ErrorAlert error={error} context="admin" /> : null}
-			{!data ? (
-				!error && <Loading />
-			) : data.rows.length === 0 ? (
-				<Alert kind="info">{t("adm.mail.none")}</Alert>
-			) : (
+			<PagedResult data={data} error={error} empty={t("adm.mail.none")} onPage={setPage}>
+				{data => (
 				<>
 					<DataTable label={t("adm.mail.title")} columns={[t("adm.mail.subject"), t("adm.mail.code"), t("adm.mail.type"), t("adm.mail.to"), t("adm.mail.status"), t("adm.mail.attempts"), t("adm.mail.sentAt"), t("common.actions")]}>
 					{data.rows.map(m => (
@@ -85,9 +81,9 @@ export function AdminMails({ route }: { route: Route }) {
 						</tr>
 					))}
 					</DataTable>
-					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
 				</>
-			)}
+				)}
+			</PagedResult>
 		</div>
 	);
 }

@@ -4,8 +4,8 @@ import { api } from "../../api";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { Alert, Field, Loading, PageTitle, Pager, Select, DataTable } from "../../components/ui";
+import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
+import { PagedResult } from "./PagedResult";
 import type { Page, Reservation, ReservationStatus } from "../../types";
 import { token, useHotels } from "./common";
 
@@ -70,12 +70,8 @@ export function AdminReservations({ route }: { route: Route }) {
 				</button>
 			</form>
 			{news && <Alert kind="success">{news}</Alert>}
-			{error ? <ErrorAlert error={error} context="admin" /> : null}
-			{!data ? (
-				!error && <Loading />
-			) : data.rows.length === 0 ? (
-				<Alert kind="info">{t("adm.res.none")}</Alert>
-			) : (
+			<PagedResult data={data} error={error} empty={t("adm.res.none")} onPage={setPage}>
+				{data => (
 				<>
 					<p role="status">{t("adm.res.count", { n: data.total })}</p>
 					<DataTable label={t("adm.res.title")} columns={[t("res.code"), t("res.hotel"), t("res.dates"), t("res.guest"), t("res.total"), t("manage.status"), t("common.actions")]}>
@@ -114,9 +110,9 @@ export function AdminReservations({ route }: { route: Route }) {
 						</tr>
 					))}
 					</DataTable>
-					<Pager page={data.page} totalPages={data.totalPages} onPage={setPage} />
 				</>
-			)}
+				)}
+			</PagedResult>
 		</div>
 	);
 }
