@@ -1,32 +1,20 @@
 /** Staff: the mail log (GET /mails) with filters and resend (POST /mails/:id/resend → 202). */
-import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import { dateTime } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
 import { PagedResult } from "./PagedResult";
-import type { Mail, Page } from "../../types";
-import { token } from "./common";
+import type { Mail } from "../../types";
+import { token, useFilteredList } from "./common";
 
 const TYPES = ["confirmation", "modification", "cancellation"] as const;
 const typeLabel = (type: string) => (TYPES as readonly string[]).includes(type) ? t(`mailType.${type as (typeof TYPES)[number]}`) : type;
 
 export function AdminMails({ route }: { route: Route }) {
-	const [filters, setFilters] = useState({ reservationCode: route.query.get("reservationCode") ?? "", status: "", type: "" });
-	const [applied, setApplied] = useState(filters);
-	const [page, setPage] = useState(1);
-	const [data, setData] = useState<Page<Mail> | null>(null);
-	const [error, setError] = useState<unknown>(null);
-	const [news, setNews] = useState<string | null>(null);
-	const [n, setN] = useState(0);
-
-	useEffect(() => {
-		setError(null);
-		api.mails({ ...applied, page, pageSize: 20 }, token())
-			.then(setData)
-			.catch(setError);
-	}, [applied, page, n]);
+	const { filters, set, apply, setPage, data, error, setError, news, setNews, reload } = useFilteredList(
+		{ reservationCode: route.query.get("reservationCode") ?? "", status: "", type: "" },
+		(f, page) => api.mails({ ...f, page, pageSize: 20 }, token()));
 
 	const resend = async (m: Mail) => {
 		setError(null);
@@ -34,18 +22,17 @@ export function AdminMails({ route }: { route: Route }) {
 		try {
 			await api.resendMail(m.id, token());
 			setNews(t("adm.mail.resent", { to: m.to }));
-			setN(x => x + 1);
+			reload();
 		} catch (err) {
 			setError(err);
 		}
 	};
-	const set = (k: keyof typeof filters) => (v: string) => setFilters({ ...filters, [k]: v });
 	const statusLabel = (s: Mail["status"]) => t(s === "sent" ? "adm.mail.sent" : s === "failed" ? "adm.mail.failed" : "adm.mail.queued");
 
 	return (
 		<div>
 			<PageTitle>{t("adm.mail.title")}</PageTitle>
-			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setApplied({ ...filters, reservationCode: filters.reservationCode.trim().toUpperCase() }); }}>
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); apply(f => ({ ...f, reservationCode: f.reservationCode.trim().toUpperCase() })); }}>
 				<Field label={t("adm.mail.code")} name="reservationCode" value={filters.reservationCode} onValue={set("reservationCode")} input={{ type: "search" }} />
 				<Select label={t("adm.mail.status")} name="status" value={filters.status} onValue={set("status")}
 					options={[{ value: "", label: t("common.all") }, ...(["queued", "sent", "failed"] as const).map(s => ({ value: s, label: statusLabel(s) }))]} />

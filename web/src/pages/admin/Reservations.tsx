@@ -1,13 +1,13 @@
 /** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions. */
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../../api";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
 import { PagedResult } from "./PagedResult";
-import type { Page, Reservation, ReservationStatus } from "../../types";
-import { token, useHotels } from "./common";
+import type { Reservation, ReservationStatus } from "../../types";
+import { token, useFilteredList, useHotels } from "./common";
 
 const STATUSES: ReservationStatus[] = ["confirmed", "checked_in", "checked_out", "cancelled", "no_show"];
 type Action = "check-in" | "check-out" | "no-show" | "cancel";
@@ -22,21 +22,10 @@ const ACTION_LABEL = { "check-in": "adm.res.checkIn", "check-out": "adm.res.chec
 
 export function AdminReservations({ route }: { route: Route }) {
 	const { hotels } = useHotels();
-	const [filters, setFilters] = useState({ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" });
-	const [applied, setApplied] = useState(filters);
-	const [page, setPage] = useState(1);
-	const [data, setData] = useState<Page<Reservation> | null>(null);
-	const [error, setError] = useState<unknown>(null);
-	const [news, setNews] = useState<string | null>(null);
+	const { filters, set, apply, setPage, data, error, setError, news, setNews, reload } = useFilteredList(
+		{ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" },
+		(f, page) => api.reservations({ ...f, page, pageSize: 20 }, token()));
 	const [busy, setBusy] = useState<string | null>(null);
-	const [n, setN] = useState(0);
-
-	useEffect(() => {
-		setError(null);
-		api.reservations({ ...applied, page, pageSize: 20 }, token())
-			.then(setData)
-			.catch(setError);
-	}, [applied, page, n]);
 
 	const act = async (r: Reservation, action: Action) => {
 		setBusy(r.code + action);
@@ -45,19 +34,18 @@ export function AdminReservations({ route }: { route: Route }) {
 		try {
 			const next = await api.transition(r.code, action, token());
 			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }));
-			setN(x => x + 1);
+			reload();
 		} catch (err) {
 			setError(err);
 		} finally {
 			setBusy(null);
 		}
 	};
-	const set = (k: keyof typeof filters) => (v: string) => setFilters({ ...filters, [k]: v });
 
 	return (
 		<div>
 			<PageTitle>{t("adm.res.title")}</PageTitle>
-			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); setPage(1); setApplied({ ...filters, email: filters.email.trim() }); }}>
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); apply(f => ({ ...f, email: f.email.trim() })); }}>
 				<Select label={t("adm.res.hotel")} name="hotelId" value={filters.hotelId} onValue={set("hotelId")}
 					options={[{ value: "", label: t("common.all") }, ...(hotels ?? []).map(h => ({ value: h.id, label: h.name }))]} />
 				<Select label={t("adm.res.status")} name="status" value={filters.status} onValue={set("status")}
