@@ -24,7 +24,7 @@
 import type { Context, Service, ServiceSchema } from "moleculer";
 import type { Sequelize, Transaction } from "sequelize";
 import { acquireBus, releaseBus, type DeadLetter, type MessageBus } from "../lib/bus";
-import { alreadyProcessed, ensureProcessedTable, recordOnce } from "../lib/bus/dedup";
+import { alreadyProcessed, ensureProcessedTable, pruneProcessed, recordOnce } from "../lib/bus/dedup";
 import type { DomainMessage } from "../lib/events";
 
 export interface ConsumerOptions {
@@ -48,6 +48,8 @@ interface ConsumerState {
 	running: boolean;
 	/** Resolves once the subscription is live (tests and readiness). */
 	ready: Promise<void>;
+	/** Forgets processed ids older than 30 days, every 6 hours (a message is never redelivered that late). */
+	prune: NodeJS.Timeout | null;
 }
 
 interface ConsumerMethods {
@@ -117,12 +119,18 @@ export function DurableConsumerMixin(opts: ConsumerOptions): Partial<ServiceSche
 		async started(this: ConsumerThis) {
 			const bus = acquireBus(this.broker);
 			const group = opts.group ?? this.name;
-			const state: ConsumerState = { bus, group, running: true, ready: Promise.resolve() };
+			const state: ConsumerState = { bus, group, running: true, ready: Promise.resolve(), prune: null };
 			this.durableConsumer = state;
 			const subscribe = async () => {
 				while (state.running && !this.sequelize) await sleep(50);
 				if (!state.running || !this.sequelize) return;
-				if (!opts.idempotent) await ensureProcessedTable(this.sequelize);
+				if (!opts.idempotent) {
+					await ensureProcessedTable(this.sequelize);
+					state.prune = setInterval(() => {
+						if (this.sequelize) pruneProcessed(this.sequelize).catch(err => this.logger.warn(`Cannot prune processed message ids: ${(err as Error).message}`));
+					}, 6 * 3_600_000);
+					state.prune.unref();
+				}
 				await bus.subscribe(group, opts.events, async message => {
 					const outcome = await this.consumeMessage(message);
 					if (outcome === "duplicate") this.logger.debug(`Duplicate message ${message.id} (${message.event}) ignored.`);
@@ -140,6 +148,7 @@ export function DurableConsumerMixin(opts: ConsumerOptions): Partial<ServiceSche
 			if (!state) return;
 			state.running = false;
 			await state.ready.catch(() => undefined);
+			if (state.prune) clearInterval(state.prune);
 			// Waits for the messages in flight (they finish and are acknowledged) before the store closes.
 			await state.bus.unsubscribe(state.group);
 			await releaseBus(this.broker);

@@ -1,5 +1,7 @@
 import { LocalBus, NoConsumerError, topicMatches, retryDelay, busOptionsFromEnv, names } from "../../lib/bus";
 import { makeMessage, Events, type DomainMessage } from "../../lib/events";
+import { alreadyProcessed, ensureProcessedTable, pruneProcessed, recordOnce } from "../../lib/bus/dedup";
+import { Sequelize } from "sequelize";
 
 describe("topicMatches", () => {
 	it("matches like a RabbitMQ topic binding", () => {
@@ -48,5 +50,24 @@ describe("LocalBus (embedded shape)", () => {
 		const bus = new LocalBus();
 		await bus.subscribe("mail", ["reservations.reservation.*"], async () => { throw new Error("disk full"); });
 		await expect(bus.publish(msg())).rejects.toThrow("mail: disk full");
+	});
+});
+
+describe("processed message ids", () => {
+	it("are forgotten after 30 days, not before", async () => {
+		const db = new Sequelize("sqlite::memory:", { logging: false });
+		try {
+			await ensureProcessedTable(db);
+			const now = new Date("2027-01-31T12:00:00Z");
+			const old = makeMessage(Events.RESERVATION_CONFIRMED, { n: 1 });
+			const recent = makeMessage(Events.RESERVATION_CONFIRMED, { n: 2 });
+			await recordOnce(db, null, old, new Date("2026-12-31T11:00:00Z"));
+			await recordOnce(db, null, recent, new Date("2027-01-02T12:00:00Z"));
+			await pruneProcessed(db, 30, now);
+			expect(await alreadyProcessed(db, old.id)).toBe(false);
+			expect(await alreadyProcessed(db, recent.id)).toBe(true);
+		} finally {
+			await db.close();
+		}
 	});
 });
