@@ -3,7 +3,36 @@
  * (`auth`, `openapi`) and moleculer-db's schema keys.
  */
 import "moleculer";
+import type { Transaction } from "sequelize";
 import type { AccessLevel, AuthUser } from "../lib/auth";
+import type { DomainMessage } from "../lib/events";
+
+/**
+ * A durable consumer declared in a service schema (`consumers: { name: ConsumerSchema }`):
+ * the bus gives its group a durable queue bound to `events`; each message reaches `handler`
+ * at most once per group (de-duplicated by message id), is retried with the one back-off
+ * policy, then dead-lettered.
+ */
+export interface ConsumerSchema<TThis = any> {
+	/** Topic patterns over SPEC §4 event names ("hotels.hotel.*"). */
+	events: string[];
+	/** Consumer group = durable queue (without the namespace). Default: the service name. */
+	group?: string;
+	/**
+	 * How repeats are dropped: "transaction" (default) records the id in processed_messages in the
+	 * transaction `t` the handler writes with; "record" checks the id, runs the handler (which opens
+	 * its own transactions and is idempotent), then records it; "handler": the handler de-duplicates
+	 * by itself (t is null).
+	 */
+	dedupe?: "transaction" | "record" | "handler";
+	/** Deliveries before the message is dead-lettered (default: the retry policy's). */
+	attempts?: number;
+	/** false: drop after the last attempt instead of parking in `<group>.dlq`. Default true. */
+	deadLetter?: boolean;
+	/** Messages handled at once by one node (AMQP prefetch). */
+	concurrency?: number;
+	handler(this: TThis, message: DomainMessage<any>, t: Transaction | null): Promise<void>;
+}
 
 declare module "moleculer" {
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -14,12 +43,16 @@ declare module "moleculer" {
 		auth?: AccessLevel;
 		/** Extra OpenAPI facts the params cannot express. */
 		openapi?: { summary?: string; status?: number; tags?: string[]; responses?: Record<string, unknown> };
+		/** "auth": the gateway serves it on the brute-force limited route (AUTH_RATE_LIMIT_PER_MINUTE). */
+		rateLimit?: "auth";
 	}
 
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
 	interface ServiceSchema<TSettings, TMethods, TVars, TThis> {
 		/** Moleculer's `merged` hook: change the schema after mixins are merged, before created(). */
 		merged?: (this: any, schema: ServiceSchema<any, any, any, any>) => void;
+		/** Durable consumers of domain messages (see ConsumerSchema). */
+		consumers?: Record<string, ConsumerSchema<TThis>>;
 		/** moleculer-db: the store adapter. */
 		adapter?: unknown;
 		/** moleculer-db-adapter-sequelize: the model definition. */
