@@ -20,11 +20,25 @@ export function formatDate(date: string, intl: string): string {
 	return fmt.format(new Date(`${date}T00:00:00Z`));
 }
 
+/**
+ * Fraction digits of `currency`'s minor unit, from Intl (JPY 0, EUR 2, KWD 3); 2 for a code Intl
+ * does not know. The web's twin is web/src/money.ts.
+ */
+export function minorDigits(currency: string): number {
+	try {
+		return cached(`money:en:${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions().maximumFractionDigits ?? 2;
+	} catch {
+		return 2;
+	}
+}
+
+/** Minor units → amount: 43500 EUR → 435, 43500 JPY → 43500, 43500 KWD → 43.5. */
+export const fromMinor = (minor: number, currency: string): number => minor / 10 ** minorDigits(currency);
+
 /** Minor units of `currency` (cents) → "€435.00" / "435,00 €"; JPY has no minor unit. */
 export function formatMoney(minor: number, currency: string, intl: string): string {
 	const fmt = cached(`money:${intl}:${currency}`, () => new Intl.NumberFormat(intl, { style: "currency", currency }));
-	const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-	return fmt.format(minor / 10 ** digits);
+	return fmt.format(fromMinor(minor, currency));
 }
 
 /** Country code → its name in the guest's language ("FR" → "France"). */

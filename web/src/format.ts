@@ -1,23 +1,21 @@
 /** Money in minor units, calendar dates and percentages for the current locale. */
 import { intlLocale } from "./i18n";
+import { fromMinor, minorDigits, toMinorUnits } from "./money";
 
-const FRACTION: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, BHD: 3, KWD: 3, JOD: 3, TND: 3, OMR: 3 };
-export const minorDigits = (currency: string): number => FRACTION[currency.toUpperCase()] ?? 2;
-
+/** Minor units → "€145" / "€145.50" / "145,50 €" (whole amounts without decimals). */
 export function money(minor: number, currency: string): string {
 	const digits = minorDigits(currency);
+	const amount = fromMinor(minor, currency);
 	try {
-		return new Intl.NumberFormat(intlLocale(), { style: "currency", currency, minimumFractionDigits: digits % 1 === 0 && minor % 10 ** digits === 0 ? 0 : digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+		return new Intl.NumberFormat(intlLocale(), { style: "currency", currency, minimumFractionDigits: Number.isInteger(amount) ? 0 : digits, maximumFractionDigits: digits }).format(amount);
 	} catch {
-		return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+		return `${amount.toFixed(digits)} ${currency}`;
 	}
 }
 
 /** Major units typed by staff ("145.50") → minor units (14550). */
-export function toMinor(major: string, currency: string): number {
-	return Math.round(Number(major.replace(",", ".")) * 10 ** minorDigits(currency));
-}
-export const toMajor = (minor: number, currency: string): string => String(minor / 10 ** minorDigits(currency));
+export const toMinor = (major: string, currency: string): number => toMinorUnits(Number(major.replace(",", ".")), currency);
+export const toMajor = (minor: number, currency: string): string => String(fromMinor(minor, currency));
 
 /** A calendar date YYYY-MM-DD, shown as e.g. "Mon 1 Mar 2027". */
 export function day(iso: string, withWeekday = true): string {
