@@ -8,7 +8,7 @@
  *  - a node stopped with SIGTERM under load drops no request;
  *  - readiness turns 503 while PostgreSQL (reservations) or RabbitMQ is unreachable, 200 after.
  *
- * Stores and the transporter are cut with small TCP proxies this test owns.
+ * Stores and the transporter are cut with TCP proxies (test/helpers/tcp-proxy.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import fs from "fs";
@@ -19,6 +19,8 @@ import os from "os";
 import path from "path";
 import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
 import { nginxConfig } from "../../bin/cluster";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
+import { sleep, waitFor } from "../helpers/wait";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const START_JS = path.join(ROOT, "dist", "bin", "start.js");
@@ -37,8 +39,6 @@ function freePort(): Promise<number> {
 		});
 	});
 }
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 interface Node {
 	name: string;
@@ -65,15 +65,6 @@ function get(port: number, urlPath: string, timeout = 15_000): Promise<{ status:
 	});
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
-	const until = Date.now() + timeoutMs;
-	while (Date.now() < until) {
-		if (await check().catch(() => false)) return;
-		await sleep(everyMs);
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
 interface Outcome { t: number; status: number; error?: string }
 
 /** Closed-loop HTTP load: `concurrency` workers, each sending the next request when one ends. */
@@ -93,6 +84,8 @@ function startLoad(port: number, urlPath: string, concurrency: number) {
 	});
 	return {
 		outcomes,
+		/** Answers received after `t` (ms since the epoch). */
+		since: (t: number) => outcomes.filter(o => o.t > t).length,
 		async stop(): Promise<Outcome[]> {
 			running = false;
 			await Promise.all(workers);
@@ -107,39 +100,6 @@ const summary = (list: Outcome[]) => {
 	for (const o of list) by[o.error ?? String(o.status)] = (by[o.error ?? String(o.status)] ?? 0) + 1;
 	return JSON.stringify(by);
 };
-
-/** A TCP proxy we can cut (close + destroy every connection) and restore on the same port. */
-class CuttableProxy {
-	private server: net.Server | null = null;
-	private sockets = new Set<net.Socket>();
-	port = 0;
-	constructor(private readonly target: { host: string; port: number }) {}
-
-	async open(): Promise<void> {
-		const server = net.createServer(client => {
-			const upstream = net.connect(this.target);
-			this.sockets.add(client).add(upstream);
-			const drop = () => { client.destroy(); upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); };
-			client.on("error", drop).on("close", drop);
-			upstream.on("error", drop).on("close", drop);
-			client.pipe(upstream).pipe(client);
-		});
-		await new Promise<void>((resolve, reject) => {
-			server.once("error", reject);
-			server.listen(this.port, "127.0.0.1", () => resolve());
-		});
-		this.port = (server.address() as net.AddressInfo).port;
-		this.server = server;
-	}
-
-	async cut(): Promise<void> {
-		const s = this.server;
-		this.server = null;
-		for (const sock of this.sockets) sock.destroy();
-		this.sockets.clear();
-		if (s) await new Promise(r => s.close(() => r(null)));
-	}
-}
 
 /**
  * Moleculer's broadcast exchanges are durable and outlive the test; remove this namespace's.
@@ -168,7 +128,7 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 	let skip = false;
 	let apiPort = 0;
 	let dbUrl = "";
-	const proxies: CuttableProxy[] = [];
+	const proxies: TcpProxy[] = [];
 
 	async function startNode(name: string, services: string, env: Record<string, string> = {}): Promise<Node> {
 		const healthPort = services.includes("api") ? undefined : await freePort();
@@ -239,7 +199,7 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 	afterAll(async () => {
 		for (const n of nodes) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill("SIGKILL");
 		await Promise.all(nodes.map(n => n.exited));
-		for (const p of proxies) await p.cut();
+		for (const p of proxies) await p.close();
 		agent.destroy();
 		await removeNamespaceExchanges(namespace).catch(err => console.warn(`RabbitMQ clean-up: ${(err as Error).message}`));
 		if (dbUrl) await dropTestDatabase(dbUrl).catch(() => undefined);
@@ -269,12 +229,12 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 	it("keeps serving when a node is SIGKILLed under load (no error after the first seconds)", async () => {
 		if (skip) return;
 		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
-		await sleep(1500);
+		await waitFor("load running", () => load.outcomes.length >= 100);
 		const victim = nodes.find(n => n.name === "hotels-2")!;
 		const killedAt = Date.now();
 		victim.proc.kill("SIGKILL");
 		await victim.exited;
-		await sleep(9000);
+		await waitFor("answers later than 7 s after the kill", () => load.since(killedAt + 7000) > 20, 30_000);
 		const all = await load.stop();
 		const before = all.filter(o => o.t < killedAt);
 		const settled = all.filter(o => o.t > killedAt + 7000);
@@ -287,10 +247,10 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 	it("sends a share of the load to a node added under load", async () => {
 		if (skip) return;
 		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
-		await sleep(500);
+		await waitFor("load running", () => load.outcomes.length >= 20);
 		const h3 = await startNode("hotels-3", "hotels");
 		await waitReady(h3);
-		await sleep(3000);
+		await waitFor("the new node serves", async () => (await handled(h3)) > 10, 30_000);
 		const all = await load.stop();
 		const served = await handled(h3);
 		console.log(`node added: ${all.length} requests ${summary(all)}; the new node served ${served}`);
@@ -301,12 +261,13 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 	it("drops no request when a node is stopped with SIGTERM under load", async () => {
 		if (skip) return;
 		const load = startLoad(apiPort, "/api/v1/hotels?pageSize=2", 8);
-		await sleep(1000);
+		await waitFor("load running", () => load.outcomes.length >= 50);
 		const victim = nodes.find(n => n.name === "hotels-1")!;
 		const servedBefore = await handled(victim);
 		victim.proc.kill("SIGTERM");
 		const exit = await victim.exited;
-		await sleep(2000);
+		const exitedAt = Date.now();
+		await waitFor("answers after the node left", () => load.since(exitedAt) >= 50, 30_000);
 		const all = await load.stop();
 		console.log(`SIGTERM: ${all.length} requests ${summary(all)}; victim had served ${servedBefore}, exit ${JSON.stringify(exit)}`);
 		expect(exit).toEqual({ code: 0, signal: null });
@@ -332,10 +293,11 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		try {
 			await waitFor("nginx up", async () => (await get(nginxPort, "/api/health", 2000)).status === 200, 10_000);
 			const load = startLoad(nginxPort, "/api/v1/hotels?pageSize=2", 8);
-			await sleep(1500);
+			await waitFor("load running", () => load.outcomes.length >= 50);
 			api2.proc.kill("SIGTERM");
 			const exit = await api2.exited;
-			await sleep(1500);
+			const exitedAt = Date.now();
+			await waitFor("answers after the gateway left", () => load.since(exitedAt) >= 50, 30_000);
 			const all = await load.stop();
 			console.log(`gateway SIGTERM behind nginx: ${all.length} requests ${summary(all)}; exit ${JSON.stringify(exit)}`);
 			expect(exit).toEqual({ code: 0, signal: null });
@@ -357,9 +319,8 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		}
 		dbUrl = await createTestDatabase("hb_cluster");
 		const u = new URL(dbUrl);
-		const pgProxy = new CuttableProxy({ host: u.hostname, port: Number(u.port || 5432) });
+		const pgProxy = await startTcpProxy(Number(u.port || 5432), u.hostname);
 		proxies.push(pgProxy);
-		await pgProxy.open();
 		u.host = `127.0.0.1:${pgProxy.port}`;
 		const r1 = await startNode("reservations-1", "reservations", { RESERVATIONS_DB_URL: u.toString() });
 		await waitReady(r1);
@@ -372,16 +333,15 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		expect(down.status).toBe("down");
 		expect(down.checks["store:reservations"].ok).toBe(false);
 
-		await pgProxy.open();
+		await pgProxy.restore();
 		await waitFor("api ready again with PostgreSQL back", async () => (await ready()) === 200, 30_000);
 	}, 90_000);
 
 	it("answers 503 on a node's /ready while RabbitMQ is unreachable, 200 again after", async () => {
 		if (skip) return;
 		const a = new URL(AMQP_URL);
-		const amqpProxy = new CuttableProxy({ host: a.hostname, port: Number(a.port || 5672) });
+		const amqpProxy = await startTcpProxy(Number(a.port || 5672), a.hostname);
 		proxies.push(amqpProxy);
-		await amqpProxy.open();
 		a.host = `127.0.0.1:${amqpProxy.port}`;
 		const h4 = await startNode("hotels-4", "hotels", { TRANSPORTER: a.toString() });
 		await waitReady(h4);
@@ -393,7 +353,7 @@ describeWithServers("distributed shape: nodes as processes over RabbitMQ", NEEDS
 		// /health stays 200: the process is alive, only not ready.
 		expect((await get(h4.healthPort!, "/health", 3000)).status).toBe(200);
 
-		await amqpProxy.open();
+		await amqpProxy.restore();
 		await waitFor("node ready again with RabbitMQ back", async () => (await get(h4.healthPort!, "/ready", 3000)).status === 200, 30_000);
 	}, 90_000);
 });
