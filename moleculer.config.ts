@@ -16,7 +16,7 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /**
  * AMQP transporter tuned for request/response latency (SPEC §8) and no lost work:
  *  - prefetch 100: Moleculer's default of 1 serialises every node to one request at a time
- *    (about 20 req/s with Nagle); 100 unacknowledged requests per node keeps both cores busy
+ *    (docs/benchmarks.md); 100 unacknowledged requests per node keeps both cores busy
  *    while still bounding what a dying node holds.
  *  - noDelay: disable Nagle's algorithm; small packets would otherwise wait up to 40 ms for the
  *    delayed ACK of the previous one.

@@ -5,9 +5,8 @@
  * one syscall (and one TCP segment for RabbitMQ to read) per message and per ack. Corking the
  * socket for one pass of the Mux sends everything that pass found in a single `writev`. Order,
  * back-pressure (`write()` still answers false past the high-water mark) and the Mux's logic are
- * unchanged. Measured with `npm run bench` (S3, 50 connections, 3 alternating runs each):
- * 2,821–2,997 → 3,487–3,691 req/s, 610 → 465 CPU µs per request. One request at a time gains
- * nothing (there is nothing to batch) and loses nothing.
+ * unchanged. One request at a time gains nothing (there is nothing to batch) and loses nothing;
+ * the measurements are in docs/benchmarks.md (tuning table).
  *
  * Applied once per process, to every amqplib connection (Moleculer's transporter, the durable bus).
  */
