@@ -2,7 +2,10 @@
  * The HTTP client of the front end: JSON over fetch to /api/v1 (SPEC §3), errors as ApiError
  * carrying the SPEC §3 body (type, data) so pages can say exactly what went wrong.
  */
-import type { Availability, Hotel, Mail, Occupancy, Page, Reservation, SearchRow } from "./types";
+import type {
+	AsTyped, Availability, AvailabilityQuery, ErrorBody, FilterQuery, Hotel, HotelChanges, HotelInput, HotelQuery, Login, LoginAnswer, Lookup, Mail,
+	MailQuery, NewReservation, Occupancy, OccupancyQuery, Page, Reservation, ReservationChanges, ReservationQuery, SearchQuery, SearchRow,
+} from "./types";
 
 export const API_BASE = "/api/v1";
 
@@ -83,7 +86,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 		body = undefined;
 	}
 	if (!res.ok) {
-		const b = (body ?? {}) as { message?: string; type?: string; data?: unknown };
+		const b = (body ?? {}) as Partial<ErrorBody>;
 		const type = b.type ?? (res.status >= 500 ? "SERVICE_UNAVAILABLE" : "ERROR");
 		if (res.status === 401 && opts.token && isAdminToken(opts.token) && onAdminUnauthorized) onAdminUnauthorized();
 		throw new ApiError(b.message ?? res.statusText, res.status, type, b.data);
@@ -108,46 +111,32 @@ export function newIdempotencyKey(): string {
 	return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export interface SearchQuery {
-	city: string;
-	checkIn: string;
-	checkOut: string;
-	guests: number;
-	rooms: number;
-}
-
-export interface NewReservation {
-	hotelId: string;
-	roomTypeId: string;
-	checkIn: string;
-	checkOut: string;
-	rooms: number;
-	guests: number;
-	guest: { name: string; email: string; phone?: string; locale: string };
-}
+/** The staff actions on a reservation: the last segment of POST /reservations/:code/… */
+export type Transition = "check-in" | "check-out" | "no-show" | "cancel";
 
 export const api = {
-	hotels: (query: RequestOptions["query"], token?: string | null) => request<Page<Hotel>>("/hotels", { query, token }),
+	hotels: (query: HotelQuery, token?: string | null) => request<Page<Hotel>>("/hotels", { query, token }),
 	hotel: (id: string, token?: string | null) => request<Hotel>(`/hotels/${encodeURIComponent(id)}`, { token }),
-	availability: (id: string, q: Omit<SearchQuery, "city">) =>
-		request<Availability>(`/hotels/${encodeURIComponent(id)}/availability`, { query: { ...q } }),
-	search: (q: SearchQuery & { page?: number; pageSize?: number }) => request<Page<SearchRow>>("/search", { query: { ...q } }),
+	availability: (id: string, query: AvailabilityQuery) => request<Availability>(`/hotels/${encodeURIComponent(id)}/availability`, { query }),
+	search: (query: SearchQuery) => request<Page<SearchRow>>("/search", { query }),
 	book: (body: NewReservation, idempotencyKey: string) =>
 		request<Reservation & { guestToken: string }>("/reservations", { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey } }),
-	lookup: (code: string, email: string) => request<{ reservation: Reservation; guestToken: string }>("/reservations/lookup", { method: "POST", body: { code, email } }),
+	lookup: (code: string, email: string) =>
+		request<{ reservation: Reservation; guestToken: string }>("/reservations/lookup", { method: "POST", body: { code, email } satisfies Lookup }),
 	reservation: (code: string, token: string) => request<Reservation>(`/reservations/${encodeURIComponent(code)}`, { token }),
-	changeReservation: (code: string, changes: Partial<Pick<Reservation, "checkIn" | "checkOut" | "rooms" | "guests" | "roomTypeId">>, token: string) =>
+	changeReservation: (code: string, changes: ReservationChanges, token: string) =>
 		request<Reservation>(`/reservations/${encodeURIComponent(code)}`, { method: "PATCH", body: changes, token }),
 	cancel: (code: string, token: string) => request<Reservation>(`/reservations/${encodeURIComponent(code)}/cancel`, { method: "POST", token }),
 	// Staff
-	login: (email: string, password: string) => request<{ token: string; expiresIn: number }>("/auth/login", { method: "POST", body: { email, password } }),
-	createHotel: (body: unknown, token: string) => request<Hotel>("/hotels", { method: "POST", body, token }),
-	updateHotel: (id: string, body: unknown, token: string) => request<Hotel>(`/hotels/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
+	login: (email: string, password: string) => request<LoginAnswer>("/auth/login", { method: "POST", body: { email, password } satisfies Login }),
+	createHotel: (body: AsTyped<HotelInput>, token: string) => request<Hotel>("/hotels", { method: "POST", body, token }),
+	updateHotel: (id: string, body: AsTyped<HotelChanges>, token: string) => request<Hotel>(`/hotels/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
 	deactivateHotel: (id: string, token: string) => request<void>(`/hotels/${encodeURIComponent(id)}`, { method: "DELETE", token }),
-	reservations: (query: RequestOptions["query"], token: string) => request<Page<Reservation>>("/reservations", { query, token }),
-	transition: (code: string, action: "check-in" | "check-out" | "no-show" | "cancel", token: string) =>
+	reservations: (query: FilterQuery<ReservationQuery>, token: string) => request<Page<Reservation>>("/reservations", { query, token }),
+	transition: (code: string, action: Transition, token: string) =>
 		request<Reservation>(`/reservations/${encodeURIComponent(code)}/${action}`, { method: "POST", token }),
-	occupancy: (id: string, from: string, to: string, token: string) => request<Occupancy>(`/hotels/${encodeURIComponent(id)}/occupancy`, { query: { from, to }, token }),
-	mails: (query: RequestOptions["query"], token: string) => request<Page<Mail>>("/mails", { query, token }),
+	occupancy: (id: string, from: string, to: string, token: string) =>
+		request<Occupancy>(`/hotels/${encodeURIComponent(id)}/occupancy`, { query: { from, to } satisfies OccupancyQuery, token }),
+	mails: (query: FilterQuery<MailQuery>, token: string) => request<Page<Mail>>("/mails", { query, token }),
 	resendMail: (id: string, token: string) => request<unknown>(`/mails/${encodeURIComponent(id)}/resend`, { method: "POST", token }),
 };

@@ -1,4 +1,50 @@
-/** The API's shapes (SPEC §3), as the front end reads them. */
+/**
+ * The API's shapes (SPEC §3) as the front end reads them. Every request shape comes from
+ * ./api-types.ts, generated from GET /api/openapi.json (`npm run gen:api-types`): a renamed
+ * parameter or field breaks `npm run typecheck`. The document does not describe its answers yet
+ * (each 200 is `{ type: "object" }`), so the answers are written here, built on the request
+ * shapes they echo wherever they do.
+ */
+import type { components, paths } from "./api-types";
+
+type Method = "get" | "post" | "patch" | "delete";
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+
+/** The query parameters of `M P`, as the document declares them. */
+export type QueryOf<P extends keyof paths, M extends Method = "get"> = Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+/** The JSON body of `M P`, as the document declares it. */
+export type BodyOf<P extends keyof paths, M extends Method> = Operation<P, M> extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+
+/** A list's query as its filter form holds it: the document's names, texts as typed ("" = no filter). */
+export type FilterQuery<Q> = { [K in keyof Q]?: Q[K] extends number | boolean | undefined ? Q[K] : string };
+/** A body as a form sends it: numbers that do not parse go as typed, so the API names the field. */
+export type AsTyped<T> = T extends number ? number | string : T extends (infer U)[] ? AsTyped<U>[] : T extends object ? { [K in keyof T]: AsTyped<T[K]> } : T;
+
+/** SPEC §3 error body. */
+export type ErrorBody = components["schemas"]["Error"];
+
+// Requests: generated.
+export type HotelQuery = QueryOf<"/api/v1/hotels">;
+export type SearchQuery = QueryOf<"/api/v1/search">;
+export type AvailabilityQuery = QueryOf<"/api/v1/hotels/{id}/availability">;
+export type OccupancyQuery = QueryOf<"/api/v1/hotels/{id}/occupancy">;
+export type ReservationQuery = QueryOf<"/api/v1/reservations">;
+export type MailQuery = QueryOf<"/api/v1/mails">;
+export type Login = BodyOf<"/api/v1/auth/login", "post">;
+export type Lookup = BodyOf<"/api/v1/reservations/lookup", "post">;
+export type HotelInput = BodyOf<"/api/v1/hotels", "post">;
+export type HotelChanges = BodyOf<"/api/v1/hotels/{id}", "patch">;
+export type NewReservation = BodyOf<"/api/v1/reservations", "post">;
+export type ReservationChanges = BodyOf<"/api/v1/reservations/{code}", "patch">;
+
+/** The list filters' enums: the document's. */
+export type ReservationStatus = NonNullable<ReservationQuery["status"]>;
+export type MailStatus = NonNullable<MailQuery["status"]>;
+export type MailType = NonNullable<MailQuery["type"]>;
+
+// Answers: hand-written, as the document has no response schemas yet.
+
+/** Every list answer (SPEC §3 pagination); not in the document. */
 export interface Page<T> {
 	rows: T[];
 	total: number;
@@ -7,34 +53,21 @@ export interface Page<T> {
 	totalPages: number;
 }
 
-export interface RoomType {
-	id: string;
-	name: string;
-	description?: string;
-	capacity: number;
-	totalRooms: number;
-	pricePerNight: number;
-	amenities?: string[];
-}
+/** A saved room type: the input with its id. */
+export type RoomType = HotelInput["roomTypes"][number] & { id: string };
 
-export interface Hotel {
+/** A saved hotel: the input with its id, room type ids, lists always present, state and times. */
+export type Hotel = Omit<HotelInput, "roomTypes" | "amenities" | "photos"> & {
 	id: string;
-	name: string;
-	description?: string;
-	address: { line1: string; line2?: string; city: string; postalCode: string; country: string };
-	location?: { lat: number; lng: number };
-	stars: number;
 	amenities: string[];
 	photos: string[];
-	email: string;
-	timezone: string;
-	currency: string;
 	roomTypes: RoomType[];
 	active: boolean;
 	createdAt: string;
 	updatedAt: string;
-}
+};
 
+/** One room type of an availability or search answer; not in the document. */
 export interface RoomAvailability {
 	roomTypeId: string;
 	name: string;
@@ -45,6 +78,7 @@ export interface RoomAvailability {
 	currency: string;
 }
 
+/** GET /hotels/:id/availability answer; not in the document. */
 export interface Availability {
 	hotelId: string;
 	checkIn: string;
@@ -53,7 +87,7 @@ export interface Availability {
 	roomTypes: RoomAvailability[];
 }
 
-/** One row of GET /search: a hotel with the room types free for the whole stay. */
+/** One row of GET /search: a hotel with the room types free for the whole stay; not in the document. */
 export interface SearchRow {
 	hotelId?: string;
 	id?: string;
@@ -66,34 +100,29 @@ export interface SearchRow {
 	[key: string]: unknown;
 }
 
-export type ReservationStatus = "confirmed" | "cancelled" | "checked_in" | "checked_out" | "no_show";
-
-export interface Reservation {
+/** A reservation: the booking request (rooms filled in) with what the server adds. */
+export type Reservation = Omit<Required<NewReservation>, "guest"> & {
 	id: string;
 	code: string;
 	status: ReservationStatus;
-	hotelId: string;
 	hotelName: string;
-	roomTypeId: string;
 	roomTypeName: string;
-	checkIn: string;
-	checkOut: string;
 	nights: number;
-	rooms: number;
-	guests: number;
-	guest: { name: string; email: string; phone?: string; locale?: string };
+	guest: NewReservation["guest"];
 	totalPrice: number;
 	currency: string;
 	createdAt: string;
 	updatedAt: string;
-}
+};
 
+/** One day of GET /hotels/:id/occupancy; not in the document. */
 export interface OccupancyDay {
 	date: string;
 	occupancy: number;
 	roomTypes: { roomTypeId: string; total: number; booked: number }[];
 }
 
+/** GET /hotels/:id/occupancy answer; not in the document. */
 export interface Occupancy {
 	hotelId: string;
 	from: string;
@@ -101,15 +130,22 @@ export interface Occupancy {
 	days: OccupancyDay[];
 }
 
+/** One row of the mail log (GET /mails); its status is the filter's enum. */
 export interface Mail {
 	id: string;
 	reservationCode: string;
 	type: string;
 	to: string;
 	subject: string;
-	status: "queued" | "sent" | "failed";
+	status: MailStatus;
 	attempts: number;
 	lastError: string | null;
 	sentAt: string | null;
 	createdAt: string;
+}
+
+/** POST /auth/login answer; not in the document. */
+export interface LoginAnswer {
+	token: string;
+	expiresIn: number;
 }

@@ -3,15 +3,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { isoDay, nightsBetween } from "../format";
 import { t } from "../i18n";
+import type { SearchQuery } from "../types";
 import { Field, useId } from "./ui";
 
-export interface StayQuery {
-	city: string;
-	checkIn: string;
-	checkOut: string;
-	guests: number;
-	rooms: number;
-}
+/** The stay the search form holds: GET /search's parameters, each filled in. */
+export type StayQuery = Required<Pick<SearchQuery, "city" | "checkIn" | "checkOut" | "guests" | "rooms">>;
 
 export function defaultStay(q?: URLSearchParams): StayQuery {
 	const checkIn = q?.get("checkIn") || isoDay(14);

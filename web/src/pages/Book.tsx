@@ -4,7 +4,7 @@
  * are shown next to their fields; 409 NO_AVAILABILITY says the stay is sold out.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ApiError, newIdempotencyKey, type NewReservation } from "../api";
+import { api, ApiError, newIdempotencyKey } from "../api";
 import { errorMessage, fieldErrorsOf } from "../errors";
 import { day, money } from "../format";
 import { getLocale, t } from "../i18n";
@@ -13,7 +13,7 @@ import { setGuestSession } from "../session";
 import { defaultStay } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, photoUrl } from "../components/ui";
-import type { Hotel, RoomAvailability } from "../types";
+import type { Hotel, NewReservation, RoomAvailability } from "../types";
 
 export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomTypeId: string; route: Route }) {
 	const stay = defaultStay(route.query);

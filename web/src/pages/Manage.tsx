@@ -13,7 +13,7 @@ import { SearchForm } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../components/ui";
 import { StayFacts } from "../components/StayFacts";
-import type { Reservation } from "../types";
+import type { Reservation, ReservationChanges } from "../types";
 import { useSubmit } from "../hooks";
 
 export function ManageLookup({ route, notice }: { route: Route; notice?: string }) {
@@ -79,7 +79,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 	};
 
 	const change = async (q: { checkIn: string; checkOut: string; guests: number; rooms: number }) => {
-		const changes: Partial<Reservation> = {};
+		const changes: ReservationChanges = {};
 		if (q.checkIn !== r.checkIn) changes.checkIn = q.checkIn;
 		if (q.checkOut !== r.checkOut) changes.checkOut = q.checkOut;
 		if (q.guests !== r.guests) changes.guests = q.guests;

@@ -11,7 +11,7 @@ import { t } from "../../i18n";
 import { href, navigate } from "../../router";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../../components/ui";
-import type { Hotel } from "../../types";
+import type { AsTyped, Hotel, HotelInput } from "../../types";
 import { token } from "./common";
 
 interface RoomForm {
@@ -63,7 +63,7 @@ const tags = (s: string) => s.split(",").map(x => x.trim()).filter(Boolean);
 const num = (s: string) => (s.trim() === "" ? NaN : Number(s.replace(",", ".")));
 
 /** The API body; numbers that do not parse are sent as typed so the API names the field. */
-function toBody(f: HotelFormState): Record<string, unknown> {
+function toBody(f: HotelFormState): AsTyped<HotelInput> {
 	const n = (s: string) => (Number.isNaN(num(s)) ? s : num(s));
 	return {
 		name: f.name.trim(),
@@ -89,9 +89,9 @@ function toBody(f: HotelFormState): Record<string, unknown> {
 }
 
 /** PATCH body: only the top-level fields whose value changed. */
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+function diff<T extends object>(before: T, after: T): Partial<T> {
+	const out: Partial<T> = {};
+	for (const k of new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof T>) {
 		if (JSON.stringify(before[k]) !== JSON.stringify(after[k]) && after[k] !== undefined) out[k] = after[k];
 	}
 	return out;

@@ -5,11 +5,12 @@ import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
 import { PagedResult } from "./PagedResult";
-import type { Mail } from "../../types";
+import type { Mail, MailStatus, MailType } from "../../types";
 import { token, useFilteredList } from "./common";
 
-const TYPES = ["confirmation", "modification", "cancellation"] as const;
-const typeLabel = (type: string) => (TYPES as readonly string[]).includes(type) ? t(`mailType.${type as (typeof TYPES)[number]}`) : type;
+const TYPES: readonly MailType[] = ["confirmation", "modification", "cancellation"];
+const STATUSES: readonly MailStatus[] = ["queued", "sent", "failed"];
+const typeLabel = (type: string) => (TYPES as readonly string[]).includes(type) ? t(`mailType.${type as MailType}`) : type;
 
 export function AdminMails({ route }: { route: Route }) {
 	const { filters, set, apply, setPage, data, error, setError, news, setNews, reload } = useFilteredList(
@@ -35,7 +36,7 @@ export function AdminMails({ route }: { route: Route }) {
 			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); apply(f => ({ ...f, reservationCode: f.reservationCode.trim().toUpperCase() })); }}>
 				<Field label={t("adm.mail.code")} name="reservationCode" value={filters.reservationCode} onValue={set("reservationCode")} input={{ type: "search" }} />
 				<Select label={t("adm.mail.status")} name="status" value={filters.status} onValue={set("status")}
-					options={[{ value: "", label: t("common.all") }, ...(["queued", "sent", "failed"] as const).map(s => ({ value: s, label: statusLabel(s) }))]} />
+					options={[{ value: "", label: t("common.all") }, ...STATUSES.map(s => ({ value: s, label: statusLabel(s) }))]} />
 				<Select label={t("adm.mail.type")} name="type" value={filters.type} onValue={set("type")}
 					options={[{ value: "", label: t("common.all") }, ...TYPES.map(s => ({ value: s, label: typeLabel(s) }))]} />
 				<button class="btn" type="submit">

@@ -1,6 +1,6 @@
 /** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions. */
 import { useState } from "preact/hooks";
-import { api } from "../../api";
+import { api, type Transition as Action } from "../../api";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
@@ -10,7 +10,6 @@ import type { Reservation, ReservationStatus } from "../../types";
 import { token, useFilteredList, useHotels } from "./common";
 
 const STATUSES: ReservationStatus[] = ["confirmed", "checked_in", "checked_out", "cancelled", "no_show"];
-type Action = "check-in" | "check-out" | "no-show" | "cancel";
 const ACTIONS: Record<ReservationStatus, Action[]> = {
 	confirmed: ["check-in", "no-show", "cancel"],
 	checked_in: ["check-out"],
