@@ -6,6 +6,8 @@ import type { BrokerOptions, Errors } from "moleculer";
 import { loadConfig, type AppConfig } from "./lib/config";
 import { createValidator } from "./lib/validator";
 import { corkAmqpWrites } from "./lib/amqp-cork";
+import { OutageMiddleware } from "./lib/errors";
+import { ConsumersMiddleware } from "./lib/bus/consumers";
 
 /** Errors worth retrying: the request never reached a handler, or the node went away. */
 const RETRYABLE = new Set(["SERVICE_NOT_AVAILABLE", "REQUEST_REJECTED", "QUEUE_FULL", "REQUEST_SKIPPED"]);
@@ -28,14 +30,14 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
  *    Balanced request queues never expire. Domain messages that must not be lost (outbox →
  *    mail) use their own durable queues, not Moleculer events (docs/messaging.md).
  */
-export function amqpTransporter(url: string): BrokerOptions["transporter"] {
+export function amqpTransporter(url: string, prefetch = 100): BrokerOptions["transporter"] {
 	// One writev per pass of amqplib's frame mux instead of one write per frame (lib/amqp-cork.ts).
 	corkAmqpWrites();
 	return {
 		type: "AMQP",
 		options: {
 			url,
-			prefetch: Number(process.env.AMQP_PREFETCH) || 100,
+			prefetch,
 			socketOptions: { noDelay: true, heartbeat: 15 },
 			heartbeatTimeToLive: 3_000,
 			autoDeleteQueues: 5 * 60 * 1000,
@@ -47,7 +49,7 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 	const logLevel = cfg.logLevel === "off" || cfg.logLevel === "silent" ? false : cfg.logLevel;
 	const opts: BrokerOptions = {
 		namespace: cfg.namespace,
-		nodeID: process.env.NODE_ID || undefined,
+		nodeID: cfg.nodeId || undefined,
 
 		// Human-readable logs in development, JSON lines (Pino) in production.
 		logger: logLevel === false
@@ -58,7 +60,7 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 		logLevel: logLevel === false ? undefined : (logLevel as BrokerOptions["logLevel"]),
 
 		// AMQP when TRANSPORTER is set; none (single process) otherwise. Reasons in docs/operations.md.
-		transporter: cfg.transporter ? amqpTransporter(cfg.transporter) : undefined,
+		transporter: cfg.transporter ? amqpTransporter(cfg.transporter, cfg.amqpPrefetch) : undefined,
 
 		serializer: "JSON",
 		requestTimeout: 10_000,
@@ -79,12 +81,15 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 			check: (err: Error) => !!err && RETRYABLE.has(String((err as Errors.MoleculerError).type)),
 		},
 
+		// Counts 5xx answers, store outages (503) included: an endpoint failing half its requests
+		// is skipped, then probed again after halfOpenTime — which bounds how long after a store
+		// comes back its requests still answer 503 (the Retry-After of lib/errors.ts).
 		circuitBreaker: {
 			enabled: true,
 			threshold: 0.5,
 			minRequestCount: 20,
 			windowTime: 60,
-			halfOpenTime: 10_000,
+			halfOpenTime: 5_000,
 			check: (err: Error) => { const code = (err as Errors.MoleculerError).code; return !!err && (code === undefined || code >= 500); },
 		},
 
@@ -98,6 +103,9 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 		tracking: { enabled: true, shutdownTimeout: SHUTDOWN_TIMEOUT_MS },
 		validator: createValidator(),
 		errorHandler: undefined,
+		// Store and bus outages thrown by any local action leave the node as 503 SERVICE_UNAVAILABLE.
+		// ConsumersMiddleware: the `consumers:` blocks of the service schemas (lib/bus/consumers.ts).
+		middlewares: [OutageMiddleware(), ConsumersMiddleware()],
 
 		// Prometheus text on METRICS_PORT/metrics: Moleculer's request rates, latencies and errors
 		// per action, transporter and process figures, plus the app's own (lib/metrics.ts).
@@ -116,8 +124,8 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 		tracing: cfg.tracing
 			? ({
 				enabled: true,
-				sampling: { rate: Number(process.env.TRACING_SAMPLE_RATE) || 1 },
-				exporter: [{ type: cfg.tracing, options: cfg.tracing === "Zipkin" && process.env.ZIPKIN_URL ? { baseURL: process.env.ZIPKIN_URL } : {} }],
+				sampling: { rate: cfg.tracingSampleRate },
+				exporter: [{ type: cfg.tracing, options: cfg.tracing === "Zipkin" && cfg.zipkinUrl ? { baseURL: cfg.zipkinUrl } : {} }],
 			} as unknown as BrokerOptions["tracing"])
 			: { enabled: false },
 

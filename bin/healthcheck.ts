@@ -4,11 +4,18 @@
  * else /ready on HEALTH_PORT (lib/health-server.ts). `--live` asks /health instead (process alive).
  */
 import http from "http";
+import { loadConfig } from "../lib/config";
 
-const services = (process.env.SERVICES ?? "").split(",").map(s => s.trim()).filter(Boolean);
+let cfg: ReturnType<typeof loadConfig>;
+try {
+	cfg = loadConfig();
+} catch (err) {
+	console.error(`healthcheck: ${(err as Error).message}`);
+	process.exit(1);
+}
 const live = process.argv.includes("--live");
-const api = services.length === 0 || services.includes("api");
-const port = Number(api ? process.env.PORT || 3000 : process.env.HEALTH_PORT);
+const api = cfg.services.includes("api");
+const port = api ? cfg.port : cfg.healthPort;
 const urlPath = api ? (live ? "/api/health" : "/api/ready") : live ? "/health" : "/ready";
 
 if (!port) {

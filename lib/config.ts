@@ -36,6 +36,16 @@ export interface AppConfig {
 	trustedProxies: string[];
 	healthPort: number | null;
 	tracing: string;
+	/** HOST / HEALTH_HOST: interfaces the gateway and the health server bind. */
+	host: string;
+	healthHost: string;
+	/** NODE_ID: this node's Moleculer id (empty: Moleculer's hostname-pid). */
+	nodeId: string;
+	/** AMQP_PREFETCH: requests a node holds unacknowledged (moleculer.config.ts). */
+	amqpPrefetch: number;
+	/** TRACING_SAMPLE_RATE (0–1, default 1) and ZIPKIN_URL for TRACING_EXPORTER=Zipkin. */
+	tracingSampleRate: number;
+	zipkinUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		trustedProxies: list(env.TRUSTED_PROXIES),
 		healthPort: int(env, "HEALTH_PORT", null, 1),
 		tracing: env.TRACING_EXPORTER?.trim() || "",
+		host: env.HOST?.trim() || "0.0.0.0",
+		healthHost: env.HEALTH_HOST?.trim() || "0.0.0.0",
+		nodeId: env.NODE_ID?.trim() || "",
+		amqpPrefetch: Number(env.AMQP_PREFETCH) || 100,
+		tracingSampleRate: Number(env.TRACING_SAMPLE_RATE) || 1,
+		zipkinUrl: env.ZIPKIN_URL?.trim() || "",
 	};
 }
 

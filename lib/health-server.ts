@@ -9,6 +9,7 @@ import http from "http";
 import type { AddressInfo } from "net";
 import type { ServiceBroker } from "moleculer";
 import { checkReadiness } from "./readiness";
+import { loadConfig } from "./config";
 
 export interface HealthServer {
 	port: number;
@@ -25,9 +26,9 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 /**
  * @param needs services this node calls (their reachability is part of readiness)
- * @param host  interface to bind; 0.0.0.0 so a container's healthcheck and Prometheus reach it
+ * @param host  interface to bind (HEALTH_HOST, default 0.0.0.0 so a container's healthcheck and Prometheus reach it)
  */
-export function startHealthServer(broker: ServiceBroker, port: number, needs: string[] = [], host = process.env.HEALTH_HOST || "0.0.0.0"): Promise<HealthServer> {
+export function startHealthServer(broker: ServiceBroker, port: number, needs: string[] = [], host = loadConfig().healthHost): Promise<HealthServer> {
 	let stopping = false;
 	const server = http.createServer((req, res) => {
 		const url = (req.url ?? "/").split("?")[0];

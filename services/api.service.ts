@@ -1,5 +1,6 @@
 /**
- * api: the moleculer-web gateway (SPEC §3). Explicit /api/v1 aliases, error bodies of SPEC §3,
+ * api: the moleculer-web gateway (SPEC §3). /api/v1 aliases from the actions' `rest` metadata
+ * (./api/routes.ts), error bodies of SPEC §3 (503 with Retry-After for outages),
  * JWT authentication with per-action access levels, rate limits, health/readiness, OpenAPI,
  * interactive docs and the static front end.
  */
@@ -11,11 +12,11 @@ import ApiGateway from "moleculer-web";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 import { signAdminToken, verifyToken, safeEqual, TokenError, ADMIN_TOKEN_TTL_SECONDS, type AuthUser, type AccessLevel } from "../lib/auth";
-import { appError, ErrorType, toHttpError } from "../lib/errors";
+import { appError, errorHeaders, ErrorType, toHttpError } from "../lib/errors";
 import { checkReadiness } from "../lib/readiness";
 import { rules } from "../mixins/validation.mixin";
 import type { AppMeta } from "../types/moleculer";
-import { API_ROUTES, SENSITIVE_ROUTES, toAliases } from "./api/routes";
+import { apiRoutes, toAliases } from "./api/routes";
 import { buildOpenApi } from "./api/openapi";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -69,7 +70,7 @@ function errorHandler(this: ApiThis, req: Req, res: Res, err: unknown): void {
 	if (body.type === ErrorType.VALIDATION_ERROR && Array.isArray(body.data))
 		body.data = body.data.map((d: Record<string, unknown>) => ({ ...d, message: typeof d.message === "string" ? d.message.replace(/ \(in ''\)/g, "") : d.message }));
 	// Headers the action set before failing (Idempotent-Replayed on a replayed 409).
-	const headers = req.$ctx?.meta?.$responseHeaders ?? {};
+	const headers = { ...(req.$ctx?.meta?.$responseHeaders ?? {}), ...errorHeaders(body) };
 	if (!res.headersSent) sendJson(res, body.code, body, headers);
 	else res.end();
 }
@@ -83,7 +84,9 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 
 	actions: {
 		login: {
+			rest: "POST /auth/login",
 			auth: "public",
+			rateLimit: "auth",
 			openapi: { summary: "Administrator login: a JWT for the admin routes", tags: ["auth"] },
 			params: { $$strict: true, email: rules.email, password: { type: "string", min: 1, max: 200 } },
 			async handler(this: ApiThis, ctx: Context<{ email: string; password: string }>) {
@@ -141,6 +144,7 @@ function staticFolder(): string {
 }
 
 function gatewaySettings(cfg: AppConfig) {
+		const routes = apiRoutes();
 		const clientKey = (req: Req) => clientIp(cfg, req);
 		const cors = cfg.corsOrigins.length
 			? { origin: cfg.corsOrigins, methods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"], exposedHeaders: ["Idempotent-Replayed", "Location"], credentials: false, maxAge: 600 }
@@ -166,7 +170,7 @@ function gatewaySettings(cfg: AppConfig) {
 
 		return {
 			port: cfg.port,
-			ip: process.env.HOST || "0.0.0.0",
+			ip: cfg.host,
 			log4XXResponses: false,
 			logRequestParams: null,
 			logResponseData: null,
@@ -193,7 +197,7 @@ function gatewaySettings(cfg: AppConfig) {
 							sendJson(res, r.status === "up" ? 200 : 503, { ...r, nodeID: this.broker.nodeID });
 						},
 						"GET openapi.json"(this: ApiThis, req: Req, res: Res) {
-							sendJson(res, 200, buildOpenApi(this.broker, [...SENSITIVE_ROUTES, ...API_ROUTES], (this.broker.validator as unknown as { validator: Parameters<typeof buildOpenApi>[2] }).validator, version));
+							sendJson(res, 200, buildOpenApi(routes, (this.broker.validator as unknown as { validator: Parameters<typeof buildOpenApi>[1] }).validator, version));
 						},
 						"GET docs"(req: Req, res: Res) {
 							res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
@@ -216,14 +220,14 @@ function gatewaySettings(cfg: AppConfig) {
 				{
 					...common,
 					name: "auth",
-					aliases: toAliases(SENSITIVE_ROUTES),
+					aliases: toAliases(routes.filter(rt => rt.rateLimit === "auth")),
 					// Brute force: always on, per client.
 					rateLimit: { window: 60_000, limit: cfg.authRateLimitPerMinute, headers: true, key: clientKey },
 				},
 				{
 					...common,
 					name: "v1",
-					aliases: toAliases(API_ROUTES),
+					aliases: toAliases(routes.filter(rt => rt.rateLimit !== "auth")),
 					...(cfg.rateLimitPerMinute ? { rateLimit: { window: 60_000, limit: cfg.rateLimitPerMinute, headers: true, key: clientKey } } : {}),
 				},
 			],

@@ -1,19 +1,12 @@
 /**
- * OpenAPI 3.1 document generated from the alias table and the actions' fastest-validator params
- * (as the registry knows them, so remote services are described too).
+ * OpenAPI 3.1 document generated from the gateway's routes (./routes.ts: the actions' `rest`,
+ * `auth`, `openapi` metadata) and the actions' fastest-validator params, as the service schemas
+ * declare them: every route is described whether or not its service runs right now.
  */
-import type { ServiceBroker } from "moleculer";
 import type { RouteDef } from "./routes";
 
 type Rule = Record<string, unknown>;
 type JsonSchema = Record<string, unknown>;
-
-interface ActionInfo {
-	name: string;
-	params?: Record<string, unknown>;
-	auth?: string;
-	openapi?: { summary?: string; status?: number; tags?: string[] };
-}
 
 interface Normalizer {
 	normalize(rule: unknown): Rule;
@@ -86,27 +79,21 @@ const ERROR_STATUSES: Record<string, string> = {
 	"422": "Validation error: `data` lists the fields", "429": "Rate limited", "503": "A needed service or store is down",
 };
 
-export function buildOpenApi(broker: ServiceBroker, routes: RouteDef[], validator: Normalizer, version: string): JsonSchema {
-	const actions = new Map<string, ActionInfo>();
-	for (const item of broker.registry.getActionList({ skipInternal: true, withEndpoints: false }) as { name: string; action?: ActionInfo }[])
-		if (item.action) actions.set(item.name, item.action);
-
+export function buildOpenApi(routes: RouteDef[], validator: Normalizer, version: string): JsonSchema {
 	const paths: Record<string, Record<string, unknown>> = {};
 	for (const rt of routes) {
-		const action = actions.get(rt.action);
 		const oaPath = "/api/v1/" + rt.path.replace(/:([A-Za-z]+)/g, "{$1}");
 		const pathParams = [...rt.path.matchAll(/:([A-Za-z]+)/g)].map(m => m[1]);
-		const params = { ...(action?.params ?? {}) } as Record<string, unknown>;
+		const params = { ...(rt.params ?? {}) } as Record<string, unknown>;
 		const strict = params.$$strict === true;
 		const op: Record<string, unknown> = {
 			operationId: rt.action,
-			summary: action?.openapi?.summary ?? rt.action,
-			tags: action?.openapi?.tags ?? [rt.action.split(".")[0]],
+			summary: rt.openapi?.summary ?? rt.action,
+			tags: rt.openapi?.tags ?? [rt.action.split(".")[0]],
 			"x-moleculer-action": rt.action,
-			"x-access": action?.auth ?? "admin",
+			"x-access": rt.auth,
 		};
-		if (!action) op.description = "The service behind this route is not running on any node right now; parameters unknown.";
-		if ((action?.auth ?? "admin") !== "public") op.security = [{ bearer: [] }];
+		if (rt.auth !== "public") op.security = [{ bearer: [] }];
 
 		const parameters: unknown[] = pathParams.map(name => ({ name, in: "path", required: true, schema: params[name] ? ruleToSchema(validator, params[name]) : { type: "string" } }));
 		const rest = Object.fromEntries(Object.entries(params).filter(([k]) => !pathParams.includes(k) && !k.startsWith("$$")));
@@ -122,10 +109,14 @@ export function buildOpenApi(broker: ServiceBroker, routes: RouteDef[], validato
 			parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 } });
 		if (parameters.length) op.parameters = parameters;
 
-		const ok = String(action?.openapi?.status ?? 200);
+		const ok = String(rt.openapi?.status ?? 200);
 		const responses: Record<string, unknown> = { [ok]: ok === "204" ? { description: "No content" } : { description: "Success", content: { "application/json": { schema: { type: "object" } } } } };
 		for (const [code, description] of Object.entries(ERROR_STATUSES))
-			responses[code] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+			responses[code] = {
+				description,
+				...(code === "503" ? { headers: { "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer" } } } } : {}),
+				content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+			};
 		op.responses = responses;
 		(paths[oaPath] ??= {})[rt.method.toLowerCase()] = op;
 	}

@@ -75,6 +75,23 @@ describe("OpenAPI", () => {
 		expect(doc.paths["/api/v1/hotels/{id}"].get.parameters[0]).toMatchObject({ name: "id", in: "path", required: true });
 		expect(doc.paths["/api/v1/auth/login"].post.requestBody).toBeDefined();
 	});
+	it("describes every route from the service schemas, also those whose service runs on no node here", async () => {
+		const doc = (await app.http().get("/api/openapi.json")).body;
+		const book = doc.paths["/api/v1/reservations"].post;
+		expect(book.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["hotelId", "checkIn", "checkOut"]));
+		expect(book.responses["503"].headers["Retry-After"]).toBeDefined();
+		expect(doc.paths["/api/v1/mails"].get["x-access"]).toBe("admin");
+	});
+});
+
+describe("routes from the actions' rest metadata", () => {
+	it("a route whose service runs on no node answers 503 with Retry-After, not 404", async () => {
+		for (const res of [await app.http().get("/api/v1/mails"), await app.http().post("/api/v1/reservations/lookup").send({ code: "ABCDEFGH", email: "a@b.co" })]) {
+			expect(res.status).toBe(503);
+			expect(res.body.type).toBe("SERVICE_UNAVAILABLE");
+			expect(res.headers["retry-after"]).toBe("5");
+		}
+	});
 });
 
 describe("auth", () => {
