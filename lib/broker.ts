@@ -1,12 +1,15 @@
 /**
  * Build a broker with the services a node runs (SERVICES), from the configuration.
- * Used by bin/start.ts, the REPL, the seed script and the tests.
+ * Used by bin/start.ts, the REPL, the seed script and the tests. Also: the product's consumer
+ * groups, read from every service schema (the bus topology).
  */
 import fs from "fs";
 import path from "path";
 import { ServiceBroker, type BrokerOptions, type ServiceSchema } from "moleculer";
 import { brokerOptions } from "../moleculer.config";
-import { loadConfig, assertProductionSafe, type AppConfig, type ServiceName } from "./config";
+import { loadConfig, assertProductionSafe, ALL_SERVICES, type AppConfig, type ServiceName } from "./config";
+import { consumersOf } from "./bus/topology";
+import type { ConsumerDecl } from "./bus/types";
 
 /** A service's schema, loaded on demand: a node pays only for what it runs. */
 export function serviceSchema(name: ServiceName): ServiceSchema | null {
@@ -27,4 +30,12 @@ export function createBroker(cfg: AppConfig = loadConfig(), overrides: Partial<B
 		else broker.logger.warn(`Service '${name}' is not built yet: skipped.`);
 	}
 	return broker;
+}
+
+/**
+ * Every consumer group declared by a service schema of the product (all of ALL_SERVICES, built
+ * or not): the bus topology each AMQP node declares, so no message finds its queue missing.
+ */
+export function productConsumers(): ConsumerDecl[] {
+	return ALL_SERVICES.flatMap(name => consumersOf(serviceSchema(name)));
 }

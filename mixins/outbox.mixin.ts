@@ -1,61 +1,53 @@
 /**
- * The outbox relay (SPEC §4): a service that writes its domain messages to its `outbox` table
- * in the same transaction as the change (lib/outbox.ts) gets this mixin, which publishes
- * every pending row on the node's message bus and marks it delivered only after the bus
- * confirmed it (RabbitMQ publisher confirm, or every in-process consumer recorded it).
+ * The outbox relay (SPEC §4), one loop for every publisher whatever its store: it claims pending
+ * messages from the service's outbox store (lib/outbox.ts: the SQL `outbox` table, or the
+ * messages kept on documents), publishes them on the node's message bus, and marks them
+ * delivered only after the bus confirmed them (RabbitMQ publisher confirm, or every in-process
+ * consumer recorded them).
  *
- * - A crash between the confirm and the UPDATE publishes the row again: consumers
+ * - A crash between the confirm and the mark publishes the message again: consumers
  *   de-duplicate by message id, so that costs nothing.
- * - Several nodes of one service share the table: on PostgreSQL each pass locks its rows
- *   (FOR UPDATE SKIP LOCKED), so nodes do not publish the same rows at the same time.
- * - A failed publish (RabbitMQ unreachable, no local consumer yet) leaves the row pending;
- *   it is retried with back-off. In the embedded shape a row whose consumers failed
- *   `localMaxAttempts` times is parked (left pending, `attempts` and `last_error` say why)
- *   until `<service>.replayOutbox` is called: the embedded shape's dead-letter queue.
- * - Metrics: hotel.outbox.lag.seconds (age of the oldest pending row) and hotel.outbox.pending.
+ * - Several nodes share one store: each claims its messages for a while (no transaction is held
+ *   open while RabbitMQ confirms), so nodes do not publish the same messages at the same time.
+ * - Messages with the same key (one hotel's) go out in order; a failure holds back the rest.
+ * - A failed publish leaves the message pending until its next try (lib/retry.ts). In the embedded
+ *   shape a message whose consumers failed `localMaxAttempts` times is parked (left pending with
+ *   its error) until `<service>.replayOutbox`: the embedded shape's dead-letter queue.
+ * - Metrics: hotel.outbox.lag.seconds (age of the oldest pending message) and hotel.outbox.pending.
  *
- * Put it BEFORE SqlDbMixin in `mixins` so the store is connected when the relay starts and
+ * Put it BEFORE the store's mixin in `mixins` so the store is connected when the relay starts and
  * still open while it stops (Moleculer runs the last mixin's `started` first).
  * After a commit that appended messages, call `this.wakeOutboxRelay()` to publish at once.
  */
 import type { Service, ServiceSchema } from "moleculer";
-import type { QueryResult } from "pg";
-import { QueryTypes, type Sequelize } from "sequelize";
+import type { Sequelize } from "sequelize";
 import { acquireBus, releaseBus, NoConsumerError, type MessageBus } from "../lib/bus";
-import { affectedRows } from "../lib/bus/dedup";
-import type { DomainMessage } from "../lib/events";
+import { loadConfig } from "../lib/config";
 import { AppMetric, setMetric } from "../lib/metrics";
-import { OUTBOX_TABLE } from "../lib/outbox";
-import { withPgClient } from "../lib/pg-client";
+import { sqlOutboxStore, type OutboxFailure, type OutboxStore, type PendingMessage } from "../lib/outbox";
 import { PollLoop } from "../lib/poll-loop";
+import { retryDelayMs, type RetryPolicy } from "../lib/retry";
 
 export interface OutboxRelayOptions {
-	/** Wait between passes when nothing is pending. */
+	/** Wait between passes when nothing is pending (default: OUTBOX_POLL_MS). */
 	pollIntervalMs?: number;
 	batchSize?: number;
-	/** Embedded shape: failed deliveries of a row before it is parked. */
+	/** Embedded shape: failed deliveries of a message before it is parked. */
 	localMaxAttempts?: number;
 	/** Delivered rows are deleted after this many days. */
 	keepDeliveredDays?: number;
+	/** The service's outbox store once its store is connected (default: SQL on `this.sequelize`). */
+	store?: (service: Service & Record<string, unknown>) => OutboxStore | null;
 }
 
-interface Row { id: string; payload: string; attempts: number }
-
-/** How one relay pass talks to its store: SQL with literals, a transaction around the pass. */
-interface PassDb {
-	literal(value: string): string;
-	date(value: Date): string;
-	/** Open the pass (PostgreSQL: its transaction) with the SELECT of pending rows. */
-	begin(select: string): Promise<Row[]>;
-	/** Run the writes and close the pass (PostgreSQL: COMMIT). */
-	end(writes: string[]): Promise<void>;
-}
+/** A claim outlives the publisher confirm's timeout: a live node never loses its claim mid-publish. */
+const CLAIM_MS = 30_000;
 
 interface RelayState {
 	bus: MessageBus;
 	loop: PollLoop | null;
-	/** Message id → earliest next try (ms), after a failed publish. */
-	backoff: Map<string, number>;
+	store: OutboxStore | null;
+	retry: RetryPolicy;
 	lastStats: number;
 	lastPrune: number;
 	lastWarn: number;
@@ -72,51 +64,85 @@ export interface RelayMethods {
 interface RelayThis extends Service, RelayMethods {
 	sequelize?: Sequelize;
 	outboxRelay: RelayState;
+	outboxStore(): OutboxStore | null;
 }
 
-interface Failure { error: string; /** false: nobody refused it (no consumer up yet): not an attempt. */ counts: boolean }
+type Outcome = { ok: true } | { ok: false; error: string; counts: boolean };
 
-/** Publish one row; null when delivered. */
-async function publishRow(bus: MessageBus, row: Row): Promise<Failure | null> {
+async function publishOne(bus: MessageBus, m: PendingMessage): Promise<Outcome> {
 	try {
-		await bus.publish(JSON.parse(row.payload) as DomainMessage);
-		return null;
+		await bus.publish(m.message);
+		return { ok: true };
 	} catch (err) {
-		return { error: (err as Error).message || String(err), counts: !(err instanceof NoConsumerError) };
+		return { ok: false, error: (err as Error).message || String(err), counts: !(err instanceof NoConsumerError) };
 	}
 }
 
+/**
+ * Publishes a claimed batch: the messages of one key one after the other (stopping at a failure),
+ * the keys side by side on RabbitMQ (one channel keeps the order) and one by one in process.
+ */
+async function publishBatch(bus: MessageBus, batch: PendingMessage[]): Promise<Map<string, Outcome>> {
+	const sequences = new Map<string, PendingMessage[]>();
+	for (const m of batch) {
+		const k = m.key ?? `#${m.id}`;
+		sequences.set(k, [...(sequences.get(k) ?? []), m]);
+	}
+	const outcomes = new Map<string, Outcome>();
+	const runSequence = async (list: PendingMessage[]) => {
+		let blocked: Outcome | null = null;
+		for (const m of list) {
+			if (blocked) {
+				outcomes.set(m.id, { ok: false, error: "waits for an earlier message of the same key", counts: false });
+				continue;
+			}
+			const o = await publishOne(bus, m);
+			outcomes.set(m.id, o);
+			if (!o.ok) blocked = o;
+		}
+	};
+	if (bus.kind === "local") for (const list of sequences.values()) await runSequence(list);
+	else await Promise.all([...sequences.values()].map(runSequence));
+	return outcomes;
+}
+
 export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<ServiceSchema> {
-	const pollIntervalMs = options.pollIntervalMs ?? Number(process.env.OUTBOX_POLL_MS || 100);
 	const batchSize = options.batchSize ?? 200;
 	const localMaxAttempts = options.localMaxAttempts ?? 10;
 	const keepDeliveredDays = options.keepDeliveredDays ?? 7;
+	const storeOf = options.store ?? ((svc: Service & Record<string, unknown>) => (svc.sequelize ? sqlOutboxStore(svc.sequelize as Sequelize) : null));
 
 	const mixin: ServiceSchema<Record<string, unknown>, RelayMethods, Record<string, unknown>, RelayThis> = {
 		name: "",
 
 		actions: {
-			/** Operators (REPL): pending rows, parked rows and the lag of this service's outbox. */
+			/** Operators (REPL): pending messages, parked ones and the lag of this service's outbox. */
 			outboxStatus: {
 				visibility: "public",
 				async handler(this: RelayThis): Promise<OutboxStatus> {
 					return this.outboxStatus();
 				},
 			},
-			/** Operators (REPL): give parked rows (embedded shape) fresh attempts. */
+			/** Operators (REPL): give parked messages (embedded shape) fresh attempts. */
 			replayOutbox: {
 				visibility: "public",
 				async handler(this: RelayThis): Promise<{ replayed: number }> {
-					if (!this.sequelize) return { replayed: 0 };
-					const [, meta] = await this.sequelize.query(`UPDATE ${OUTBOX_TABLE} SET attempts = 0 WHERE delivered_at IS NULL AND attempts >= :max`, { replacements: { max: localMaxAttempts } });
-					this.outboxRelay.backoff.clear();
+					const store = this.outboxStore();
+					if (!store) return { replayed: 0 };
+					const replayed = await store.replay(localMaxAttempts);
 					this.wakeOutboxRelay();
-					return { replayed: affectedRows(meta) };
+					return { replayed };
 				},
 			},
 		},
 
 		methods: {
+			outboxStore(this: RelayThis): OutboxStore | null {
+				const state = this.outboxRelay;
+				if (state && !state.store) state.store = storeOf(this as unknown as Service & Record<string, unknown>);
+				return state?.store ?? null;
+			},
+
 			wakeOutboxRelay(this: RelayThis): void {
 				this.outboxRelay?.loop?.wake();
 			},
@@ -124,103 +150,49 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 			async outboxStatus(this: RelayThis): Promise<OutboxStatus> {
 				const state = this.outboxRelay;
 				const base = { bus: state.bus.kind, connected: state.bus.connected() };
-				if (!this.sequelize) return { pending: 0, parked: 0, lagSeconds: 0, ...base };
-				const [row] = await this.sequelize.query<{ pending: number | string; parked: number | string; oldest: string | Date | null }>(
-					`SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts >= :max THEN 1 ELSE 0 END) AS parked, MIN(created_at) AS oldest FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL`,
-					{ replacements: { max: localMaxAttempts }, type: QueryTypes.SELECT },
-				);
-				const lagSeconds = row.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0;
-				return { pending: Number(row.pending), parked: state.bus.kind === "local" ? Number(row.parked ?? 0) : 0, lagSeconds, ...base };
+				const store = this.outboxStore();
+				if (!store) return { pending: 0, parked: 0, lagSeconds: 0, ...base };
+				const st = await store.stats(localMaxAttempts);
+				const lagSeconds = st.oldest ? Math.max(0, (Date.now() - st.oldest.getTime()) / 1000) : 0;
+				return { pending: st.pending, parked: state.bus.kind === "local" ? st.parked : 0, lagSeconds, ...base };
 			},
 
-			/** One pass: publish up to `batchSize` pending rows; returns how many were delivered. */
+			/** One pass: claim up to `batchSize` pending messages and publish them; returns how many were claimed. */
 			async relayOutboxOnce(this: RelayThis): Promise<number> {
-				const sequelize = this.sequelize;
 				const state = this.outboxRelay;
-				if (!sequelize || !state.bus.connected()) return 0;
-				const now = Date.now();
-				const skip = [...state.backoff].filter(([, at]) => at > now).map(([id]) => id).slice(0, 1000);
+				const store = this.outboxStore();
+				if (!store || !state.bus.connected()) return 0;
 				const local = state.bus.kind === "local";
-				const postgres = sequelize.getDialect() === "postgres";
+				const batch = await store.claim(batchSize, CLAIM_MS, local ? localMaxAttempts : null);
+				if (batch.length === 0) return 0;
+				const outcomes = await publishBatch(state.bus, batch);
 
-				// The pass's SQL with literals (ids come from our own table; escaped all the same), so on
-				// PostgreSQL it travels as two round trips: "BEGIN; SELECT … FOR UPDATE SKIP LOCKED" and
-				// "UPDATE …; COMMIT". SQLite: one connection and one relay per process, no lock needed.
-				const pass = async (db: PassDb): Promise<number> => {
-					const select = `SELECT id, payload, attempts FROM ${OUTBOX_TABLE} WHERE delivered_at IS NULL` +
-						(local ? ` AND attempts < ${Number(localMaxAttempts)}` : "") +
-						(skip.length ? ` AND id NOT IN (${skip.map(db.literal).join(", ")})` : "") +
-						` ORDER BY created_at LIMIT ${Number(batchSize)}` + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
-					const rows = await db.begin(select);
-					if (rows.length === 0) {
-						await db.end([]);
-						return 0;
+				const delivered = batch.filter(m => outcomes.get(m.id)?.ok).map(m => m.id);
+				const failures: OutboxFailure[] = [];
+				for (const m of batch) {
+					const o = outcomes.get(m.id);
+					if (!o || o.ok) continue;
+					// Nobody refused it (no consumer up yet): try again soon, without counting an attempt.
+					const delay = o.counts ? retryDelayMs(state.retry, m.attempts + 1) : state.retry.baseMs;
+					failures.push({ id: m.id, error: o.error, counts: o.counts, retryAt: new Date(Date.now() + delay) });
+					if (o.counts && Date.now() - state.lastWarn > 5_000) {
+						state.lastWarn = Date.now();
+						this.logger.warn(`Outbox: message ${m.id} (${m.message.event}) not delivered (${o.error}); retry in ${delay} ms.`);
 					}
-					// RabbitMQ keeps the order of one channel: publish the batch at once. In process: one by one.
-					const errors: (Failure | null)[] = [];
-					if (local) for (const row of rows) errors.push(await publishRow(state.bus, row));
-					else errors.push(...(await Promise.all(rows.map(row => publishRow(state.bus, row)))));
-
-					const writes: string[] = [];
-					const delivered = rows.filter((_, i) => errors[i] === null).map(r => r.id);
-					if (delivered.length)
-						writes.push(`UPDATE ${OUTBOX_TABLE} SET delivered_at = ${db.date(new Date())}, attempts = attempts + 1, last_error = NULL WHERE id IN (${delivered.map(db.literal).join(", ")})`);
-					for (const [i, row] of rows.entries()) {
-						const failure = errors[i];
-						if (failure === null) continue;
-						writes.push(`UPDATE ${OUTBOX_TABLE} SET attempts = attempts + ${failure.counts ? 1 : 0}, last_error = ${db.literal(failure.error.slice(0, 2000))} WHERE id = ${db.literal(row.id)}`);
-					}
-					await db.end(writes);
-					for (const id of delivered) state.backoff.delete(id);
-					for (const [i, row] of rows.entries()) {
-						const failure = errors[i];
-						if (failure === null) continue;
-						const delay = failure.counts ? Math.min(100 * 2 ** Math.min(row.attempts, 10), 30_000) : 500;
-						state.backoff.set(row.id, Date.now() + delay);
-						if (Date.now() - state.lastWarn > 5_000) {
-							state.lastWarn = Date.now();
-							this.logger.warn(`Outbox: message ${row.id} not delivered (${failure.error}); retry in ${delay} ms.`);
-						}
-					}
-					return delivered.length;
-				};
-
-				if (!postgres) {
-					return pass({
-						literal: v => sequelize.escape(v),
-						date: d => sequelize.escape(d),
-						begin: sql => sequelize.query<Row>(sql, { type: QueryTypes.SELECT }),
-						end: async writes => { for (const sql of writes) await sequelize.query(sql); },
-					});
 				}
-				return withPgClient(sequelize, "write", async client => {
-					let open = false;
-					try {
-						return await pass({
-							literal: v => client.escapeLiteral(v),
-							date: d => client.escapeLiteral(d.toISOString()),
-							begin: async sql => {
-								open = true;
-								const results = (await client.query(`BEGIN; ${sql}`)) as unknown as QueryResult<Row>[];
-								return results[1].rows;
-							},
-							end: async writes => {
-								await client.query([...writes, "COMMIT"].join("; "));
-								open = false;
-							},
-						});
-					} finally {
-						if (open) await client.query("ROLLBACK").catch(() => undefined);
-					}
-				});
+				await store.delivered(delivered);
+				await store.failed(failures);
+				return batch.length;
 			},
 		},
 
 		async started(this: RelayThis) {
-			const state: RelayState = { bus: acquireBus(this.broker), loop: null, backoff: new Map(), lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
+			const cfg = loadConfig().messaging;
+			const pollIntervalMs = options.pollIntervalMs ?? cfg.outboxPollMs;
+			const state: RelayState = { bus: acquireBus(this.broker), loop: null, store: null, retry: cfg.retry, lastStats: 0, lastPrune: Date.now(), lastWarn: 0 };
 			this.outboxRelay = state;
 
-			const maintenance = async () => {
+			const maintenance = async (store: OutboxStore) => {
 				const now = Date.now();
 				if (now - state.lastStats >= 1_000) {
 					state.lastStats = now;
@@ -228,9 +200,9 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 					setMetric(this.broker, AppMetric.OUTBOX_LAG, st.lagSeconds);
 					setMetric(this.broker, AppMetric.OUTBOX_PENDING, st.pending);
 				}
-				if (now - state.lastPrune >= 10 * 60_000 && this.sequelize) {
+				if (now - state.lastPrune >= 10 * 60_000) {
 					state.lastPrune = now;
-					await this.sequelize.query(`DELETE FROM ${OUTBOX_TABLE} WHERE delivered_at < :before`, { replacements: { before: new Date(now - keepDeliveredDays * 86_400_000) } });
+					await store.prune(new Date(now - keepDeliveredDays * 86_400_000));
 				}
 			};
 
@@ -238,10 +210,11 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 			state.loop = new PollLoop({
 				name: "Outbox relay pass", pollMs: pollIntervalMs, logger: this.logger,
 				pass: async () => {
-					if (!this.sequelize) return false;
-					const delivered = await this.relayOutboxOnce();
-					await maintenance();
-					return delivered >= batchSize;
+					const store = this.outboxStore();
+					if (!store) return false;
+					const claimed = await this.relayOutboxOnce();
+					await maintenance(store);
+					return claimed >= batchSize;
 				},
 			});
 		},

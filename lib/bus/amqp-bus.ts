@@ -9,17 +9,23 @@
  *    it back to the group's queue: exponential back-off), and after `maxAttempts` deliveries
  *    to `<group>.dlq`, where it waits for an operator (deadLetters / replayDeadLetters);
  *  - the connection is re-established on its own, with back-off, and every subscription with it.
+ * Every node declares the queues of every consumer group of the product (`topology`, read from the
+ * service schemas), so a message published before its consumers ever ran is kept.
+ * Delays (retry queues' TTLs, reconnects) follow the one policy of lib/retry.ts.
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
 import type { DomainMessage } from "../events";
-import { CONSUMER_GROUPS, names } from "./topology";
-import { DEFAULT_BUS_OPTIONS, retryDelay, type BusLogger, type BusOptions, type DeadLetter, type MessageBus, type MessageHandler, type SubscribeOptions } from "./types";
+import { capped, retryDelayMs, retryDelays } from "../retry";
+import { names } from "./topology";
+import { BusUnavailableError, DEFAULT_BUS_OPTIONS, type BusLogger, type BusOptions, type ConsumerDecl, type DeadLetter, type MessageBus, type MessageHandler, type SubscribeOptions } from "./types";
 
 interface Subscription {
 	group: string;
 	patterns: string[];
 	handler: MessageHandler;
 	prefetch: number;
+	attempts: number;
+	deadLetter: boolean;
 	channel: Channel | null;
 	consumerTag: string | null;
 	inFlight: Set<Promise<void>>;
@@ -29,6 +35,8 @@ const ATTEMPTS = "x-attempts";
 const LAST_ERROR = "x-last-error";
 const FAILED_AT = "x-failed-at";
 const CONFIRM_TIMEOUT_MS = 10_000;
+/** A reconnect waits at most this long: once RabbitMQ is back, the node should be too. */
+const RECONNECT_MAX_MS = 5_000;
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
@@ -44,7 +52,7 @@ export class AmqpBus implements MessageBus {
 	private connecting: Promise<void> | null = null;
 	private waiters: (() => void)[] = [];
 
-	constructor(private readonly url: string, namespace: string, private readonly logger: BusLogger, opts: Partial<BusOptions> = {}, private readonly connectionName = `hotel-bus ${namespace}`) {
+	constructor(private readonly url: string, namespace: string, private readonly logger: BusLogger, opts: Partial<BusOptions> = {}, private readonly connectionName = `hotel-bus ${namespace}`, private readonly topology: () => ConsumerDecl[] = () => []) {
 		this.n = names(namespace);
 		this.opts = { ...DEFAULT_BUS_OPTIONS, ...opts };
 		this.ensureConnecting();
@@ -57,20 +65,23 @@ export class AmqpBus implements MessageBus {
 	async ready(timeoutMs = 15_000): Promise<void> {
 		if (this.connected()) return;
 		await new Promise<void>((resolve, reject) => {
-			const t = setTimeout(() => reject(new Error(`message bus not connected after ${timeoutMs} ms`)), timeoutMs);
+			const t = setTimeout(() => reject(new BusUnavailableError(`message bus not connected after ${timeoutMs} ms`)), timeoutMs);
 			this.waiters.push(() => { clearTimeout(t); resolve(); });
 		});
 	}
 
 	async publish(message: DomainMessage): Promise<void> {
 		const ch = this.publishChannel;
-		if (!ch) throw new Error("message bus not connected");
+		if (!ch) throw new BusUnavailableError();
 		await this.confirmPublish(ch, this.n.exchange, message.event, message, {});
 	}
 
 	async subscribe(group: string, patterns: string[], handler: MessageHandler, opts: SubscribeOptions = {}): Promise<void> {
 		if (this.subs.has(group)) throw new Error(`already subscribed as group '${group}'`);
-		const sub: Subscription = { group, patterns, handler, prefetch: opts.prefetch ?? 20, channel: null, consumerTag: null, inFlight: new Set() };
+		const sub: Subscription = {
+			group, patterns, handler, prefetch: opts.prefetch ?? 20, attempts: opts.attempts ?? this.opts.maxAttempts, deadLetter: opts.deadLetter ?? true,
+			channel: null, consumerTag: null, inFlight: new Set(),
+		};
 		this.subs.set(group, sub);
 		const conn = this.connection;
 		if (conn && this.publishChannel) await this.startConsumer(conn, this.publishChannel, sub);
@@ -124,10 +135,11 @@ export class AmqpBus implements MessageBus {
 	async deleteTopology(groups: string[] = []): Promise<void> {
 		await this.ready();
 		const ch = await (this.connection as ChannelModel).createChannel();
-		for (const g of new Set([...Object.keys(CONSUMER_GROUPS), ...groups, ...this.subs.keys()])) {
-			await ch.deleteQueue(this.n.queue(g));
-			await ch.deleteQueue(this.n.dlq(g));
-			for (const d of new Set(this.opts.retryDelaysMs)) await ch.deleteQueue(this.n.retryQueue(g, d));
+		const decls = [...this.topology(), ...[...this.subs.values()].map(s => ({ group: s.group, attempts: s.attempts })), ...groups.map(group => ({ group, attempts: undefined }))];
+		for (const d of decls) {
+			await ch.deleteQueue(this.n.queue(d.group));
+			await ch.deleteQueue(this.n.dlq(d.group));
+			for (const ms of this.delaysFor(d.attempts)) await ch.deleteQueue(this.n.retryQueue(d.group, ms));
 		}
 		await ch.deleteExchange(this.n.exchange);
 		await ch.close();
@@ -150,15 +162,15 @@ export class AmqpBus implements MessageBus {
 	}
 
 	private async connectLoop(): Promise<void> {
-		let delay = 200;
-		while (!this.closing) {
+		const policy = capped(this.opts.retry, RECONNECT_MAX_MS);
+		for (let failures = 1; !this.closing; failures++) {
 			try {
 				await this.connectOnce();
 				return;
 			} catch (err) {
+				const delay = retryDelayMs(policy, failures);
 				this.logger.warn(`Message bus: cannot connect (${(err as Error).message}); retrying in ${delay} ms.`);
 				await sleep(delay);
-				delay = Math.min(delay * 2, 5_000);
 			}
 		}
 	}
@@ -204,14 +216,19 @@ export class AmqpBus implements MessageBus {
 
 	private async declareTopology(ch: Channel): Promise<void> {
 		await ch.assertExchange(this.n.exchange, "topic", { durable: true });
-		for (const [group, patterns] of Object.entries(CONSUMER_GROUPS)) await this.declareGroup(ch, group, patterns);
+		for (const d of this.topology()) await this.declareGroup(ch, d.group, d.patterns, d.attempts);
 	}
 
-	private async declareGroup(ch: Channel, group: string, patterns: string[]): Promise<void> {
+	/** The retry queues' delays of a group making `attempts` deliveries. */
+	private delaysFor(attempts: number | undefined): number[] {
+		return retryDelays(this.opts.retry, attempts ?? this.opts.maxAttempts);
+	}
+
+	private async declareGroup(ch: Channel, group: string, patterns: string[], attempts: number | undefined): Promise<void> {
 		const queue = this.n.queue(group);
 		await ch.assertQueue(queue, { durable: true });
 		for (const p of patterns) await ch.bindQueue(queue, this.n.exchange, p);
-		for (const d of new Set(this.opts.retryDelaysMs)) {
+		for (const d of this.delaysFor(attempts)) {
 			await ch.assertQueue(this.n.retryQueue(group, d), {
 				durable: true,
 				arguments: { "x-message-ttl": d, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue },
@@ -221,7 +238,7 @@ export class AmqpBus implements MessageBus {
 	}
 
 	private async startConsumer(conn: ChannelModel, pub: ConfirmChannel, sub: Subscription): Promise<void> {
-		await this.declareGroup(pub, sub.group, sub.patterns);
+		await this.declareGroup(pub, sub.group, sub.patterns, sub.attempts);
 		const ch = await conn.createChannel();
 		ch.on("error", (err: Error) => this.logger.warn(`Message bus: consumer channel '${sub.group}': ${err.message}`));
 		await ch.prefetch(sub.prefetch);
@@ -268,12 +285,14 @@ export class AmqpBus implements MessageBus {
 			const err = failure;
 			const error = (err as Error).message || String(err);
 			try {
-				if (attempt >= this.opts.maxAttempts) {
+				if (attempt >= sub.attempts && !sub.deadLetter) {
+					this.logger.error(`Message ${message.id} (${message.event}) failed ${attempt} times in '${sub.group}': dropped (no dead-lettering). Last error: ${error}`);
+				} else if (attempt >= sub.attempts) {
 					this.logger.error(`Message ${message.id} (${message.event}) failed ${attempt} times in '${sub.group}': parked in the dead-letter queue. Last error: ${error}`);
 					await this.park(pub, sub.group, msg.content, attempt, error);
 				} else {
-					const delay = retryDelay(this.opts, attempt);
-					this.logger.warn(`Message ${message.id} (${message.event}) failed in '${sub.group}' (attempt ${attempt}/${this.opts.maxAttempts}): ${error}; retry in ${delay} ms.`);
+					const delay = retryDelayMs(this.opts.retry, attempt);
+					this.logger.warn(`Message ${message.id} (${message.event}) failed in '${sub.group}' (attempt ${attempt}/${sub.attempts}): ${error}; retry in ${delay} ms.`);
 					await this.confirmPublishRaw(pub, "", this.n.retryQueue(sub.group, delay), msg.content, { [ATTEMPTS]: attempt, [LAST_ERROR]: error.slice(0, 1000) });
 				}
 				try { ch.ack(msg); } catch { /* redelivered later */ }

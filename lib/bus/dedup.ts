@@ -1,16 +1,20 @@
 /**
  * De-duplication by message id (SPEC §4): each consumer records the ids it has processed in
  * its own database, in the same transaction as the effect of the message. The primary key
- * makes a second delivery of the same message a no-op, even across nodes.
+ * makes a second delivery of the same message a no-op, even across nodes. The table is created
+ * by the consumer's migrations (`createProcessedTable`).
  */
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { QueryTypes, type QueryInterface, type Sequelize, type Transaction } from "sequelize";
 import type { DomainMessage } from "../events";
 
 export const PROCESSED_TABLE = "processed_messages";
 
-/** The table, created when missing (same SQL on PostgreSQL and SQLite). */
-export async function ensureProcessedTable(sequelize: Sequelize): Promise<void> {
-	await sequelize.query(
+/**
+ * A migration step: the table, unless it exists (databases where the consumer created it at run
+ * time before migrations did keep theirs). Same SQL on PostgreSQL and SQLite.
+ */
+export async function createProcessedTable(qi: QueryInterface): Promise<void> {
+	await qi.sequelize.query(
 		`CREATE TABLE IF NOT EXISTS ${PROCESSED_TABLE} (id VARCHAR(64) PRIMARY KEY, event VARCHAR(100) NOT NULL, processed_at TIMESTAMP NOT NULL)`,
 	);
 }

@@ -1,22 +1,27 @@
 /**
  * The embedded shape's bus (no TRANSPORTER): messages are handed to the consumers living in
- * this process. publish() resolves only once every matching consumer has recorded the
- * message, and rejects when one failed or when no consumer is subscribed yet, so the
- * publisher (the outbox relay) keeps the message and tries again later: nothing is lost.
- * Parking after too many failures is the relay's job here (the outbox row keeps its error).
+ * this process. publish() resolves once every matching consumer has recorded the message and
+ * rejects when one failed, so the publisher (the outbox relay) keeps the message and tries again.
+ *
+ * Who should receive a message comes from the consumers the services of THIS broker declare:
+ * a message for a declared group that is not subscribed yet (start-up) is refused with
+ * NoConsumerError (the relay retries, without counting an attempt); a message that no declared
+ * group wants (mail.message.* here, hotels messages in a broker without reservations) is
+ * delivered to nobody and resolves. Parking after too many failures is the relay's job here.
  */
 import type { DomainMessage } from "../events";
-import { topicMatches, type DeadLetter, type MessageBus, type MessageHandler } from "./types";
+import { topicMatches, type ConsumerDecl, type DeadLetter, type MessageBus, type MessageHandler } from "./types";
 
 interface LocalSubscription {
 	group: string;
 	patterns: string[];
 	handler: MessageHandler;
+	inFlight: Set<Promise<void>>;
 }
 
 export class NoConsumerError extends Error {
-	constructor(event: string) {
-		super(`no consumer subscribed to '${event}' in this process yet`);
+	constructor(event: string, groups: string[]) {
+		super(`no consumer subscribed to '${event}' in this process yet (group ${groups.join(", ")})`);
 		this.name = "NoConsumerError";
 	}
 }
@@ -24,6 +29,9 @@ export class NoConsumerError extends Error {
 export class LocalBus implements MessageBus {
 	readonly kind = "local" as const;
 	private readonly subs = new Map<string, LocalSubscription>();
+
+	/** `declared`: the consumer groups the services of this broker declare (read at each publish). */
+	constructor(private readonly declared: () => ConsumerDecl[] = () => []) {}
 
 	connected(): boolean {
 		return true;
@@ -34,15 +42,21 @@ export class LocalBus implements MessageBus {
 	}
 
 	async publish(message: DomainMessage): Promise<void> {
-		const targets = [...this.subs.values()].filter(s => s.patterns.some(p => topicMatches(p, message.event)));
-		if (targets.length === 0) throw new NoConsumerError(message.event);
+		const matches = (patterns: string[]) => patterns.some(p => topicMatches(p, message.event));
+		const waiting = this.declared().filter(d => matches(d.patterns) && !this.subs.has(d.group)).map(d => d.group);
+		if (waiting.length) throw new NoConsumerError(message.event, [...new Set(waiting)]);
+		const targets = [...this.subs.values()].filter(s => matches(s.patterns));
 		const errors: string[] = [];
 		for (const t of targets) {
 			// A copy each: a consumer must not see another's changes to the message.
+			const p = t.handler(JSON.parse(JSON.stringify(message)) as DomainMessage);
+			t.inFlight.add(p);
 			try {
-				await t.handler(JSON.parse(JSON.stringify(message)) as DomainMessage);
+				await p;
 			} catch (err) {
 				errors.push(`${t.group}: ${(err as Error).message}`);
+			} finally {
+				t.inFlight.delete(p);
 			}
 		}
 		if (errors.length) throw new Error(errors.join("; "));
@@ -50,11 +64,14 @@ export class LocalBus implements MessageBus {
 
 	async subscribe(group: string, patterns: string[], handler: MessageHandler): Promise<void> {
 		if (this.subs.has(group)) throw new Error(`already subscribed as group '${group}'`);
-		this.subs.set(group, { group, patterns, handler });
+		this.subs.set(group, { group, patterns, handler, inFlight: new Set() });
 	}
 
+	/** Stops delivering to the group, once the messages it is handling are done. */
 	async unsubscribe(group: string): Promise<void> {
+		const sub = this.subs.get(group);
 		this.subs.delete(group);
+		if (sub) await Promise.allSettled([...sub.inFlight]);
 	}
 
 	async deadLetters(): Promise<DeadLetter[]> {
@@ -66,6 +83,8 @@ export class LocalBus implements MessageBus {
 	}
 
 	async close(): Promise<void> {
+		const all = [...this.subs.values()].flatMap(s => [...s.inFlight]);
 		this.subs.clear();
+		await Promise.allSettled(all);
 	}
 }

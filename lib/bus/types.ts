@@ -3,6 +3,7 @@
  * the messages (RabbitMQ with an AMQP URL, the process itself in the embedded shape).
  */
 import type { DomainMessage } from "../events";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../retry";
 
 /** Handles one message; a throw means "not processed": it is retried, then dead-lettered. */
 export type MessageHandler = (message: DomainMessage) => Promise<void>;
@@ -10,6 +11,26 @@ export type MessageHandler = (message: DomainMessage) => Promise<void>;
 export interface SubscribeOptions {
 	/** Messages processed at once by this node (AMQP prefetch). */
 	prefetch?: number;
+	/** Deliveries before the message is dead-lettered (default: the bus's). */
+	attempts?: number;
+	/** false: drop the message after its last attempt instead of parking it. */
+	deadLetter?: boolean;
+}
+
+/** A consumer group as a service schema declares it: what the topology is made of. */
+export interface ConsumerDecl {
+	group: string;
+	patterns: string[];
+	attempts?: number;
+	deadLetter?: boolean;
+}
+
+/** The bus is not connected: nothing can be published now (the gateway answers 503). */
+export class BusUnavailableError extends Error {
+	constructor(message = "message bus not connected") {
+		super(message);
+		this.name = "BusUnavailableError";
+	}
 }
 
 export interface DeadLetter {
@@ -42,18 +63,15 @@ export interface BusLogger {
 	error(...args: unknown[]): void;
 }
 
-/** Bus-wide knobs (tests shorten them). */
+/** Bus-wide knobs (lib/config.ts messaging; tests shorten them). */
 export interface BusOptions {
 	/** Deliveries of one message before it is parked in `<group>.dlq`. */
 	maxAttempts: number;
-	/** Waits before the 1st, 2nd, … retry (the last one repeats). */
-	retryDelaysMs: number[];
+	/** The one back-off policy: retry-queue delays and the reconnect loop. */
+	retry: RetryPolicy;
 }
 
-export const DEFAULT_BUS_OPTIONS: BusOptions = {
-	maxAttempts: 5,
-	retryDelaysMs: [1_000, 5_000, 30_000, 120_000],
-};
+export const DEFAULT_BUS_OPTIONS: BusOptions = { maxAttempts: 5, retry: DEFAULT_RETRY_POLICY };
 
 /** Topic pattern match as RabbitMQ does it: `*` one word, `#` zero or more words. */
 export function topicMatches(pattern: string, key: string): boolean {
@@ -66,10 +84,4 @@ export function topicMatches(pattern: string, key: string): boolean {
 		return (p[i] === "*" || p[i] === k[j]) && match(i + 1, j + 1);
 	};
 	return match(0, 0);
-}
-
-/** Back-off before retry number `attempt` (1-based). */
-export function retryDelay(opts: BusOptions, attempt: number): number {
-	const d = opts.retryDelaysMs;
-	return d[Math.min(Math.max(attempt, 1), d.length) - 1];
 }

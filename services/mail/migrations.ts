@@ -1,10 +1,12 @@
 /**
  * The mail service's schema (umzug, run at start by SqlDbMixin): the mail log.
  * `message_id` is unique: one row per reservations message (a resend has its own id).
- * `recipient` is the API's `to` (a reserved word in SQL).
+ * `recipient` is the API's `to` (a reserved word in SQL). The `outbox` table holds the
+ * mail.message.sent|failed messages, written with the sent/failed marks (lib/outbox.ts).
  */
 import { DataTypes } from "sequelize";
 import type { Migration } from "../../mixins/db.mixin";
+import { addOutboxClaims, createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
 
 export const MAILS_TABLE = "mails";
 
@@ -55,6 +57,16 @@ export const migrations: Migration[] = [
 		async down({ context: qi }) {
 			await qi.addIndex(MAILS_TABLE, ["status", "next_attempt_at"], { name: "mails_due_idx" });
 			await qi.sequelize.query(`DROP INDEX mails_queue_idx`);
+		},
+	},
+	{
+		name: "mail-003-outbox",
+		async up({ context: qi }) {
+			await createOutboxTable(qi);
+			await addOutboxClaims(qi);
+		},
+		async down({ context: qi }) {
+			await qi.dropTable(OUTBOX_TABLE);
 		},
 	},
 ];

@@ -7,7 +7,8 @@
  */
 import { DataTypes, type QueryInterface } from "sequelize";
 import type { Migration } from "../../mixins/db.mixin";
-import { createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
+import { addOutboxClaims, createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
+import { createProcessedTable, PROCESSED_TABLE } from "../../lib/bus/dedup";
 
 const isSqlite = (qi: QueryInterface) => qi.sequelize.getDialect() === "sqlite";
 
@@ -79,6 +80,29 @@ export const migrations: Migration[] = [
 		},
 		async down({ context: qi }) {
 			for (const t of [OUTBOX_TABLE, "idempotency_keys", "reservations", "inventory", "hotel_copies"]) await qi.dropTable(t);
+		},
+	},
+	{
+		// The hotels.hotel.* consumer's de-duplication (lib/bus/dedup.ts). IF NOT EXISTS: databases
+		// where the consumer created it at run time, before this migration, keep theirs.
+		name: "0002-processed-messages",
+		async up({ context: qi }) {
+			await createProcessedTable(qi);
+		},
+		async down({ context: qi }) {
+			await qi.dropTable(PROCESSED_TABLE);
+		},
+	},
+	{
+		// The relay claims rows with one autocommit statement instead of a transaction held while
+		// RabbitMQ confirms (lib/outbox.ts). Nullable: the booking statement's INSERT need not change.
+		name: "0003-outbox-claims",
+		async up({ context: qi }) {
+			await addOutboxClaims(qi);
+		},
+		async down({ context: qi }) {
+			await qi.sequelize.query("DROP INDEX outbox_undelivered_idx");
+			await qi.removeColumn(OUTBOX_TABLE, "claimed_until");
 		},
 	},
 ];
