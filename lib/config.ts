@@ -46,6 +46,46 @@ export interface AppConfig {
 	/** TRACING_SAMPLE_RATE (0–1, default 1) and ZIPKIN_URL for TRACING_EXPORTER=Zipkin. */
 	tracingSampleRate: number;
 	zipkinUrl: string;
+	/** SEED_DEMO: demo hotels into an empty store ("auto": NeDB only, never MongoDB). */
+	seedDemo: "true" | "false" | "auto";
+	messaging: MessagingConfig;
+}
+
+/** The durable messaging knobs (docs/messaging.md). Nonsense falls back to the default. */
+export interface MessagingConfig {
+	/** The one back-off policy (lib/retry.ts): RETRY_BASE_MS, RETRY_MAX_MS. */
+	retry: { baseMs: number; maxMs: number };
+	/** BUS_MAX_ATTEMPTS: deliveries of a message to a consumer before it is dead-lettered. */
+	busMaxAttempts: number;
+	/** OUTBOX_POLL_MS: the relay's pause when nothing is pending. */
+	outboxPollMs: number;
+	mail: { concurrency: number; maxAttempts: number; lockMs: number; pollMs: number };
+}
+
+function lenientInt(raw: string | undefined, fallback: number): number {
+	const n = Number(raw);
+	return raw != null && raw.trim() !== "" && Number.isInteger(n) && n >= 1 ? n : fallback;
+}
+
+/**
+ * RETRY_BASE_MS / RETRY_MAX_MS; the older MAIL_RETRY_BASE_MS and BUS_RETRY_DELAYS_MS (first and
+ * last delay) still count when the new ones are not set.
+ */
+export function messagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+	const oldDelays = (env.BUS_RETRY_DELAYS_MS || "").split(",").map(s => Number(s.trim())).filter(n => Number.isInteger(n) && n > 0);
+	const baseMs = lenientInt(env.RETRY_BASE_MS, lenientInt(env.MAIL_RETRY_BASE_MS, oldDelays[0] ?? 1_000));
+	const maxMs = Math.max(baseMs, lenientInt(env.RETRY_MAX_MS, oldDelays.length ? oldDelays[oldDelays.length - 1] : 60_000));
+	return {
+		retry: { baseMs, maxMs },
+		busMaxAttempts: lenientInt(env.BUS_MAX_ATTEMPTS, 5),
+		outboxPollMs: lenientInt(env.OUTBOX_POLL_MS, 100),
+		mail: {
+			concurrency: lenientInt(env.MAIL_SEND_CONCURRENCY, 16),
+			maxAttempts: lenientInt(env.MAIL_MAX_ATTEMPTS, 5),
+			lockMs: lenientInt(env.MAIL_LOCK_MS, 60_000),
+			pollMs: lenientInt(env.MAIL_POLL_MS, 200),
+		},
+	};
 }
 
 export class ConfigError extends Error {
@@ -106,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		amqpPrefetch: Number(env.AMQP_PREFETCH) || 100,
 		tracingSampleRate: Number(env.TRACING_SAMPLE_RATE) || 1,
 		zipkinUrl: env.ZIPKIN_URL?.trim() || "",
+		seedDemo: env.SEED_DEMO === "true" || env.SEED_DEMO === "false" ? env.SEED_DEMO : "auto",
+		messaging: messagingConfig(env),
 	};
 }
 
