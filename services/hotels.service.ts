@@ -1,13 +1,17 @@
 /**
  * hotels: hotels and their room types (SPEC §3 Hotels). MongoDB or NeDB via DocumentDbMixin.
- * Emits hotels.hotel.created|updated|deactivated from moleculer-db's entity hooks.
+ * Publishes hotels.hotel.created|updated|deactivated durably: each change's message is pushed
+ * onto the hotel document by the same write (lib/outbox.ts, document outbox) and relayed by
+ * OutboxRelayMixin, in order per hotel.
  */
 import type { Context, Service, ServiceSchema } from "moleculer";
 import { DocumentDbMixin } from "../mixins/db.mixin";
-import DurablePublisherMixin from "../mixins/publisher.mixin";
+import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
+import { loadConfig } from "../lib/config";
 import { notFound, validationError } from "../lib/errors";
-import { Events, makeMessage, type DomainMessage } from "../lib/events";
+import { Events, makeMessage, type EventName } from "../lib/events";
+import { documentOutboxStore, newWithOutbox, withOutbox, type DocumentAdapter } from "../lib/outbox";
 import type { AppMeta } from "../types/moleculer";
 import {
 	assignRoomTypeIds, inventoryChanges, listQuery, newHotelId, sortFields, toPublic, withKeys,
@@ -26,20 +30,19 @@ interface HotelsMethods {
 	saveNew(ctx: Context | null, input: NewHotel, id?: string): Promise<Hotel>;
 	seedDemo(): Promise<number>;
 	isAdmin(ctx: Context<unknown, AppMeta>): boolean;
-	publish(ctx: Context | null, message: DomainMessage<Hotel>): Promise<void>;
-	publishDurably(message: DomainMessage<Hotel>): Promise<boolean>;
+	saveChange(id: string, next: Hotel, event: EventName): Promise<Hotel>;
 }
 
 interface DocAdapter {
 	find(opts: { query?: unknown; sort?: string[]; limit?: number; offset?: number }): Promise<HotelDoc[]>;
 	findOne(query: unknown): Promise<HotelDoc | null>;
 	count(opts?: { query?: unknown }): Promise<number>;
+	insert(doc: unknown): Promise<HotelDoc>;
+	updateById(id: string, update: unknown): Promise<HotelDoc | null>;
 }
 
-interface HotelsThis extends Service<HotelsSettings>, HotelsMethods {
+interface HotelsThis extends Service<HotelsSettings>, HotelsMethods, Pick<RelayMethods, "wakeOutboxRelay"> {
 	adapter: DocAdapter;
-	_create(ctx: Context | null, entity: HotelDoc): Promise<Hotel>;
-	_update(ctx: Context | null, params: Partial<HotelDoc> & { id: string }): Promise<Hotel>;
 }
 
 type ListParams = ListFilters & { page: number; pageSize: number; sort?: SortKey };
@@ -48,16 +51,19 @@ type PatchParams = Partial<NewHotel> & { id: string; active?: boolean };
 const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string, unknown>, HotelsThis> = {
 	name: "hotels",
 	mixins: [
+		// Before DocumentDbMixin: the relay starts once the store is connected and stops before it closes.
+		OutboxRelayMixin({ store: svc => ((svc.adapter as { db?: unknown } | undefined)?.db ? documentOutboxStore(svc.adapter as unknown as DocumentAdapter) : null) }),
 		DocumentDbMixin("hotels", {
 			indexes: [
 				{ fields: { active: 1, cityKey: 1, nameKey: 1 } },
 				{ fields: { active: 1, stars: -1, nameKey: 1 } },
 				{ fields: { active: 1, createdAt: -1 } },
 				{ fields: { active: 1, amenities: 1 } },
+				// The relay finds the hotels with pending messages (the flag exists only on those).
+				{ fields: { outboxPending: 1 }, options: { sparse: true } },
 			],
 		}),
 		ValidationMixin,
-		DurablePublisherMixin,
 	],
 
 	settings: {
@@ -140,8 +146,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 						});
 					}
 				}
-				const { id: _id, ...doc } = withKeys(next);
-				return this._update(ctx, { id, ...doc });
+				return this.saveChange(id, next, next.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED);
 			},
 		},
 
@@ -153,7 +158,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			async handler(this: HotelsThis, ctx: Context<{ id: string }, AppMeta>): Promise<null> {
 				const current = await this.findHotel(ctx.params.id, true);
 				if (!current) throw notFound("Hotel", ctx.params.id);
-				if (current.active) await this._update(ctx, { id: ctx.params.id, active: false, updatedAt: new Date().toISOString() });
+				if (current.active) await this.saveChange(ctx.params.id, { ...toPublic(current), active: false, updatedAt: new Date().toISOString() }, Events.HOTEL_DEACTIVATED);
 				ctx.meta.$statusCode = 204;
 				return null;
 			},
@@ -173,9 +178,13 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			return ctx.meta.user?.role === "admin";
 		},
 
-		/** Durable bus with publisher confirm (docs/messaging.md); retried in the background if RabbitMQ is away. */
-		async publish(this: HotelsThis, _ctx: Context | null, message: DomainMessage<Hotel>): Promise<void> {
-			await this.publishDurably(message);
+		/** The new version and its message in one document write (the document outbox). */
+		async saveChange(this: HotelsThis, id: string, next: Hotel, event: EventName): Promise<Hotel> {
+			const { id: _id, ...doc } = withKeys(next);
+			const saved = await this.adapter.updateById(id, withOutbox(doc, makeMessage(event, toPublic({ ...next, id }))));
+			if (!saved) throw notFound("Hotel", id);
+			this.wakeOutboxRelay();
+			return toPublic({ ...saved, id });
 		},
 
 		async findHotel(this: HotelsThis, id: string, includeInactive: boolean): Promise<HotelDoc | null> {
@@ -184,7 +193,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			return { ...doc, id };
 		},
 
-		async saveNew(this: HotelsThis, ctx: Context | null, input: NewHotel, id = newHotelId()): Promise<Hotel> {
+		async saveNew(this: HotelsThis, _ctx: Context | null, input: NewHotel, id = newHotelId()): Promise<Hotel> {
 			const now = new Date().toISOString();
 			const hotel: Hotel = {
 				...input,
@@ -196,7 +205,10 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 				createdAt: now,
 				updatedAt: now,
 			};
-			return this._create(ctx, withKeys(hotel));
+			const { id: _id, ...doc } = withKeys(hotel);
+			const saved = await this.adapter.insert(newWithOutbox({ _id: id, ...doc }, makeMessage(Events.HOTEL_CREATED, toPublic(hotel))));
+			this.wakeOutboxRelay();
+			return toPublic({ ...saved, id });
 		},
 
 		async seedDemo(this: HotelsThis): Promise<number> {
@@ -215,19 +227,10 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 		 * (never into a production MongoDB unless SEED_DEMO=true; `npm run seed` works anywhere).
 		 */
 		async seedDB(this: HotelsThis & { storeKind: string }): Promise<void> {
-			const flag = process.env.SEED_DEMO;
-			if (flag === "false" || (flag !== "true" && this.storeKind === "mongo")) return;
+			const flag = loadConfig().seedDemo;
+			if (flag === "false" || (flag === "auto" && this.storeKind === "mongo")) return;
 			await this.seedDemo();
 		},
-	},
-
-	/** Domain events from moleculer-db's entity hooks (SPEC §4). */
-	entityCreated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
-		return this.publish(ctx, makeMessage(Events.HOTEL_CREATED, hotel));
-	},
-	entityUpdated(this: HotelsThis, hotel: Hotel, ctx: Context | null) {
-		const event = hotel.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED;
-		return this.publish(ctx, makeMessage(event, hotel));
 	},
 };
 

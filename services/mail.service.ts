@@ -4,23 +4,23 @@
  * `.eml` files under DATA_DIR/outbox.
  *
  * Flow: reservations.reservation.confirmed|modified|cancelled arrive through the durable bus
- * (DurableConsumerMixin). Each message queues one mail row; the row's unique message id makes a
- * redelivery a no-op, and the rows of the messages that arrive together are written by one
- * INSERT (group commit, lib/batcher.ts); a message is acknowledged after its row committed.
- * The sender loop claims due rows, sends them and marks them sent (again one UPDATE for the
- * rows sent together), or retries with back-off and marks them failed after MAIL_MAX_ATTEMPTS.
- * Each outcome is emitted as mail.message.sent|failed (audit) and counted in the metrics.
+ * (the `consumers:` block). Each message queues one mail row; the row's unique message id makes a
+ * redelivery a no-op (dedupe "handler"), and the rows of the messages that arrive together are
+ * written by one INSERT (group commit, lib/batcher.ts); a message is acknowledged after its row
+ * committed. The sender loop claims due rows, sends them and marks them sent (again one UPDATE
+ * for the rows sent together), or retries with the one back-off policy (lib/retry.ts) and marks
+ * them failed after MAIL_MAX_ATTEMPTS. Each outcome's mail.message.sent|failed message is written
+ * to the mail database's outbox with the mark and relayed by OutboxRelayMixin.
  *
- * Knobs (environment): MAIL_SEND_CONCURRENCY (16: sends in flight and SMTP connections; each send
- * waits on SMTP round trips, so one node needs many in flight), MAIL_MAX_ATTEMPTS (5), MAIL_RETRY_BASE_MS
- * (1000: waits 1 s, 2 s, 4 s…), MAIL_LOCK_MS (60000: how long a claimed row is reserved for
- * the node sending it), MAIL_POLL_MS (200).
+ * Knobs: lib/config.ts `messaging.mail` (MAIL_SEND_CONCURRENCY: sends in flight and SMTP
+ * connections, MAIL_MAX_ATTEMPTS, MAIL_LOCK_MS: how long a claimed row is reserved for the node
+ * sending it, MAIL_POLL_MS) and the retry policy (RETRY_BASE_MS, RETRY_MAX_MS).
  */
 import crypto from "crypto";
 import type { Context, Service, ServiceSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
-import DurableConsumerMixin from "../mixins/consumer.mixin";
 import { SqlDbMixin } from "../mixins/db.mixin";
+import OutboxRelayMixin from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, paginationParams, rules, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { notFound } from "../lib/errors";
@@ -31,7 +31,8 @@ import { mailModel, migrations } from "./mail/migrations";
 import { renderMail, subjectOf } from "./mail/render";
 import { Batcher } from "../lib/batcher";
 import { PollLoop } from "../lib/poll-loop";
-import { claimDue, getRow, insertQueued, insertQueuedMany, listRows, markFailed, markRetry, markSentMany, retryDelayMs, toEntry, type ListFilters, type MailRow, type NewMail } from "./mail/store";
+import { retryDelayMs, type RetryPolicy } from "../lib/retry";
+import { claimDue, getRow, insertQueued, insertQueuedMany, listRows, markFailed, markRetry, markSentMany, toEntry, type ListFilters, type Marked, type MailRow, type NewMail } from "./mail/store";
 import { createMailTransport, type MailTransport } from "./mail/transport";
 import { MAIL_STATUSES, MAIL_TYPES, mailTypeOf, missingFields, type MailLogEntry, type ReservationData } from "./mail/types";
 import { pickLocale } from "./mail/i18n";
@@ -39,7 +40,7 @@ import { pickLocale } from "./mail/i18n";
 interface MailSettings {
 	concurrency: number;
 	maxAttempts: number;
-	retryBaseMs: number;
+	retry: RetryPolicy;
 	lockMs: number;
 	pollMs: number;
 }
@@ -49,6 +50,7 @@ interface MailMethods {
 	sendDue(): Promise<number>;
 	sendRow(row: MailRow): Promise<void>;
 	wakeSender(): void;
+	wakeOutboxRelay(): void;
 }
 
 interface MailThis extends Service<MailSettings>, MailMethods {
@@ -58,39 +60,37 @@ interface MailThis extends Service<MailSettings>, MailMethods {
 	sender: PollLoop;
 	/** Group commits: queued rows from the consumer, `sent` marks from the sender. */
 	queued: Batcher<NewMail>;
-	sentMarks: Batcher<string>;
+	sentMarks: Batcher<Marked>;
 }
 
-const DEFAULT_SETTINGS: MailSettings = { concurrency: 16, maxAttempts: 5, retryBaseMs: 1000, lockMs: 60_000, pollMs: 200 };
-
-function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): MailSettings {
-	const int = (name: string, fallback: number): number => {
-		const n = Number(env[name]);
-		return Number.isInteger(n) && n >= 1 ? n : fallback;
-	};
-	const d = DEFAULT_SETTINGS;
-	return {
-		concurrency: int("MAIL_SEND_CONCURRENCY", d.concurrency),
-		maxAttempts: int("MAIL_MAX_ATTEMPTS", d.maxAttempts),
-		retryBaseMs: int("MAIL_RETRY_BASE_MS", d.retryBaseMs),
-		lockMs: int("MAIL_LOCK_MS", d.lockMs),
-		pollMs: int("MAIL_POLL_MS", d.pollMs),
-	};
+function settingsOf(cfg: AppConfig): MailSettings {
+	return { ...cfg.messaging.mail, retry: cfg.messaging.retry };
 }
 
 const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unknown>, MailThis> = {
 	name: "mail",
 	mixins: [
-		// Before SqlDbMixin: consumption starts once the store is connected and stops before it closes.
-		// idempotent: the mail row's unique message_id de-duplicates (ON CONFLICT DO NOTHING), so a
-		// message costs one row in a multi-row INSERT, without a transaction of its own.
-		DurableConsumerMixin({ events: ["reservations.reservation.*"], handler: "onReservationMessage", prefetch: 100, idempotent: true }),
+		// Before SqlDbMixin: the relay starts once the store is connected and stops before it closes.
+		OutboxRelayMixin(),
 		SqlDbMixin({ name: "mail", url: cfg => cfg.mailDbUrl, model: mailModel, migrations }),
 		ValidationMixin,
 	],
 
-	/** Defaults; created() applies the environment of that moment (see the header). */
-	settings: { ...DEFAULT_SETTINGS },
+	/** created() applies the configuration of that moment (see the header). */
+	settings: {} as MailSettings,
+
+	consumers: {
+		reservations: {
+			events: ["reservations.reservation.*"],
+			// The mail row's unique message_id de-duplicates (ON CONFLICT DO NOTHING): a message costs
+			// one row in a multi-row INSERT, without a transaction of its own.
+			dedupe: "handler",
+			concurrency: 100,
+			async handler(this: MailThis, message: DomainMessage<ReservationData>) {
+				await this.onReservationMessage(message);
+			},
+		},
+	},
 
 	actions: {
 		list: {
@@ -189,20 +189,19 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 					headers: { "X-Hotel-Message-Id": row.message_id, "X-Hotel-Reservation": row.reservation_code, "X-Hotel-Mail-Type": row.type },
 					attachments: [{ filename: mail.ics.filename, content: mail.ics.content, contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}` }],
 				}, `${new Date().toISOString().replace(/[:.]/g, "-")}-${row.reservation_code}-${row.type}-${row.id}`);
-				await this.sentMarks.add(row.id);
+				await this.sentMarks.add({ id: row.id, message: makeMessage(Events.MAIL_SENT, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient }) });
 				countMetric(this.broker, AppMetric.MAILS_SENT, { type: row.type });
-				this.broker.emit(Events.MAIL_SENT, makeMessage(Events.MAIL_SENT, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient }));
 				return;
 			} catch (err) {
 				error = (err as Error).message || String(err);
 			}
 			countMetric(this.broker, AppMetric.MAILS_FAILED, { type: row.type });
 			if (attempts >= this.settings.maxAttempts) {
-				await markFailed(this.sequelize, row.id, error);
+				await markFailed(this.sequelize, row.id, error, makeMessage(Events.MAIL_FAILED, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient, error }));
+				this.wakeOutboxRelay();
 				this.logger.error(`Mail ${row.id} (${row.type} ${row.reservation_code}) failed ${attempts} times; giving up: ${error}`);
-				this.broker.emit(Events.MAIL_FAILED, makeMessage(Events.MAIL_FAILED, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient, error }));
 			} else {
-				const delay = retryDelayMs(attempts, this.settings.retryBaseMs);
+				const delay = retryDelayMs(this.settings.retry, attempts);
 				await markRetry(this.sequelize, row.id, error, new Date(Date.now() + delay));
 				this.logger.warn(`Mail ${row.id} (${row.type} ${row.reservation_code}) attempt ${attempts} failed: ${error}; retry in ${delay} ms.`);
 			}
@@ -211,12 +210,15 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 
 	created(this: MailThis) {
 		this.cfg = loadConfig();
-		Object.assign(this.settings, settingsFromEnv());
+		Object.assign(this.settings, settingsOf(this.cfg));
 		this.queued = new Batcher(async rows => {
 			await insertQueuedMany(this.sequelize, rows);
 			this.wakeSender();
 		}, { max: 200 });
-		this.sentMarks = new Batcher(ids => markSentMany(this.sequelize, ids), { max: 200 });
+		this.sentMarks = new Batcher(async marks => {
+			await markSentMany(this.sequelize, marks);
+			this.wakeOutboxRelay();
+		}, { max: 200 });
 	},
 
 	async started(this: MailThis) {

@@ -1,11 +1,15 @@
 /**
  * The mail log's SQL (PostgreSQL and SQLite alike) and its mapping to the API shape.
  * Sending is driven from this table: a row is queued in the same transaction that records
- * the reservations message, then claimed, sent and marked by the sender loop.
+ * the reservations message, then claimed, sent and marked by the sender loop. A sent or failed
+ * mark writes its mail.message.sent|failed message to the outbox in the same transaction.
  */
 import crypto from "crypto";
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { QueryTypes, Transaction as Tx, type Sequelize, type Transaction } from "sequelize";
 import { affectedRows } from "../../lib/bus/dedup";
+import type { DomainMessage } from "../../lib/events";
+import { OUTBOX_TABLE } from "../../lib/outbox";
+import { retryDelayMs as policyDelay } from "../../lib/retry";
 import { MAILS_TABLE } from "./migrations";
 import type { MailLogEntry, MailStatus, MailType } from "./types";
 
@@ -19,6 +23,11 @@ export interface NewMail {
 	messageId: string; reservationCode: string; type: MailType; to: string; subject: string; locale: string; payload: string; resendOf?: string;
 }
 
+/** Wait after failed attempt `attempts` (lib/retry.ts's formula; the sender uses the configured policy). */
+export function retryDelayMs(attempts: number, baseMs = 1000): number {
+	return policyDelay({ baseMs, maxMs: 10 * 60_000 }, attempts);
+}
+
 const iso = (d: string | Date | null): string | null => (d == null ? null : new Date(d).toISOString());
 
 export function toEntry(r: MailRow): MailLogEntry {
@@ -26,11 +35,6 @@ export function toEntry(r: MailRow): MailLogEntry {
 		id: r.id, reservationCode: r.reservation_code, type: r.type, to: r.recipient, subject: r.subject, status: r.status,
 		attempts: Number(r.attempts), lastError: r.last_error, sentAt: iso(r.sent_at), createdAt: iso(r.created_at) as string,
 	};
-}
-
-/** Retry policy: wait 2^attempts seconds (capped at 10 min) after a failed attempt. */
-export function retryDelayMs(attempts: number, baseMs = 1000): number {
-	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
 }
 
 /** Queues a mail; its id, or null when a row for this message exists already. */
@@ -82,18 +86,53 @@ export async function claimDue(db: Sequelize, limit: number, lockMs: number, now
 	);
 }
 
-/** Marks many rows sent in one statement (the sender's group commit): `sent_at` is when it is recorded. */
-export async function markSentMany(db: Sequelize, ids: string[], now = new Date()): Promise<void> {
-	if (ids.length === 0) return;
-	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'sent', sent_at = :now, last_error = NULL, locked_until = NULL WHERE id IN (:ids)`, { replacements: { ids, now } });
+/** A mark and the messages announcing it. */
+export interface Marked { id: string; message: DomainMessage }
+
+/** The INSERT of `messages` into the outbox, with its replacements (prefix keeps names apart). */
+function outboxInsert(messages: DomainMessage[], prefix = "o"): { sql: string; replacements: Record<string, unknown> } {
+	const replacements: Record<string, unknown> = {};
+	const values = messages.map((m, i) => {
+		Object.assign(replacements, { [`${prefix}i${i}`]: m.id, [`${prefix}e${i}`]: m.event, [`${prefix}p${i}`]: JSON.stringify(m), [`${prefix}c${i}`]: new Date(m.occurredAt) });
+		return `(:${prefix}i${i}, :${prefix}e${i}, :${prefix}p${i}, :${prefix}c${i}, 0)`;
+	});
+	return { sql: `INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts) VALUES ${values.join(", ")}`, replacements };
+}
+
+/**
+ * A mark and its outbox rows, atomically. PostgreSQL: one statement (the UPDATE in a WITH:
+ * one round trip, no transaction to hold); SQLite: one IMMEDIATE transaction (it takes the write
+ * lock first and waits for it, rather than failing half-way).
+ */
+async function markWithOutbox(db: Sequelize, update: string, replacements: Record<string, unknown>, messages: DomainMessage[]): Promise<void> {
+	const insert = outboxInsert(messages);
+	if (db.getDialect() === "postgres") {
+		await db.query(`WITH marked AS (${update} RETURNING id) ${insert.sql}`, { replacements: { ...replacements, ...insert.replacements }, type: QueryTypes.RAW });
+		return;
+	}
+	await db.transaction({ type: Tx.TYPES.IMMEDIATE }, async t => {
+		await db.query(update, { replacements, transaction: t });
+		await db.query(insert.sql, { replacements: insert.replacements, transaction: t });
+	});
+}
+
+/**
+ * Marks many rows sent in one statement (the sender's group commit), their mail.message.sent
+ * messages with them: `sent_at` is when it is recorded.
+ */
+export async function markSentMany(db: Sequelize, marks: Marked[], now = new Date()): Promise<void> {
+	if (marks.length === 0) return;
+	await markWithOutbox(db, `UPDATE ${MAILS_TABLE} SET status = 'sent', sent_at = :now, last_error = NULL, locked_until = NULL WHERE id IN (:ids)`,
+		{ ids: marks.map(m => m.id), now }, marks.map(m => m.message));
 }
 
 export async function markRetry(db: Sequelize, id: string, error: string, at: Date): Promise<void> {
 	await db.query(`UPDATE ${MAILS_TABLE} SET last_error = :error, next_attempt_at = :at, locked_until = NULL WHERE id = :id`, { replacements: { id, error: error.slice(0, 2000), at } });
 }
 
-export async function markFailed(db: Sequelize, id: string, error: string): Promise<void> {
-	await db.query(`UPDATE ${MAILS_TABLE} SET status = 'failed', last_error = :error, locked_until = NULL WHERE id = :id`, { replacements: { id, error: error.slice(0, 2000) } });
+/** Gives up on a row; its mail.message.failed message is written with the mark. */
+export async function markFailed(db: Sequelize, id: string, error: string, message: DomainMessage): Promise<void> {
+	await markWithOutbox(db, `UPDATE ${MAILS_TABLE} SET status = 'failed', last_error = :error, locked_until = NULL WHERE id = :id`, { id, error: error.slice(0, 2000) }, [message]);
 }
 
 export async function getRow(db: Sequelize, id: string): Promise<MailRow | null> {

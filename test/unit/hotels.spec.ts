@@ -6,7 +6,7 @@ import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
 import { assignRoomTypeIds, inventoryChanges, listQuery, searchKey, slugify, sortFields } from "../../services/hotels/domain";
 import type { DomainMessage } from "../../lib/events";
-import { acquireBus, releaseBus } from "../../lib/bus";
+import { waitFor } from "../helpers/wait";
 
 const admin = { meta: { user: { role: "admin", sub: "admin@example.com" } } };
 const hotel = (over: Record<string, unknown> = {}) => ({
@@ -62,11 +62,11 @@ describe("hotels service", () => {
 	beforeAll(async () => {
 		process.env.SEED_DEMO = "false";
 		broker = createBroker(loadConfig(), {}, ["hotels"]);
-		// hotels publishes on the durable message bus (in process here: no TRANSPORTER), not as Moleculer events.
+		// hotels publishes through its document outbox on the durable message bus (in process here:
+		// no TRANSPORTER), not as Moleculer events; the listener is a declared consumer.
 		broker.createService({
 			name: "listener",
-			started: () => acquireBus(broker).subscribe("listener", ["hotels.hotel.*"], async m => { events.push(m); }),
-			stopped: () => releaseBus(broker),
+			consumers: { hotels: { events: ["hotels.hotel.*"], dedupe: "handler", async handler(m: DomainMessage) { events.push(m); } } },
 		});
 		await broker.start();
 	});
@@ -84,9 +84,8 @@ describe("hotels service", () => {
 	it("creates a hotel, generating unique room type ids, and emits hotels.hotel.created", async () => {
 		const h = await broker.call<{ id: string; roomTypes: { id: string }[] }, object>("hotels.create", hotel(), admin);
 		expect(h.roomTypes.map(r => r.id)).toEqual(["double", "double-2"]);
-		await new Promise(r => setTimeout(r, 20));
+		await waitFor("hotels.hotel.created", () => events.some(e => e.event === "hotels.hotel.created" && (e.data as { id: string }).id === h.id));
 		const ev = events.find(e => e.event === "hotels.hotel.created" && (e.data as { id: string }).id === h.id)!;
-		expect(ev).toBeDefined();
 		expect(ev.id).toMatch(/^[0-9a-f-]{36}$/);
 		expect(new Date(ev.occurredAt).getTime()).toBeGreaterThan(0);
 	});
@@ -96,10 +95,27 @@ describe("hotels service", () => {
 		await broker.call("hotels.deactivate", { id: h.id }, admin);
 		await expect(broker.call("hotels.get", { id: h.id })).rejects.toMatchObject({ code: 404, type: "NOT_FOUND" });
 		await expect(broker.call("hotels.get", { id: h.id }, admin)).resolves.toMatchObject({ active: false });
-		await new Promise(r => setTimeout(r, 20));
-		expect(events.some(e => e.event === "hotels.hotel.deactivated" && (e.data as { id: string }).id === h.id)).toBe(true);
+		await waitFor("hotels.hotel.deactivated", () => events.some(e => e.event === "hotels.hotel.deactivated" && (e.data as { id: string }).id === h.id));
 		const list = await broker.call<{ rows: { id: string }[] }, object>("hotels.list", { pageSize: 100 });
 		expect(list.rows.some(r => r.id === h.id)).toBe(false);
+	});
+
+	it("delivers one hotel's messages in order, without the outbox fields in answers or messages, and clears the document's outbox", async () => {
+		const h = await broker.call<Record<string, unknown> & { id: string }, object>("hotels.create", hotel({ name: "Ordered" }), admin);
+		const answers: Record<string, unknown>[] = [h];
+		for (let stars = 1; stars <= 4; stars++) answers.push(await broker.call<Record<string, unknown>, object>("hotels.update", { id: h.id, stars }, admin));
+		answers.push(await broker.call<Record<string, unknown>, object>("hotels.get", { id: h.id }));
+		answers.push(...(await broker.call<{ rows: Record<string, unknown>[] }, object>("hotels.list", { pageSize: 100 })).rows);
+		const mine = () => events.filter(e => (e.data as { id: string }).id === h.id);
+		await waitFor("five messages of the hotel", () => mine().length === 5);
+		expect(mine().map(e => [e.event, (e.data as { stars: number }).stars])).toEqual([
+			["hotels.hotel.created", 3], ["hotels.hotel.updated", 1], ["hotels.hotel.updated", 2], ["hotels.hotel.updated", 3], ["hotels.hotel.updated", 4],
+		]);
+		for (const a of [...answers, ...mine().map(e => e.data as Record<string, unknown>)])
+			for (const k of Object.keys(a)) expect(k.startsWith("outbox")).toBe(false);
+		const svc = broker.getLocalService("hotels") as unknown as { adapter: { findOne(q: unknown): Promise<Record<string, unknown>> } };
+		await waitFor("the document's outbox emptied", async () => !("outboxPending" in (await svc.adapter.findOne({ _id: h.id }))));
+		expect(await svc.adapter.findOne({ _id: h.id })).not.toHaveProperty("outbox");
 	});
 
 	it("paginates without overlap", async () => {
