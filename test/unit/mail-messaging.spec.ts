@@ -1,6 +1,7 @@
-import { LocalBus, NoConsumerError, topicMatches, retryDelay, busOptionsFromEnv, names } from "../../lib/bus";
+import { LocalBus, NoConsumerError, topicMatches, busOptionsFromEnv, names } from "../../lib/bus";
 import { makeMessage, Events, type DomainMessage } from "../../lib/events";
-import { alreadyProcessed, ensureProcessedTable, pruneProcessed, recordOnce } from "../../lib/bus/dedup";
+import { alreadyProcessed, createProcessedTable, pruneProcessed, recordOnce } from "../../lib/bus/dedup";
+import { retryDelayMs } from "../../lib/retry";
 import { Sequelize } from "sequelize";
 
 describe("topicMatches", () => {
@@ -14,13 +15,13 @@ describe("topicMatches", () => {
 });
 
 describe("retry back-off", () => {
-	it("uses one delay per retry and repeats the last", () => {
-		const o = { maxAttempts: 5, retryDelaysMs: [100, 400, 1600] };
-		expect([1, 2, 3, 4, 9].map(a => retryDelay(o, a))).toEqual([100, 400, 1600, 1600, 1600]);
+	it("doubles the base per retry up to the cap (the one policy, lib/retry.ts)", () => {
+		const o = busOptionsFromEnv({ RETRY_BASE_MS: "100", RETRY_MAX_MS: "1600" });
+		expect([1, 2, 3, 4, 9].map(a => retryDelayMs(o.retry, a))).toEqual([100, 200, 400, 800, 1600]);
 	});
-	it("reads its knobs from the environment, ignoring nonsense", () => {
-		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "50, 200" })).toEqual({ maxAttempts: 3, retryDelaysMs: [50, 200] });
-		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "zero", BUS_RETRY_DELAYS_MS: "x" }).maxAttempts).toBe(5);
+	it("reads its knobs from the environment, ignoring nonsense; the older BUS_RETRY_DELAYS_MS still gives the base and cap", () => {
+		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "50, 200" })).toEqual({ maxAttempts: 3, retry: { baseMs: 50, maxMs: 200 } });
+		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "zero", BUS_RETRY_DELAYS_MS: "x" })).toEqual({ maxAttempts: 5, retry: { baseMs: 1000, maxMs: 60_000 } });
 	});
 	it("prefixes every name with the namespace", () => {
 		const n = names("ns1");
@@ -31,9 +32,28 @@ describe("retry back-off", () => {
 describe("LocalBus (embedded shape)", () => {
 	const msg = () => makeMessage(Events.RESERVATION_CONFIRMED, { n: 1 });
 
-	it("refuses a message nobody consumes yet, so the outbox keeps it", async () => {
-		const bus = new LocalBus();
+	it("refuses a message for a declared group not subscribed yet, so the outbox keeps it", async () => {
+		const bus = new LocalBus(() => [{ group: "mail", patterns: ["reservations.reservation.*"] }]);
 		await expect(bus.publish(msg())).rejects.toBeInstanceOf(NoConsumerError);
+		await bus.subscribe("mail", ["reservations.reservation.*"], async () => undefined);
+		await expect(bus.publish(msg())).resolves.toBeUndefined();
+	});
+
+	it("delivers a message no group of this broker declares to nobody, and resolves", async () => {
+		const bus = new LocalBus(() => [{ group: "reservations", patterns: ["hotels.hotel.*"] }]);
+		await expect(bus.publish(makeMessage(Events.MAIL_SENT, { n: 1 }))).resolves.toBeUndefined();
+		await expect(new LocalBus().publish(msg())).resolves.toBeUndefined();
+	});
+
+	it("waits for a group's messages in flight when it unsubscribes", async () => {
+		const bus = new LocalBus();
+		let done = false;
+		await bus.subscribe("slow", ["reservations.reservation.*"], async () => { await new Promise(r => setTimeout(r, 50)); done = true; });
+		const publishing = bus.publish(msg());
+		await new Promise(r => setImmediate(r));
+		await bus.unsubscribe("slow");
+		expect(done).toBe(true);
+		await publishing;
 	});
 
 	it("resolves only after every matching consumer handled the message", async () => {
@@ -57,7 +77,8 @@ describe("processed message ids", () => {
 	it("are forgotten after 30 days, not before", async () => {
 		const db = new Sequelize("sqlite::memory:", { logging: false });
 		try {
-			await ensureProcessedTable(db);
+			await createProcessedTable(db.getQueryInterface());
+			await createProcessedTable(db.getQueryInterface()); // a migration on a database that has it already
 			const now = new Date("2027-01-31T12:00:00Z");
 			const old = makeMessage(Events.RESERVATION_CONFIRMED, { n: 1 });
 			const recent = makeMessage(Events.RESERVATION_CONFIRMED, { n: 2 });
