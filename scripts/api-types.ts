@@ -23,14 +23,16 @@ const HEADER = `/**
 `;
 
 /**
- * The settings of a throw-away node: every service, stores in memory, no transporter, no metrics
- * or health port, whatever the caller's shell exports.
+ * The settings of a throw-away node: every service, stores in memory and empty, no transporter,
+ * listening on loopback only, no metrics or health port, whatever the caller's shell exports.
  */
 const EMBEDDED_ENV: Record<string, string> = {
 	NODE_ENV: "development",
 	SERVICES: ALL_SERVICES.join(","),
 	DATA_DIR: ":memory:",
 	PORT: "0",
+	HOST: "127.0.0.1",
+	SEED_DEMO: "false",
 	LOG_LEVEL: "warn",
 	TRANSPORTER: "",
 	MONGO_URI: "",
