@@ -11,9 +11,10 @@ import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { brokerOptions } from "../../moleculer.config";
 import { loadConfig } from "../../lib/config";
+import { productConsumers } from "../../lib/broker";
 import { AmqpBus, busOptionsFromEnv } from "../../lib/bus";
 import { Events, makeMessage, type DomainMessage, type EventName } from "../../lib/events";
-import { appendOutbox, createOutboxTable } from "../../lib/outbox";
+import { addOutboxClaims, appendOutbox, createOutboxTable } from "../../lib/outbox";
 import OutboxRelayMixin from "../../mixins/outbox.mixin";
 import { SqlDbMixin } from "../../mixins/db.mixin";
 import type { Sequelize } from "sequelize";
@@ -21,16 +22,7 @@ import { AMQP_URL } from "../helpers/infra";
 
 const run = promisify(execFile);
 
-export const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> {
-	const until = Date.now() + timeoutMs;
-	while (Date.now() < until) {
-		if (await cond()) return;
-		await sleep(everyMs);
-	}
-	throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-}
+export { sleep, settled, waitFor } from "../helpers/wait";
 
 /** A broker without Moleculer transporter: the durable bus alone links the test's nodes. */
 export function makeBroker(nodeID: string): ServiceBroker {
@@ -71,7 +63,7 @@ export function outboxProbeService(dbUrl: string): ServiceSchema {
 				name: "outboxprobe",
 				url: () => dbUrl,
 				model: { name: "outbox_probe", define: { id: { type: DataTypes.STRING(64), primaryKey: true } }, options: { tableName: "outbox" } },
-				migrations: [{ name: "probe-001-outbox", up: async ({ context }) => createOutboxTable(context) }],
+				migrations: [{ name: "probe-001-outbox", up: async ({ context }) => { await createOutboxTable(context); await addOutboxClaims(context); } }],
 			}),
 		],
 		methods: {
@@ -157,7 +149,8 @@ export async function rabbitmqctlAvailable(): Promise<boolean> {
 }
 
 export async function deleteBusTopology(namespace: string, groups: string[] = []): Promise<void> {
-	const bus = new AmqpBus(AMQP_URL, namespace, { info() { /* quiet */ }, warn() { /* quiet */ }, error() { /* quiet */ } }, busOptionsFromEnv());
+	// The product's consumer groups (every node declares them) and the test's own.
+	const bus = new AmqpBus(AMQP_URL, namespace, { info() { /* quiet */ }, warn() { /* quiet */ }, error() { /* quiet */ } }, busOptionsFromEnv(), `hotel-bus ${namespace} cleanup`, productConsumers);
 	try {
 		await bus.deleteTopology(groups);
 	} finally {

@@ -8,30 +8,35 @@ import { DataTypes, QueryTypes, type Sequelize, type Transaction } from "sequeli
 import { createTestDatabase, dropTestDatabase, describeWithServers, serversMissing, uniqueName } from "../helpers/infra";
 import { currentBus, type DeadLetter } from "../../lib/bus";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
-import DurableConsumerMixin from "../../mixins/consumer.mixin";
+import { createProcessedTable } from "../../lib/bus/dedup";
 import { SqlDbMixin } from "../../mixins/db.mixin";
-import { breakBusConnections, deleteBusTopology, makeBroker, outboxProbeService, probeOf, rabbitmqctlAvailable, sleep, waitFor } from "./mail.fixtures";
+import { breakBusConnections, deleteBusTopology, makeBroker, outboxProbeService, probeOf, rabbitmqctlAvailable, settled, sleep, waitFor } from "./mail.fixtures";
 
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
 
-/** A consumer that writes one `effects` row per message, and fails on demand. */
+/** A consumer (a declared `consumers:` entry) that writes one `effects` row per message, and fails on demand. */
 function ledgerService(dbUrl: string, failing: Set<string>, calls: Map<string, number>): ServiceSchema {
 	return {
 		name: "ledger",
+		consumers: {
+			reservations: {
+				events: ["reservations.reservation.*"], group: "ledger", dedupe: "transaction", concurrency: 10,
+				async handler(this: { apply(m: DomainMessage, t: Transaction | null): Promise<void> }, message: DomainMessage, t: Transaction | null) { await this.apply(message, t); },
+			},
+		},
 		mixins: [
-			DurableConsumerMixin({ group: "ledger", events: ["reservations.reservation.*"], handler: "apply", prefetch: 10 }),
 			SqlDbMixin({
 				name: "ledger",
 				url: () => dbUrl,
 				model: { name: "effects", define: { id: { type: DataTypes.STRING(64), primaryKey: true } }, options: { tableName: "effects" } },
-				migrations: [{ name: "ledger-001", up: async ({ context }) => { await context.createTable("effects", { id: { type: DataTypes.STRING(200), primaryKey: true }, message_id: { type: DataTypes.STRING(64), allowNull: false } }); } }],
+				migrations: [{ name: "ledger-001", up: async ({ context }) => { await context.createTable("effects", { id: { type: DataTypes.STRING(200), primaryKey: true }, message_id: { type: DataTypes.STRING(64), allowNull: false } }); await createProcessedTable(context); } }],
 			}),
 		],
 		methods: {
 			async apply(this: { sequelize: Sequelize }, message: DomainMessage, t: Transaction) {
 				calls.set(message.id, (calls.get(message.id) ?? 0) + 1);
 				if (failing.has(message.id)) throw new Error("poison message");
-				// No unique key on message_id: only the mixin's de-duplication keeps it to one row.
+				// No unique key on message_id: only the consumer's de-duplication keeps it to one row.
 				await this.sequelize.query("INSERT INTO effects (id, message_id) VALUES (:id, :mid)", { replacements: { id: `${message.id}:${Date.now()}:${Math.random()}`, mid: message.id }, transaction: t });
 			},
 		},
@@ -61,7 +66,7 @@ describeWithServers("durable messaging (RabbitMQ + PostgreSQL)", NEEDS, () => {
 		if (skip) return;
 		namespace = uniqueName("msg");
 		[pubDb, subDb] = await Promise.all([createTestDatabase("hb_msg_pub"), createTestDatabase("hb_msg_sub")]);
-		Object.assign(process.env, { TRANSPORTER: process.env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672", NAMESPACE: namespace, BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "100,300" });
+		Object.assign(process.env, { TRANSPORTER: process.env.TEST_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672", NAMESPACE: namespace, BUS_MAX_ATTEMPTS: "3", RETRY_BASE_MS: "100", RETRY_MAX_MS: "300" });
 		publisher = makeBroker("publisher");
 		publisher.createService(outboxProbeService(pubDb));
 		consumer = makeBroker("consumer");
@@ -96,7 +101,7 @@ describeWithServers("durable messaging (RabbitMQ + PostgreSQL)", NEEDS, () => {
 		await bus.publish(m);
 		await probeOf(publisher).append([m]); // and a third time through the outbox
 		await waitFor("effect", async () => (await effects()).get(m.id) === 1);
-		await sleep(500);
+		await settled("the outbox and the consumer", async () => [await probeOf(publisher).pending(), (await effects()).get(m.id), calls.get(m.id)], 500);
 		expect((await effects()).get(m.id)).toBe(1);
 		expect(calls.get(m.id)).toBe(1);
 	});
@@ -139,14 +144,15 @@ describeWithServers("durable messaging (RabbitMQ + PostgreSQL)", NEEDS, () => {
 				await sleep(20);
 			}
 		})();
-		await sleep(200);
+		await waitFor("bookings being written", () => written.length >= 10);
 		if (await rabbitmqctlAvailable()) {
 			expect(await breakBusConnections(namespace)).toBeGreaterThanOrEqual(2);
 		} else {
 			// Without rabbitmqctl: break the sockets from the client side instead.
 			for (const b of [publisher, consumer]) (currentBus(b) as unknown as { connection: { connection: { stream: { destroy(): void } } } }).connection.connection.stream.destroy();
 		}
-		await sleep(300);
+		const atBreak = written.length;
+		await waitFor("more bookings written after the break", () => written.length >= atBreak + 10);
 		writing = false;
 		await writer;
 		const batch = written;
