@@ -5,14 +5,14 @@
  */
 import { spawn, type ChildProcess } from "child_process";
 import path from "path";
-import type { Context, ServiceBroker } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import { AMQP_URL, createTestDatabase, dropTestDatabase, describeWithServers, serversMissing, uniqueName } from "../helpers/infra";
 import { currentBus } from "../../lib/bus";
 import { Events, type DomainMessage } from "../../lib/events";
 import MailService from "../../services/mail.service";
 import type { MailLogEntry } from "../../services/mail/types";
 import type { Page } from "../../mixins/validation.mixin";
-import { code, countsById, deleteBusTopology, makeBroker, outboxProbeService, probeOf, reservationMessage, sleep, startSmtp, waitFor, type Received, type TestSmtp } from "./mail.fixtures";
+import { code, countsById, deleteBusTopology, makeBroker, outboxProbeService, probeOf, reservationMessage, settled, startSmtp, waitFor, type Received, type TestSmtp } from "./mail.fixtures";
 
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
 type AuditMessage = DomainMessage<{ reservationCode: string; type: string }>;
@@ -36,11 +36,11 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 	async function startMailNode(nodeID: string): Promise<ServiceBroker> {
 		const b = makeBroker(nodeID);
 		b.createService(MailService);
+		// mail.message.sent|failed come through the mail outbox and the durable bus, like every message.
 		b.createService({
 			name: "audit",
-			events: {
-				[Events.MAIL_SENT]: { handler: (ctx: Context<AuditMessage>) => { audit.push({ event: Events.MAIL_SENT, data: ctx.params.data }); } },
-				[Events.MAIL_FAILED]: { handler: (ctx: Context<AuditMessage>) => { audit.push({ event: Events.MAIL_FAILED, data: ctx.params.data }); } },
+			consumers: {
+				mail: { events: ["mail.message.*"], dedupe: "handler", async handler(m: AuditMessage) { audit.push({ event: m.event, data: m.data }); } },
 			},
 		});
 		await b.start();
@@ -70,8 +70,8 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 		smtp = await startSmtp();
 		Object.assign(process.env, {
 			TRANSPORTER: AMQP_URL, NAMESPACE: namespace, MAIL_DB_URL: mailDb, SMTP_URL: smtp.url,
-			MAIL_POLL_MS: "50", MAIL_RETRY_BASE_MS: "100", MAIL_MAX_ATTEMPTS: "3", MAIL_LOCK_MS: "1500",
-			BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "100,300", PUBLIC_URL: "https://booking.example.com",
+			MAIL_POLL_MS: "50", RETRY_BASE_MS: "100", RETRY_MAX_MS: "300", MAIL_MAX_ATTEMPTS: "3", MAIL_LOCK_MS: "1500",
+			BUS_MAX_ATTEMPTS: "3", PUBLIC_URL: "https://booking.example.com",
 		});
 		publisher = makeBroker("publisher");
 		publisher.createService(outboxProbeService(pubDb));
@@ -106,7 +106,7 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 		// The same message delivered again (a relay that crashed before marking it) changes nothing.
 		await currentBus(publisher)!.publish(msgs[0]);
 		await waitFor("9 emails", () => receivedFor("A").length >= 9);
-		await sleep(500);
+		await settled("emails of A", () => receivedFor("A").length, 500);
 		const got = receivedFor("A");
 		expect(got).toHaveLength(9);
 		expect(noDuplicates(got)).toBe(true);
@@ -143,6 +143,7 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 		expect(Object.keys(page.rows[0]).sort()).toEqual(["attempts", "createdAt", "id", "lastError", "reservationCode", "sentAt", "status", "subject", "to", "type"]);
 		const cancels = await mail.call<Page<MailLogEntry>, object>("mail.list", { type: "cancellation", status: "sent" });
 		expect(cancels.rows.filter(r => r.reservationCode.startsWith("A"))).toHaveLength(3);
+		await waitFor("9 sent messages", () => audit.filter(a => a.event === Events.MAIL_SENT && a.data.reservationCode.startsWith("A")).length >= 9);
 		expect(audit.filter(a => a.event === Events.MAIL_SENT && a.data.reservationCode.startsWith("A"))).toHaveLength(9);
 	});
 
@@ -166,7 +167,7 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 		expect(retried).toEqual(expect.objectContaining({ status: "sent", attempts: 3 }));
 		expect(failed).toEqual(expect.objectContaining({ status: "failed", attempts: 3 }));
 		expect(failed!.lastError).toContain("mailbox unavailable");
-		expect(audit.some(a => a.event === Events.MAIL_FAILED && a.data.reservationCode === "RBBBBBBB")).toBe(true);
+		await waitFor("the failed message", () => audit.some(a => a.event === Events.MAIL_FAILED && a.data.reservationCode === "RBBBBBBB"));
 
 		// The mailbox works again: an admin resends.
 		smtp.gate = () => null;
@@ -187,12 +188,11 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 		const msgs = Array.from({ length: 20 }, (_, i) => reservationMessage(Events.RESERVATION_CONFIRMED, `S${code(i).slice(1)}`));
 		await probeOf(publisher).append(msgs);
 		await waitFor("outbox relayed to RabbitMQ", async () => (await probeOf(publisher).pending()) === 0);
-		await sleep(300);
-		expect(receivedFor("S")).toHaveLength(0);
+		expect(await settled("emails without a mail node", () => receivedFor("S").length, 300)).toBe(0);
 
 		await startMailNode("mail-2");
 		await waitFor("20 emails", () => receivedFor("S").length >= 20);
-		await sleep(500);
+		await settled("emails of S", () => receivedFor("S").length, 500);
 		expect(receivedFor("S")).toHaveLength(20);
 		expect(noDuplicates(receivedFor("S"))).toBe(true);
 	});
@@ -221,7 +221,7 @@ describeWithServers("mail service (SMTP + RabbitMQ + PostgreSQL)", NEEDS, () => 
 
 		const survivor = startMailChild("mail-survivor", env);
 		await waitFor("20 emails", () => receivedFor("K").length >= 20, 40_000, 100);
-		await sleep(1000);
+		await settled("emails of K", () => receivedFor("K").length, 1000);
 		const got = receivedFor("K");
 		expect(new Set(got.map(r => r.messageId))).toEqual(new Set(msgs.map(m => m.id)));
 		expect(noDuplicates(got)).toBe(true);
