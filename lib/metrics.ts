@@ -58,9 +58,15 @@ export function ensureMetric(broker: ServiceBroker, name: AppMetricName): boolea
 	return true;
 }
 
-/** Registers every application metric (so they show as 0 before the first event). */
-export function registerAppMetrics(broker: ServiceBroker): void {
-	for (const name of Object.values(AppMetric)) ensureMetric(broker, name);
+/**
+ * Registers application metrics (default: all). Unlabelled counters start at 0, so they are
+ * scraped before the first event and `rate()` sees the first increment.
+ */
+export function registerAppMetrics(broker: ServiceBroker, names: readonly AppMetricName[] = Object.values(AppMetric)): void {
+	for (const name of names) {
+		const def = METRIC_DEFINITIONS[name];
+		if (ensureMetric(broker, name) && def.type === "counter" && !def.labelNames) broker.metrics.increment(name, undefined, 0);
+	}
 }
 
 export function countMetric(broker: ServiceBroker, name: AppMetricName, labels?: Labels, value = 1): void {

@@ -25,21 +25,28 @@
  * conditional UPDATE of the nights, then the INSERTs, in one transaction rolled back when the
  * copy is stale or a night is short.
  */
+import crypto from "crypto";
+import type { Context } from "moleculer";
+import { appError, ErrorType, notFound, validationError } from "../../lib/errors";
+import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
-import type { DomainMessage } from "../../lib/events";
+import { newCode } from "./code";
 import { isRetryable, isUniqueViolation, type SqlStore } from "./db";
+import { roomType, type HotelCopies, type HotelCopy } from "./hotel-copies";
 import { completeKey } from "./idempotency";
 import { shiftNights } from "./inventory";
-import { COLUMNS, insertReservation, toRow, type Reservation } from "./repository";
+import { COLUMNS, insertReservation, messageData, toPublic, toRow, type Guest, type PublicReservation, type Reservation } from "./repository";
+import type { RoomType } from "../hotels/domain";
+import { capacityErrors, daysBetween, localDate, stayDateErrors, stayPrice } from "./stay";
 
-export interface NewBooking {
+export interface NewBooking<A = unknown> {
 	reservation: Reservation;
 	message: DomainMessage;
 	/** `updatedAt` of the hotel copy the booking was priced with. */
 	hotelVersion: string;
 	/** Idempotency-Key of the request, if any, and the 201 body to store under it. */
 	key?: string;
-	answer?: unknown;
+	answer: A;
 }
 
 const ATTEMPTS = 5;
@@ -126,20 +133,72 @@ async function bookSqlite(db: SqlStore, b: NewBooking): Promise<Outcome> {
 	}
 }
 
+export interface BookingRequest {
+	hotelId: string; roomTypeId: string; checkIn: string; checkOut: string; rooms: number; guests: number;
+	guest: { name: string; email: string; phone?: string; locale?: string };
+}
+
+/** The 201 answer: the reservation and its guest token. */
+export interface Booked extends PublicReservation { guestToken: string }
+
+function bookable(id: string, copy: HotelCopy | null): HotelCopy {
+	if (!copy || !copy.active) throw notFound("Hotel", id);
+	return copy;
+}
+
+/** The room type `req` asks for, if `copy` can take it: 404/422 otherwise. */
+function checkRequest(req: BookingRequest, copy: HotelCopy): RoomType {
+	const rt = roomType(copy, req.roomTypeId);
+	if (!rt) throw notFound("Room type", req.roomTypeId);
+	const errors = [...stayDateErrors(req, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, req.guests, req.rooms)];
+	if (errors.length) throw validationError(errors);
+	return rt;
+}
+
+/** The booking `req` describes, priced with `copy`; new ids and code on every call. */
+function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, key: string | undefined, sign: (code: string) => string): NewBooking<Booked> {
+	const nights = daysBetween(req.checkIn, req.checkOut);
+	const now = new Date().toISOString();
+	const guest: Guest = { name: req.guest.name, email: req.guest.email.toLowerCase(), locale: req.guest.locale || "en" };
+	if (req.guest.phone) guest.phone = req.guest.phone;
+	const r: Reservation = {
+		id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: req.hotelId, hotelName: copy.hotel.name,
+		roomTypeId: rt.id, roomTypeName: rt.name, checkIn: req.checkIn, checkOut: req.checkOut, nights, rooms: req.rooms, guests: req.guests,
+		guest, totalPrice: stayPrice(rt.pricePerNight, nights, req.rooms), currency: copy.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
+	};
+	const answer: Booked = { ...toPublic(r), guestToken: sign(r.code) };
+	return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, copy)), hotelVersion: copy.updatedAt, key, answer };
+}
+
 /**
- * Book what `make()` describes; `make` is called again (new code, new ids) after a unique
- * violation, and the statement run again after a deadlock. Returns the booking written, or why
- * nothing was written: "short" (a night has no room) or "stale" (the hotel copy `make()` used is
- * no longer the current one, or the hotel is deactivated: reload it and try again).
+ * Book `req`: the booking written (with its answer stored under `key`, if any), or "short" when
+ * a night has no room (nothing written). One loop, one attempt budget: a code clash (unique
+ * violation) or a deadlock/serialisation failure runs again with a new code; a stale hotel
+ * copy (another version or a deactivation is in the store) is reloaded from the store first.
+ * The copy comes from memory otherwise: the statement checks it.
  */
-export async function bookStay(db: SqlStore, make: () => NewBooking): Promise<NewBooking | "short" | "stale"> {
-	for (let i = 1; ; i++) {
-		const b = make();
-		try {
-			const outcome = db.pg ? await bookPg(db, b) : await bookSqlite(db, b);
-			return outcome === "booked" ? b : outcome;
-		} catch (err) {
-			if (i >= ATTEMPTS || !(isUniqueViolation(err) || (db.pg && isRetryable(err)))) throw err;
+export async function bookStay(
+	db: SqlStore, copies: HotelCopies, ctx: Context | undefined, req: BookingRequest, key: string | undefined, sign: (code: string) => string,
+): Promise<NewBooking<Booked> | "short"> {
+	let reload = false;
+	for (let attempt = 1; ; attempt++) {
+		let copy = bookable(req.hotelId, await copies.get(req.hotelId, { maxAgeMs: reload ? 0 : Infinity, ctx }));
+		let rt = checkRequest(req, copy);
+		if (!copy.inventoryUntil || copy.inventoryUntil < req.checkOut) {
+			copy = bookable(req.hotelId, await copies.cover(copy, req.checkOut));
+			rt = checkRequest(req, copy);
 		}
+		const b = newBooking(req, copy, rt, key, sign);
+		let outcome: Outcome;
+		try {
+			outcome = db.pg ? await bookPg(db, b) : await bookSqlite(db, b);
+		} catch (err) {
+			if (attempt < ATTEMPTS && (isUniqueViolation(err) || (db.pg && isRetryable(err)))) continue;
+			throw err;
+		}
+		if (outcome === "booked") return b;
+		if (outcome === "short") return "short";
+		if (attempt >= ATTEMPTS) throw appError(ErrorType.INVALID_STATE, "The hotel changed while booking; retry");
+		reload = true;
 	}
 }

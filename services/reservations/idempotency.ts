@@ -8,9 +8,15 @@
  *  - same key, in flight              → 409 IDEMPOTENCY_KEY_IN_USE (whatever the body)
  *  - in flight for longer than STALE  → the claimant died: the next request takes it over
  * Keys are kept ≥ 24 h (purged after KEEP_MS).
+ *
+ * `withIdempotencyKey` is the one wrapper around a booking: claim → run → the 201 is stored by
+ * the booking itself, a 409 NO_AVAILABILITY is stored here, any other failure releases the key.
  */
 import crypto from "crypto";
+import type { Context } from "moleculer";
 import type { Transaction } from "sequelize";
+import { appError, ErrorType, validationError } from "../../lib/errors";
+import type { AppMeta } from "../../types/moleculer";
 import type { SqlStore } from "./db";
 
 export const STALE_MS = 60_000;
@@ -68,4 +74,46 @@ export async function releaseKey(db: SqlStore, key: string): Promise<void> {
 export async function purgeKeys(db: SqlStore, now = new Date()): Promise<void> {
 	const before = new Date(now.getTime() - KEEP_MS).toISOString();
 	await db.withTx(t => db.exec(`DELETE FROM idempotency_keys WHERE created_at < :before`, { before }, t));
+}
+
+/** What is stored for a refusal worth replaying (the shape of the error the client got). */
+interface StoredRefusal { name: string; message: string; code: number; type: typeof ErrorType.NO_AVAILABILITY; data?: unknown }
+
+const storedRefusal = (err: unknown): StoredRefusal | null => {
+	const e = err as { name?: string; message?: string; type?: unknown; data?: unknown } | null;
+	return e?.type === ErrorType.NO_AVAILABILITY ? { name: e.name ?? "MoleculerClientError", message: e.message ?? "", code: 409, type: ErrorType.NO_AVAILABILITY, data: e.data } : null;
+};
+
+/**
+ * Run `run(key)` under the request's Idempotency-Key (ctx.meta.idempotencyKey), or plainly
+ * without one. `run` must store its 201 answer under the key in its own transaction (the
+ * booking statement does). A replay answers the stored body (201) or throws the stored
+ * refusal, with `Idempotent-Replayed: true`.
+ */
+export async function withIdempotencyKey<T>(
+	db: SqlStore, ctx: Context<unknown, AppMeta>, run: (key: string | undefined) => Promise<T>, onReleaseError: (err: Error) => void,
+): Promise<T> {
+	const key = ctx.meta.idempotencyKey;
+	if (key === undefined) return run(undefined);
+	if (typeof key !== "string" || key.length < 1 || key.length > 255)
+		throw validationError([{ field: "Idempotency-Key", message: "The 'Idempotency-Key' header must be 1 to 255 characters", type: "idempotencyKey" }]);
+
+	const claim = await claimKey(db, key, requestHash(ctx.params));
+	if (claim.kind === "in_use") throw appError(ErrorType.IDEMPOTENCY_KEY_IN_USE, "A request with this Idempotency-Key is still being processed; retry shortly");
+	if (claim.kind === "reused") throw appError(ErrorType.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used with a different request body");
+	if (claim.kind === "replay") {
+		ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "Idempotent-Replayed": "true" };
+		if (claim.status === 201) return claim.body as T;
+		const refusal = claim.body as StoredRefusal;
+		throw appError(refusal.type, refusal.message, refusal.data);
+	}
+
+	try {
+		return await run(key);
+	} catch (err) {
+		const refusal = storedRefusal(err);
+		if (refusal) await db.withTx(t => completeKey(db, t, key, refusal.code, refusal));
+		else await releaseKey(db, key).catch(onReleaseError);
+		throw err;
+	}
 }

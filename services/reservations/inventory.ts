@@ -7,7 +7,9 @@
  * locked in date order first (SELECT … ORDER BY night FOR UPDATE), so two transactions over
  * overlapping stays queue on the first common night instead of deadlocking.
  */
+import type { Errors } from "moleculer";
 import type { Transaction } from "sequelize";
+import { appError, ErrorType } from "../../lib/errors";
 import type { SqlStore } from "./db";
 import { addDays, daysBetween } from "./stay";
 
@@ -103,22 +105,59 @@ export async function createNights(db: SqlStore, t: Transaction, hotelId: string
 }
 
 /**
- * Set the size of a room type on every night from `from` on, only where it stays ≥ booked.
- * Returns the first night it could not change (booked above the new size), if any: the
- * conditional update plus this check in one transaction race-free against bookings, because the
- * updated rows are locked (a booking waiting on them re-reads the new total) and the check sees
- * every booking committed before.
+ * Set the size of a room type on every night from `from` on (applyHotel, from the hotel's
+ * message). A night already booked above the new size gets total = booked: full, and never a
+ * row the CHECK would refuse. Returns the first such night, if any (logged by the caller). On
+ * PostgreSQL the UPDATE evaluates `booked` on each row's latest version under its row lock, so
+ * a booking racing with it either committed first (and is counted) or waits and re-checks
+ * against the new total.
  */
 export async function resize(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, total: number, from: string): Promise<{ night: string; booked: number } | null> {
 	const r = { h: hotelId, rt: roomTypeId, total, from };
+	const size = `${db.pg ? "GREATEST" : "MAX"}(booked, :total)`;
 	await db.exec(
-		`UPDATE inventory SET total = :total
-		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND total <> :total AND booked <= :total`, r, t);
-	const conflict = await db.one<{ night: string; booked: number | string }>(
+		`UPDATE inventory SET total = ${size}
+		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND total <> ${size}`, r, t);
+	const over = await db.one<{ night: string; booked: number | string }>(
 		`SELECT night, booked FROM inventory
 		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total
 		ORDER BY night LIMIT 1`, r, t);
-	return conflict ? { night: conflict.night, booked: Number(conflict.booked) } : null;
+	return over ? { night: over.night, booked: Number(over.booked) } : null;
+}
+
+/**
+ * Read-only: the first night from `from` on that has more rooms booked than a proposed size
+ * (`sizes`; a room type absent from it has size 0), checking room types in id order. Only room
+ * types with something booked can conflict.
+ */
+export async function firstOverbooked(db: SqlStore, hotelId: string, sizes: Map<string, number>, from: string): Promise<{ roomTypeId: string; night: string; booked: number; totalRooms: number } | null> {
+	const booked = await db.select<{ rt: string }>(
+		`SELECT DISTINCT room_type_id AS rt FROM inventory WHERE hotel_id = :h AND night >= :from AND booked > 0`, { h: hotelId, from });
+	for (const roomTypeId of booked.map(r => r.rt).sort()) {
+		const totalRooms = sizes.get(roomTypeId) ?? 0;
+		const row = await db.one<{ night: string; booked: number | string }>(
+			`SELECT night, booked FROM inventory
+			WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total
+			ORDER BY night LIMIT 1`, { h: hotelId, rt: roomTypeId, from, total: totalRooms });
+		if (row) return { roomTypeId, night: row.night, booked: Number(row.booked), totalRooms };
+	}
+	return null;
+}
+
+/** Read-only: 409 INVENTORY_CONFLICT naming the room type and night when `sizes` would go below what is booked. */
+export async function checkSizes(db: SqlStore, hotelId: string, sizes: Map<string, number>, from: string): Promise<void> {
+	const over = await firstOverbooked(db, hotelId, sizes, from);
+	if (!over) return;
+	const what = sizes.has(over.roomTypeId) ? `cannot go down to ${over.totalRooms} room(s)` : "cannot be removed";
+	throw appError(ErrorType.INVENTORY_CONFLICT, `Room type '${over.roomTypeId}' has ${over.booked} room(s) booked on ${over.night}: it ${what}`, over);
+}
+
+/** 409 NO_AVAILABILITY naming the first night of `[from, to)` without `rooms` free. */
+export async function noAvailability(db: SqlStore, hotelId: string, roomTypeId: string, from: string, to: string, rooms: number): Promise<Errors.MoleculerError> {
+	const short = await firstShortNight(db, hotelId, roomTypeId, from, to, rooms).catch(() => null);
+	const where = short ? ` on ${short.night} (${short.available} free)` : "";
+	return appError(ErrorType.NO_AVAILABILITY, `Not enough '${roomTypeId}' rooms for every night of the stay${where}`,
+		{ roomTypeId, rooms, night: short?.night, available: short?.available });
 }
 
 export interface OccupancyRow { roomTypeId: string; night: string; total: number; booked: number }

@@ -2,9 +2,26 @@
  * Reservation rows: the SQL and the mapping to the public shape of SPEC §3, plus the message
  * data of SPEC §4 (everything the mail service needs to write the email and its .ics).
  */
-import type { Transaction } from "sequelize";
+import { DataTypes, type Transaction } from "sequelize";
+import type { AuthUser } from "../../lib/auth";
+import { appError, ErrorType, notFound } from "../../lib/errors";
+import { normalizeCode } from "./code";
 import type { SqlStore } from "./db";
-import type { HotelCopy } from "./hotel-copy";
+import type { HotelCopy } from "./hotel-copies";
+
+/** moleculer-db wants a model for SqlDbMixin; every query here is raw SQL. */
+export const RESERVATION_MODEL = {
+	name: "reservation",
+	define: {
+		id: { type: DataTypes.STRING(64), primaryKey: true },
+		code: DataTypes.STRING(8),
+		status: DataTypes.STRING(20),
+		hotel_id: DataTypes.STRING(64),
+		check_in: DataTypes.STRING(10),
+		check_out: DataTypes.STRING(10),
+	},
+	options: { tableName: "reservations", timestamps: false },
+};
 
 export const STATUSES = ["confirmed", "cancelled", "checked_in", "checked_out", "no_show"] as const;
 export type Status = (typeof STATUSES)[number];
@@ -73,6 +90,18 @@ export async function updateReservation(db: SqlStore, t: Transaction, r: Reserva
 export async function findByCode(db: SqlStore, code: string, t?: Transaction, lock = false): Promise<Reservation | null> {
 	const row = await db.one<Row>(`SELECT ${COLUMNS} FROM reservations WHERE code = :code${lock ? db.forUpdate : ""}`, { code }, t);
 	return row ? fromRow(row) : null;
+}
+
+/**
+ * The reservation a request may open: a guest token opens its own reservation only, an admin
+ * any (403 otherwise, 404 when there is none). `raw` is the code as typed.
+ */
+export async function reservationFor(db: SqlStore, user: AuthUser | null | undefined, raw: string): Promise<Reservation> {
+	const code = normalizeCode(raw);
+	if (user?.role !== "admin" && !(user?.role === "guest" && user.code === code)) throw appError(ErrorType.FORBIDDEN, "This token does not open this reservation");
+	const r = await findByCode(db, code);
+	if (!r) throw notFound("Reservation", code);
+	return r;
 }
 
 export interface ListFilters { hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }

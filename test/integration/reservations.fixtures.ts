@@ -10,6 +10,7 @@ import { loadConfig } from "../../lib/config";
 import { signAdminToken } from "../../lib/auth";
 import type { SqlStore } from "../../services/reservations/db";
 import { addDays, localDate } from "../../services/reservations/stay";
+import { waitFor } from "../helpers/wait";
 
 export interface Node {
 	broker: ServiceBroker;
@@ -55,13 +56,10 @@ export async function createHotel(node: Node, body: ReturnType<typeof hotelBody>
 
 /** Wait until the hotels.hotel.* message reached the local copy (search only knows copied hotels). */
 export async function waitForCopy(node: Node, id: string, updatedAt: string, timeoutMs = 5000): Promise<void> {
-	const until = Date.now() + timeoutMs;
-	for (;;) {
+	await waitFor(`hotel ${id} (${updatedAt}) in the reservations copy`, async () => {
 		const row = await node.db.one<{ updated_at: string }>("SELECT updated_at FROM hotel_copies WHERE id = :id", { id });
-		if (row && row.updated_at >= updatedAt) return;
-		if (Date.now() > until) throw new Error(`hotel ${id} never reached the reservations copy`);
-		await new Promise(r => setTimeout(r, 20));
-	}
+		return !!row && row.updated_at >= updatedAt;
+	}, timeoutMs, 20);
 }
 
 export const guest = (n = 1) => ({ name: `Guest ${n}`, email: `guest${n}@example.com`, locale: "en" });

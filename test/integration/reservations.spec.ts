@@ -7,8 +7,9 @@ import request from "supertest";
 import { signGuestToken } from "../../lib/auth";
 import { loadConfig } from "../../lib/config";
 import {
-	booking, bookedByNight, createHotel, day, guest, hotelBody, outboxEvents, snapshot, startNode, type Node,
+	booking, bookedByNight, createHotel, day, guest, hotelBody, outboxEvents, snapshot, startNode, waitForCopy, type Node,
 } from "./reservations.fixtures";
+import { waitFor } from "../helpers/wait";
 
 let node: Node;
 let hotelId: string;
@@ -228,7 +229,7 @@ describe("modification", () => {
 	});
 });
 
-describe("room-type sizes (hotels PATCH asks reservations)", () => {
+describe("room-type sizes (hotels PATCH asks reservations, the message applies them)", () => {
 	it("refuses a cut below what is booked with 409 INVENTORY_CONFLICT and changes nothing; accepts a cut above", async () => {
 		const id = await createHotel(node, hotelBody("Les Canaux", [{ id: "single", totalRooms: 4 }, { id: "twin", totalRooms: 2 }]));
 		for (let i = 0; i < 2; i++) expect((await api().post("/api/v1/reservations").send(booking(id, "single", 30, 31))).status).toBe(201);
@@ -248,6 +249,8 @@ describe("room-type sizes (hotels PATCH asks reservations)", () => {
 
 		const ok = await patch([rt("single", 2), rt("twin", 3)]);
 		expect(ok.status).toBe(200);
+		// Reservations applies sizes from the hotel's message only (docs/inventory.md).
+		await waitForCopy(node, id, ok.body.updatedAt);
 		const avail = await api().get(`/api/v1/hotels/${id}/availability`).query({ checkIn: day(30), checkOut: day(32) });
 		expect(avail.body.roomTypes.map((r: { available: number }) => r.available)).toEqual([0, 2]);
 		const far = await bookedByNight(node.db, id, "twin");
@@ -259,8 +262,7 @@ describe("room-type sizes (hotels PATCH asks reservations)", () => {
 		const mine = await api().post("/api/v1/reservations").send(booking(id, "double", 5, 6));
 		expect((await api().delete(`/api/v1/hotels/${id}`).set(auth(node.admin))).status).toBe(204);
 		// The message arrives asynchronously.
-		for (let i = 0; i < 50 && (await api().get(`/api/v1/hotels/${id}/availability`).query({ checkIn: day(5), checkOut: day(6) })).status !== 404; i++) await new Promise(r => setTimeout(r, 20));
-		expect((await api().get(`/api/v1/hotels/${id}/availability`).query({ checkIn: day(5), checkOut: day(6) })).status).toBe(404);
+		await waitFor("the deactivation in the reservations copy", async () => (await api().get(`/api/v1/hotels/${id}/availability`).query({ checkIn: day(5), checkOut: day(6) })).status === 404, 5000, 20);
 		expect((await api().post("/api/v1/reservations").send(booking(id, "double", 5, 6))).status).toBe(404);
 		expect((await api().get(`/api/v1/reservations/${mine.body.code}`).set(auth(mine.body.guestToken))).body.status).toBe("confirmed");
 		expect((await api().post(`/api/v1/reservations/${mine.body.code}/cancel`).set(auth(mine.body.guestToken))).status).toBe(200);

@@ -1,0 +1,209 @@
+/**
+ * The local copy of hotels (SPEC §4): what reservations needs to price, book and write emails
+ * without calling the hotels service — names, address, time zone, currency, room types — and
+ * the inventory each version implies (room-type sizes on future nights, nights up to the
+ * horizon). Versions arrive in hotels.hotel.* messages; newer ones (by updatedAt) win.
+ *
+ * `HotelCopies` is the one way to read and write copies: the `hotel_copies` table, one
+ * in-memory cache of active copies, and one invalidation point (every write goes through
+ * `apply` / `extend`, which drop the node's cached entry). Callers say how old a copy may be:
+ *  - bookings take any age: the booking statement refuses a copy that is no longer the
+ *    current active version (outcome "stale"), and the caller reloads it;
+ *  - availability reads take up to READ_MAX_AGE_MS: another node's change shows within a second;
+ *  - everything else reads the store.
+ * A hotel the store does not know is pulled from the hotels service (`resolve`), and
+ * syncFromHotels catches up at start-up: the repair path for a missed message.
+ */
+import { LRUCache } from "lru-cache";
+import type { Context, Logger } from "moleculer";
+import type { Transaction } from "sequelize";
+import type { Hotel, RoomType } from "../hotels/domain";
+import { searchKey } from "../hotels/domain";
+import type { SqlStore } from "./db";
+import { createNights, resize } from "./inventory";
+import { addDays, localDate, INVENTORY_HORIZON_DAYS } from "./stay";
+
+export interface HotelCopy {
+	id: string;
+	active: boolean;
+	updatedAt: string;
+	/** Inventory rows exist for every room type up to (excluding) this night. */
+	inventoryUntil: string | null;
+	hotel: Hotel;
+}
+
+/** Availability and search may show a copy this old. */
+export const READ_MAX_AGE_MS = 1000;
+const CACHE_SIZE = 10_000;
+
+interface CopyRow { id: string; active: boolean | number; updated_at: string; inventory_until: string | null; data: string }
+
+const COPY_COLUMNS = "id, active, updated_at, inventory_until, data";
+
+const toCopy = (r: CopyRow): HotelCopy => ({
+	id: r.id,
+	active: r.active === true || r.active === 1,
+	updatedAt: r.updated_at,
+	inventoryUntil: r.inventory_until,
+	hotel: JSON.parse(r.data) as Hotel,
+});
+
+async function readCopy(db: SqlStore, id: string, t?: Transaction): Promise<HotelCopy | null> {
+	if (!t) {
+		const [fast] = await db.fastSelect<CopyRow>(`SELECT ${COPY_COLUMNS} FROM hotel_copies WHERE id = ?`, [id]);
+		return fast ? toCopy(fast) : null;
+	}
+	const row = await db.one<CopyRow>(`SELECT ${COPY_COLUMNS} FROM hotel_copies WHERE id = :id${db.forUpdate}`, { id }, t);
+	return row ? toCopy(row) : null;
+}
+
+async function saveCopy(db: SqlStore, t: Transaction, hotel: Hotel, inventoryUntil: string): Promise<void> {
+	await db.exec(
+		`INSERT INTO hotel_copies (id, city_key, active, updated_at, inventory_until, data)
+		VALUES (:id, :city, :active, :updatedAt, :until, :data)
+		ON CONFLICT (id) DO UPDATE SET city_key = excluded.city_key, active = excluded.active,
+			updated_at = excluded.updated_at, inventory_until = excluded.inventory_until, data = excluded.data`,
+		{ id: hotel.id, city: searchKey(hotel.address.city), active: hotel.active !== false, updatedAt: hotel.updatedAt, until: inventoryUntil, data: JSON.stringify(hotel) }, t);
+}
+
+export function roomType(copy: HotelCopy, id: string): RoomType | undefined {
+	return copy.hotel.roomTypes.find(r => r.id === id);
+}
+
+/** True when `incoming` is not older than what we hold (ties re-apply: idempotent). */
+export function isNewer(incoming: Hotel, current: HotelCopy | null): boolean {
+	return !current || incoming.updatedAt >= current.updatedAt;
+}
+
+/** The last night (excluded) of inventory a hotel keeps today. */
+export const horizonOf = (hotel: Hotel): string => addDays(localDate(hotel.timezone), INVENTORY_HORIZON_DAYS);
+
+/** A well-formed hotel document in a hotels.hotel.* message (anything else is ignored). */
+export function isHotelDocument(h: unknown): h is Hotel {
+	const x = h as Partial<Hotel> | null;
+	return !!x && typeof x.id === "string" && typeof x.updatedAt === "string" && Array.isArray(x.roomTypes) && typeof x.timezone === "string";
+}
+
+export interface GetOptions {
+	/** How old a copy from memory may be; 0 (default) reads the store. */
+	maxAgeMs?: number;
+	/** The copy again once its inventory reaches this night (days pass between top-ups). */
+	coverUntil?: string;
+	/** Pull an unknown hotel from the hotels service (default true). */
+	pull?: boolean;
+	/** The request, for the pull's call. */
+	ctx?: Context;
+}
+
+export class HotelCopies {
+	/** Active copies only: an inactive one could be reactivated on another node, and nothing would refuse it. */
+	private readonly cache = new LRUCache<string, { copy: HotelCopy; at: number }>({ max: CACHE_SIZE });
+
+	constructor(
+		private readonly db: SqlStore,
+		private readonly resolve: (id: string, ctx?: Context) => Promise<Hotel | null>,
+		private readonly logger: Logger,
+	) {}
+
+	async get(id: string, opts: GetOptions = {}): Promise<HotelCopy | null> {
+		const hit = this.cache.get(id);
+		let copy = hit && Date.now() - hit.at <= (opts.maxAgeMs ?? 0) ? hit.copy : await this.load(id, opts);
+		if (copy && opts.coverUntil) copy = await this.cover(copy, opts.coverUntil);
+		return copy;
+	}
+
+	/** `copy`, or the stored one once its inventory reaches `until`. */
+	async cover(copy: HotelCopy, until: string): Promise<HotelCopy> {
+		if (copy.inventoryUntil && copy.inventoryUntil >= until) return copy;
+		await this.extend(copy.id);
+		return (await this.load(copy.id, { pull: false })) ?? copy;
+	}
+
+	/** Active copies of a city (search), from the store. */
+	async inCity(city: string): Promise<HotelCopy[]> {
+		const rows = await this.db.select<CopyRow>(`SELECT ${COPY_COLUMNS} FROM hotel_copies WHERE city_key = :city AND active = :active`, { city: searchKey(city), active: true });
+		return rows.map(toCopy);
+	}
+
+	/** Apply a hotel version: copy, room-type sizes on future nights, nights up to the horizon. Idempotent. */
+	async apply(hotel: Hotel): Promise<boolean> {
+		const today = localDate(hotel.timezone);
+		const until = horizonOf(hotel);
+		const applied = await this.db.withTx(async t => {
+			const cur = await readCopy(this.db, hotel.id, t);
+			if (!isNewer(hotel, cur)) return false;
+			const before = new Map<string, RoomType>((cur?.hotel.roomTypes ?? []).map(r => [r.id, r]));
+			for (const rt of hotel.roomTypes) {
+				const old = before.get(rt.id);
+				if (!old || old.totalRooms !== rt.totalRooms) {
+					// Sizes change only here, from the hotel's own message. A night booked above the
+					// new size (booked after reservations.checkInventoryChange said yes) keeps
+					// total = booked: full, never below what is sold (the CHECK forbids it anyway).
+					const over = await resize(this.db, t, hotel.id, rt.id, rt.totalRooms, today);
+					if (over) this.logger.warn(`Hotel ${hotel.id}: room type '${rt.id}' keeps ${over.booked} booked on ${over.night}, above its new size ${rt.totalRooms}.`);
+				}
+				const from = old && cur?.inventoryUntil && cur.inventoryUntil > today ? cur.inventoryUntil : today;
+				if (from < until) await createNights(this.db, t, hotel.id, rt.id, rt.totalRooms, from, until);
+			}
+			await saveCopy(this.db, t, hotel, until);
+			return true;
+		});
+		this.forget(hotel.id);
+		return applied;
+	}
+
+	/** Nights up to the horizon for a known hotel (days pass; the maintenance timer and on demand). */
+	async extend(id: string): Promise<void> {
+		await this.db.withTx(async t => {
+			const cur = await readCopy(this.db, id, t);
+			if (!cur) return;
+			const today = localDate(cur.hotel.timezone);
+			const until = horizonOf(cur.hotel);
+			if (cur.inventoryUntil && cur.inventoryUntil >= until) return;
+			const from = cur.inventoryUntil && cur.inventoryUntil > today ? cur.inventoryUntil : today;
+			for (const rt of cur.hotel.roomTypes) await createNights(this.db, t, id, rt.id, rt.totalRooms, from, until);
+			await this.db.exec(`UPDATE hotel_copies SET inventory_until = :until WHERE id = :id`, { id, until }, t);
+		});
+		this.forget(id);
+	}
+
+	/** Every known hotel's inventory up to its horizon (the maintenance timer). */
+	async extendAll(stopping: () => boolean): Promise<void> {
+		const rows = await this.db.select<{ id: string; inventory_until: string | null; data: string }>(`SELECT id, inventory_until, data FROM hotel_copies ORDER BY id`);
+		for (const r of rows) {
+			if (stopping()) return;
+			if (!r.inventory_until || r.inventory_until < horizonOf(JSON.parse(r.data) as Hotel)) await this.extend(r.id);
+		}
+	}
+
+	/** Start-up catch-up (repair path): apply every listed hotel newer than its copy, page by page. */
+	async catchUp(list: (page: number) => Promise<{ rows: Hotel[]; totalPages: number }>, stopping: () => boolean): Promise<void> {
+		for (let page = 1; !stopping(); page++) {
+			const res = await list(page);
+			for (const h of res.rows) {
+				if (stopping()) return;
+				const cur = await readCopy(this.db, h.id);
+				if (!cur || cur.updatedAt < h.updatedAt) await this.apply(h);
+			}
+			if (page >= res.totalPages) break;
+		}
+	}
+
+	/** The one invalidation point: this node's cached copy is dropped after each write. */
+	private forget(id: string): void {
+		this.cache.delete(id);
+	}
+
+	private async load(id: string, opts: GetOptions): Promise<HotelCopy | null> {
+		let copy = await readCopy(this.db, id);
+		if (!copy && opts.pull !== false) {
+			const hotel = await this.resolve(id, opts.ctx);
+			if (!hotel) return null;
+			await this.apply(hotel);
+			copy = await readCopy(this.db, id);
+		}
+		if (copy?.active) this.cache.set(id, { copy, at: Date.now() });
+		else this.cache.delete(id);
+		return copy;
+	}
+}
