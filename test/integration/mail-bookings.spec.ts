@@ -10,7 +10,7 @@ import { AMQP_URL, createTestDatabase, dropTestDatabase, describeWithServers, se
 import { currentBus } from "../../lib/bus";
 import MailService from "../../services/mail.service";
 import { createHotel, day, hotelBody, startNode, type Node } from "./reservations.fixtures";
-import { countsById, deleteBusTopology, makeBroker, sleep, startSmtp, waitFor, type Received, type TestSmtp } from "./mail.fixtures";
+import { countsById, deleteBusTopology, makeBroker, settled, startSmtp, waitFor, type Received, type TestSmtp } from "./mail.fixtures";
 
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
 
@@ -73,7 +73,7 @@ describeWithServers("emails of real bookings (gateway → reservations → Rabbi
 		expect((await request(node.http).post(`/api/v1/reservations/${code}/cancel`).set(auth).send({})).status).toBe(200); // again: no new email
 
 		await waitFor("three emails", () => forCode(code).length >= 3);
-		await sleep(700);
+		await settled("the reservation's emails", () => forCode(code).length, 700);
 		const got = forCode(code);
 		expect(got.map(r => r.type).sort()).toEqual(["cancellation", "confirmation", "modification"]);
 		expect(got.every(r => r.to === "guest1@example.com")).toBe(true);
@@ -98,12 +98,11 @@ describeWithServers("emails of real bookings (gateway → reservations → Rabbi
 			expect(res.status).toBe(201);
 			codes.push(res.body.code as string);
 		}
-		await sleep(500);
-		expect(codes.flatMap(forCode)).toHaveLength(0);
+		expect(await settled("emails without a mail node", () => codes.flatMap(forCode).length, 500)).toBe(0);
 
 		mail = await startMail("mail-b");
 		await waitFor("20 emails", () => codes.every(c => forCode(c).length >= 1), 30_000);
-		await sleep(700);
+		await settled("the 20 bookings' emails", () => codes.flatMap(forCode).length, 700);
 		const got = codes.flatMap(forCode);
 		expect(got).toHaveLength(20);
 		expect([...countsById(got).values()].every(n => n === 1)).toBe(true);

@@ -1,22 +1,25 @@
 /**
  * The embedded shape (no TRANSPORTER, SQLite, .eml files): the outbox is delivered in-process
- * and nothing is lost either — a message waits in the outbox until the mail service has
- * recorded it; each booking, change and cancellation leaves one .eml and one `sent` row.
+ * and nothing is lost either — a message waits in the outbox until the process's mail service
+ * consumes and has recorded it; each booking, change and cancellation leaves one .eml and one
+ * `sent` row.
  */
 import fs from "fs";
 import os from "os";
 import path from "path";
-import type { ServiceBroker } from "moleculer";
+import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { simpleParser } from "mailparser";
 import { Events } from "../../lib/events";
 import MailService from "../../services/mail.service";
 import type { MailLogEntry } from "../../services/mail/types";
 import type { Page } from "../../mixins/validation.mixin";
-import { makeBroker, outboxProbeService, probeOf, reservationMessage, sleep, waitFor } from "./mail.fixtures";
+import { makeBroker, outboxProbeService, probeOf, reservationMessage, settled, waitFor } from "./mail.fixtures";
 
 describe("mail in the embedded shape (in-process delivery, SQLite, .eml files)", () => {
 	let dir: string;
 	let broker: ServiceBroker;
+	let starting: Promise<void> = Promise.resolve();
+	let openGate: () => void = () => undefined;
 	const saved = { ...process.env };
 	const emls = () => (fs.existsSync(path.join(dir, "outbox")) ? fs.readdirSync(path.join(dir, "outbox")).filter(f => f.endsWith(".eml")) : []);
 
@@ -28,24 +31,30 @@ describe("mail in the embedded shape (in-process delivery, SQLite, .eml files)",
 		delete process.env.SMTP_URL;
 		broker = makeBroker("embedded");
 		broker.createService(outboxProbeService(""));
-		await broker.start();
+		// The mail service of this process, whose start (and so its consumption) waits for the test.
+		const gate = new Promise<void>(resolve => { openGate = resolve; });
+		broker.createService({ mixins: [MailService], async started() { await gate; } } as unknown as ServiceSchema);
+		starting = broker.start();
+		await broker.waitForServices(["outboxprobe"], 20_000);
 	});
 
 	afterAll(async () => {
+		openGate();
+		await starting.catch(() => undefined);
 		await broker?.stop();
 		fs.rmSync(dir, { recursive: true, force: true });
 		process.env = saved;
 	});
 
-	it("keeps outbox messages while no mail service runs in the process, then delivers them", async () => {
+	it("keeps outbox messages while the process's mail service is not consuming yet, then delivers them", async () => {
 		await probeOf(broker).append([reservationMessage(Events.RESERVATION_CONFIRMED, "EMBAAAAA", { locale: "fr" })]);
-		await sleep(400);
-		expect(await probeOf(broker).pending()).toBe(1);
+		await waitFor("the relay tried", async () => (await probeOf(broker).sequelize.query("SELECT last_error FROM outbox", { plain: true }) as { last_error: string | null } | null)?.last_error != null);
+		expect(await settled("the pending count", () => probeOf(broker).pending(), 400)).toBe(1);
 		const status = await broker.call<{ pending: number; parked: number; bus: string }>("outboxprobe.outboxStatus");
 		expect(status).toEqual(expect.objectContaining({ pending: 1, parked: 0, bus: "local" }));
 
-		broker.createService(MailService);
-		await broker.waitForServices(["mail"]);
+		openGate();
+		await starting;
 		await waitFor("delivered", async () => (await probeOf(broker).pending()) === 0, 10_000);
 		await waitFor("one .eml", () => emls().some(f => f.includes("EMBAAAAA")), 10_000);
 	});
@@ -56,7 +65,7 @@ describe("mail in the embedded shape (in-process delivery, SQLite, .eml files)",
 			reservationMessage(Events.RESERVATION_CANCELLED, "EMBAAAAA", { locale: "fr", sequence: 2, checkOut: "2027-03-06" }),
 		]);
 		await waitFor("three .eml", () => emls().filter(f => f.includes("EMBAAAAA")).length >= 3, 10_000);
-		await sleep(300);
+		await settled("the .eml files", () => emls().filter(f => f.includes("EMBAAAAA")).length, 300);
 		const files = emls().filter(f => f.includes("EMBAAAAA"));
 		expect(files).toHaveLength(3);
 		const parsed = await Promise.all(files.map(f => simpleParser(fs.readFileSync(path.join(dir, "outbox", f)))));
