@@ -1,4 +1,5 @@
 import { PollLoop } from "../../lib/poll-loop";
+import { settled, waitFor } from "../helpers/wait";
 
 const quietLogger = () => ({ warn: jest.fn() });
 
@@ -6,8 +7,7 @@ describe("PollLoop", () => {
 	it("runs again at once while a pass reports more work, then waits for the poll interval", async () => {
 		let passes = 0;
 		const loop = new PollLoop({ name: "test", pollMs: 60_000, logger: quietLogger(), pass: async () => ++passes < 3 });
-		await new Promise(r => setTimeout(r, 50));
-		expect(passes).toBe(3);
+		expect(await settled("passes", () => passes, 50)).toBe(3);
 		await loop.stop();
 		expect(passes).toBe(3);
 	});
@@ -19,11 +19,10 @@ describe("PollLoop", () => {
 			if (++passes === 2) loop.wake(); // work arrived while this pass ran
 			return false;
 		} });
-		await new Promise(r => setTimeout(r, 20));
-		expect(passes).toBe(1);
+		expect(await settled("passes", () => passes, 20)).toBe(1);
 		loop.wake();
-		await new Promise(r => setTimeout(r, 20));
-		expect(passes).toBe(3);
+		await waitFor("the woken passes", () => passes === 3);
+		expect(await settled("passes", () => passes, 20)).toBe(3);
 		await loop.stop();
 	});
 
@@ -34,9 +33,8 @@ describe("PollLoop", () => {
 			if (++passes === 1) throw new Error("store away");
 			return false;
 		} });
-		await new Promise(r => setTimeout(r, 50));
+		await waitFor("a pass after the failure", () => passes > 1);
 		await loop.stop();
-		expect(passes).toBeGreaterThan(1);
 		expect(logger.warn).toHaveBeenCalledWith("Test pass failed: store away");
 	});
 });
