@@ -119,7 +119,9 @@ const OUTAGE_SQLSTATE = /^(08|53)[0-9A-Z]{3}$/;
 const OUTAGE_MESSAGE = new RegExp([
 	"Connection terminated", "Query read timeout", "timeout exceeded when trying to connect", "is not queryable",
 	"terminating connection due to administrator command", "the database system is (shutting down|starting up|in recovery mode)",
-	"sorry, too many clients already", "[Tt]opology (was destroyed|is closed)", "server is closed", "pool (was )?destroyed",
+	"sorry, too many clients already", "[Tt]opology (was destroyed|is closed)", "server is closed", "pool (was )?destroyed", "pool is draining",
+	// a driver's code quoted in the message survives the transit when the code itself did not
+	"\\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|SQLITE_BUSY|SQLITE_LOCKED|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_FULL)\\b",
 ].join("|"));
 
 const OUTAGE_TYPES = new Set(["CIRCUIT_BREAKER_OPEN", "BUS_UNAVAILABLE"]);

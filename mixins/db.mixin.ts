@@ -59,7 +59,7 @@ export function createDocumentAdapter(collection: string, cfg: AppConfig = loadC
 interface DbSettings { idField: string }
 type DocMethods = { documentStoreHealth(): Promise<StoreStatus> };
 type DocVars = Record<string, unknown>;
-type SqlMethods = { sqlStoreHealth(): Promise<StoreStatus> };
+type SqlMethods = { sqlStoreHealth(): Promise<StoreStatus>; runMigrations(): Promise<string[]> };
 type SqlVars = Record<string, unknown>;
 
 interface DbServiceThis extends Service {
@@ -151,12 +151,25 @@ export function sqlStoreKind(url: string): StoreKind {
 	return url ? "postgres" : "sqlite";
 }
 
+/**
+ * PostgreSQL fails fast when the store is away or hangs, well inside the 10 s request timeout, so
+ * a request answers 503 (lib/errors.ts) in seconds: connecting, waiting for a pooled connection,
+ * and waiting for a query's answer are each bounded. Migrations run without the query bound.
+ */
+export const PG_TIMEOUTS = { connectMs: 3_000, acquireMs: 5_000, queryMs: 8_000 };
+
 /** A Sequelize instance for a store; one per service instance, never shared. */
-export function createSequelize(name: string, url: string, cfg: AppConfig, pool = { max: 10, min: 0 }): Sequelize {
+export function createSequelize(name: string, url: string, cfg: AppConfig, pool = { max: 10, min: 0 }, queryTimeoutMs = PG_TIMEOUTS.queryMs): Sequelize {
 	const common: SequelizeOptions = { logging: false, benchmark: false, define: { underscored: false, timestamps: false } };
 	if (url) {
 		if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`${name}: database URL must start with postgres:// (got "${url.replace(/\/\/.*@/, "//***@")}")`);
-		return new Sequelize(url, { ...common, dialect: "postgres", pool: { ...pool, acquire: 10_000, idle: 10_000 }, dialectOptions: { connectionTimeoutMillis: 5000, application_name: `hotel-${name}` } });
+		return new Sequelize(url, {
+			...common,
+			dialect: "postgres",
+			pool: { ...pool, acquire: PG_TIMEOUTS.acquireMs, idle: 10_000 },
+			// query_timeout: pg's own bound on waiting for an answer; Sequelize then discards the connection.
+			dialectOptions: { connectionTimeoutMillis: PG_TIMEOUTS.connectMs, ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}), keepAlive: true, application_name: `hotel-${name}` },
+		});
 	}
 	const inMemory = cfg.dataDir.endsWith(":memory:");
 	if (!inMemory) fs.mkdirSync(cfg.dataDir, { recursive: true });
@@ -223,7 +236,7 @@ interface SqlServiceThis extends Service {
 	seedDB?: () => Promise<void>;
 }
 
-type SqlThis = SqlServiceThis & { sqlStoreHealth(): Promise<StoreStatus> };
+type SqlThis = SqlServiceThis & SqlMethods;
 
 export function SqlDbMixin(opts: SqlStoreOptions): Partial<ServiceSchema> {
 	const mixin: ServiceSchema<DbSettings, SqlMethods, SqlVars, SqlThis> = {
@@ -244,6 +257,19 @@ export function SqlDbMixin(opts: SqlStoreOptions): Partial<ServiceSchema> {
 		},
 
 		methods: {
+			/** On PostgreSQL through a short-lived instance without the query timeout: an index build or the other nodes' turn may take longer. */
+			async runMigrations(this: SqlThis): Promise<string[]> {
+				const log = (msg: string) => this.logger.info(msg);
+				if (this.storeKind !== "postgres") return migrate(this.sequelize, opts.migrations, log);
+				const cfg = loadConfig();
+				const once = createSequelize(opts.name, opts.url(cfg), cfg, { max: 2, min: 0 }, 0);
+				try {
+					return await migrate(once, opts.migrations, log);
+				} finally {
+					await once.close().catch(() => undefined);
+				}
+			},
+
 			async sqlStoreHealth(this: SqlThis): Promise<StoreStatus> {
 				if (!this.adapter.db) return { kind: this.storeKind, up: false, error: "not connected yet" };
 				try {
@@ -265,7 +291,7 @@ export function SqlDbMixin(opts: SqlStoreOptions): Partial<ServiceSchema> {
 
 		async afterConnected(this: SqlThis) {
 			this.sequelize = this.adapter.db;
-			const applied = await migrate(this.sequelize, opts.migrations, msg => this.logger.info(msg));
+			const applied = await this.runMigrations();
 			this.logger.info(`${opts.name} store: ${this.storeKind}, ${applied.length} migration(s) applied.`);
 			if (this.seedDB) await this.seedDB();
 		},

@@ -37,6 +37,7 @@ interface ApiVars {
 	cfg: AppConfig;
 }
 interface ApiMethods {
+	errorHandler(req: Req, res: Res, err: unknown): void;
 	authenticate(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<AuthUser | null>;
 	authorize(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<void>;
 }
@@ -99,6 +100,14 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 	},
 
 	methods: {
+		/**
+		 * moleculer-web logs every 5xx with its stack: during an outage that is one per request.
+		 * Our onError logs the unexpected 500s; an outage is logged once in a while where it happens.
+		 */
+		errorHandler(this: ApiThis & { sendError(req: Req, res: Res, err: unknown): void }, req: Req, res: Res, err: unknown): void {
+			this.sendError(req, res, err);
+		},
+
 		async authenticate(this: ApiThis, ctx: Context<unknown, AppMeta>, _route: unknown, req: Req): Promise<AuthUser | null> {
 			const header = req.headers.authorization;
 			if (!header) return null;
@@ -130,6 +139,13 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 	merged(schema) {
 		// On top of moleculer-web's defaults (request timeout, server options…), not instead of them.
 		schema.settings = { ...(schema.settings ?? {}), ...gatewaySettings(loadConfig()) } as Record<string, unknown>;
+		// The circuit breaker and the retry policy guard the calls behind the gateway, not its own
+		// entry action: counting every 5xx it relays (one store's outage) would trip `api.rest`
+		// and take every route down, healthy ones included; retrying it would replay a consumed
+		// HTTP request (a 404) when the called action's circuit is open.
+		const actions = (schema.actions ?? {}) as Record<string, unknown>;
+		if (actions.rest && typeof actions.rest === "object")
+			schema.actions = { ...actions, rest: { ...actions.rest, circuitBreaker: { enabled: false }, retryPolicy: { enabled: false } } } as typeof schema.actions;
 	},
 
 	created(this: ApiThis) {

@@ -2,7 +2,7 @@ import os from "os";
 import path from "path";
 import DbService from "moleculer-db";
 import MongoDbAdapter from "moleculer-db-adapter-mongo";
-import { createDocumentAdapter, createSequelize, documentStoreKind, sqlStoreKind } from "../../mixins/db.mixin";
+import { createDocumentAdapter, createSequelize, documentStoreKind, PG_TIMEOUTS, sqlStoreKind } from "../../mixins/db.mixin";
 import { loadConfig } from "../../lib/config";
 
 const cfg = (env: Record<string, string>) => loadConfig({ ...env } as NodeJS.ProcessEnv);
@@ -32,6 +32,22 @@ describe("db mixin picks the adapter from the environment", () => {
 		const lite = createSequelize("reservations", "", cfg({ DATA_DIR: ":memory:" }));
 		expect(lite.getDialect()).toBe("sqlite");
 		await lite.close();
+	});
+	it("PostgreSQL fails fast: connect, pool acquire and query each bounded well inside the 10 s request timeout", async () => {
+		const pg = createSequelize("reservations", "postgres://u@127.0.0.1:1/db", cfg({}));
+		const opts = (pg as unknown as { options: unknown }).options as { pool: { acquire: number }; dialectOptions: { connectionTimeoutMillis: number; query_timeout?: number } };
+		expect(opts.pool.acquire).toBe(PG_TIMEOUTS.acquireMs);
+		expect(opts.dialectOptions).toMatchObject({ connectionTimeoutMillis: PG_TIMEOUTS.connectMs, query_timeout: PG_TIMEOUTS.queryMs });
+		for (const ms of Object.values(PG_TIMEOUTS)) expect(ms).toBeLessThan(10_000);
+		// A closed port answers at once: a connection error (the 503 of lib/errors.ts), not a hang.
+		const started = Date.now();
+		await expect(pg.authenticate()).rejects.toMatchObject({ name: "SequelizeConnectionRefusedError" });
+		expect(Date.now() - started).toBeLessThan(PG_TIMEOUTS.connectMs);
+		await pg.close();
+		// Migrations: no query timeout (an index build may take longer).
+		const once = createSequelize("reservations", "postgres://u@127.0.0.1:1/db", cfg({}), { max: 2, min: 0 }, 0);
+		expect(((once as unknown as { options: { dialectOptions: Record<string, unknown> } }).options).dialectOptions.query_timeout).toBeUndefined();
+		await once.close();
 	});
 	it("refuses a database URL that is not PostgreSQL, naming the store", () => {
 		expect(() => createSequelize("mail", "mysql://x@y/z", cfg({}))).toThrow(/mail: database URL must start with postgres/);
