@@ -107,7 +107,7 @@ export class HotelCopies {
 
 	async get(id: string, opts: GetOptions = {}): Promise<HotelCopy | null> {
 		const hit = this.cache.get(id);
-		let copy = hit && Date.now() - hit.at <= (opts.maxAgeMs ?? 0) ? hit.copy : await this.load(id, opts);
+		let copy = hit && Date.now() - hit.at < (opts.maxAgeMs ?? 0) ? hit.copy : await this.load(id, opts);
 		if (copy && opts.coverUntil) copy = await this.cover(copy, opts.coverUntil);
 		return copy;
 	}

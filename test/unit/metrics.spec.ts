@@ -17,6 +17,20 @@ describe("application metrics (lib/metrics.ts)", () => {
 		await broker.stop();
 	});
 
+	it("registers the named metrics with unlabelled counters at 0, so they are scraped before the first event", async () => {
+		const broker = new ServiceBroker({ logger: false, metrics: { enabled: true } });
+		registerAppMetrics(broker, [AppMetric.BOOKINGS, AppMetric.SOLD_OUTS, AppMetric.MAILS_SENT]);
+		const snap = (name: string) => broker.metrics.getMetric(name)!.snapshot() as { value: number }[];
+		expect(snap(AppMetric.BOOKINGS).map(v => v.value)).toEqual([0]);
+		expect(snap(AppMetric.SOLD_OUTS).map(v => v.value)).toEqual([0]);
+		expect(snap(AppMetric.MAILS_SENT)).toEqual([]);
+		expect(broker.metrics.hasMetric(AppMetric.OUTBOX_LAG)).toBe(false);
+		countMetric(broker, AppMetric.BOOKINGS);
+		registerAppMetrics(broker, [AppMetric.BOOKINGS]);
+		expect(snap(AppMetric.BOOKINGS).map(v => v.value)).toEqual([1]);
+		await broker.stop();
+	});
+
 	it("does nothing when metrics are off (no METRICS_PORT)", async () => {
 		const broker = new ServiceBroker({ logger: false, metrics: { enabled: false } });
 		expect(() => countMetric(broker, AppMetric.SOLD_OUTS)).not.toThrow();
