@@ -34,7 +34,7 @@ beforeEach(async () => {
 	sequelize = new Sequelize({ dialect: "sqlite", storage: ":memory:", logging: false });
 	await migrate(sequelize, migrations);
 	db = new SqlStore(sequelize);
-	resolve = jest.fn(async () => hotel(1));
+	resolve = jest.fn(async (_id: string): Promise<Hotel | null> => hotel(1));
 	warn = jest.fn();
 	copies = new HotelCopies(db, resolve, { warn } as unknown as Logger);
 });
