@@ -7,7 +7,7 @@
  * Knobs: lib/config.ts `messaging` (BUS_MAX_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS).
  */
 import type { ServiceBroker } from "moleculer";
-import { loadConfig, messagingConfig } from "../config";
+import { loadConfig, type MessagingConfig } from "../config";
 import { AmqpBus } from "./amqp-bus";
 import { LocalBus } from "./local-bus";
 import type { BusOptions, ConsumerDecl, MessageBus } from "./types";
@@ -22,8 +22,8 @@ const buses = new WeakMap<ServiceBroker, Held>();
 /** Consumer groups declared by the services created on each broker. */
 const declared = new WeakMap<ServiceBroker, Map<string, ConsumerDecl>>();
 
-export function busOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): BusOptions {
-	const m = messagingConfig(env);
+/** The bus's knobs from the configuration's messaging section. */
+export function busOptionsOf(m: MessagingConfig = loadConfig().messaging): BusOptions {
 	return { maxAttempts: m.busMaxAttempts, retry: m.retry };
 }
 
@@ -62,7 +62,7 @@ export function acquireBus(broker: ServiceBroker): MessageBus {
 		const cfg = loadConfig();
 		const logger = broker.getLogger("bus");
 		const bus: MessageBus = isAmqpUrl(cfg.transporter)
-			? new AmqpBus(cfg.transporter, cfg.namespace, logger, busOptionsFromEnv(), `hotel-bus ${cfg.namespace || "default"} ${broker.nodeID}`, () => productTopology(broker))
+			? new AmqpBus(cfg.transporter, cfg.namespace, logger, busOptionsOf(cfg.messaging), `hotel-bus ${cfg.namespace || "default"} ${broker.nodeID}`, () => productTopology(broker))
 			: new LocalBus(() => declaredConsumers(broker));
 		held = { bus, users: 0 };
 		buses.set(broker, held);

@@ -6,8 +6,8 @@
  * Who should receive a message comes from the consumers the services of THIS broker declare:
  * a message for a declared group that is not subscribed yet (start-up) is refused with
  * NoConsumerError (the relay retries, without counting an attempt); a message that no declared
- * group wants (mail.message.* here, hotels messages in a broker without reservations) is
- * delivered to nobody and resolves. Parking after too many failures is the relay's job here.
+ * group wants (an audit message nobody here consumes, a message for a service this broker
+ * does not run) is delivered to nobody and resolves. Parking after too many failures is the relay's job here.
  */
 import type { DomainMessage } from "../events";
 import { topicMatches, type ConsumerDecl, type DeadLetter, type MessageBus, type MessageHandler } from "./types";

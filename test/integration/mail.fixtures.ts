@@ -12,7 +12,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { brokerOptions } from "../../moleculer.config";
 import { loadConfig } from "../../lib/config";
 import { productConsumers } from "../../lib/broker";
-import { AmqpBus, busOptionsFromEnv } from "../../lib/bus";
+import { AmqpBus, busOptionsOf } from "../../lib/bus";
 import { Events, makeMessage, type DomainMessage, type EventName } from "../../lib/events";
 import { addOutboxClaims, appendOutbox, createOutboxTable } from "../../lib/outbox";
 import OutboxRelayMixin from "../../mixins/outbox.mixin";
@@ -150,7 +150,7 @@ export async function rabbitmqctlAvailable(): Promise<boolean> {
 
 export async function deleteBusTopology(namespace: string, groups: string[] = []): Promise<void> {
 	// The product's consumer groups (every node declares them) and the test's own.
-	const bus = new AmqpBus(AMQP_URL, namespace, { info() { /* quiet */ }, warn() { /* quiet */ }, error() { /* quiet */ } }, busOptionsFromEnv(), `hotel-bus ${namespace} cleanup`, productConsumers);
+	const bus = new AmqpBus(AMQP_URL, namespace, { info() { /* quiet */ }, warn() { /* quiet */ }, error() { /* quiet */ } }, busOptionsOf(), `hotel-bus ${namespace} cleanup`, productConsumers);
 	try {
 		await bus.deleteTopology(groups);
 	} finally {

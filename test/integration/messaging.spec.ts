@@ -40,7 +40,7 @@ function ledgerService(dbUrl: string, failing: Set<string>, calls: Map<string, n
 				await this.sequelize.query("INSERT INTO effects (id, message_id) VALUES (:id, :mid)", { replacements: { id: `${message.id}:${Date.now()}:${Math.random()}`, mid: message.id }, transaction: t });
 			},
 		},
-	} as ServiceSchema;
+	} as unknown as ServiceSchema;
 }
 
 describeWithServers("durable messaging (RabbitMQ + PostgreSQL)", NEEDS, () => {

@@ -1,4 +1,5 @@
-import { LocalBus, NoConsumerError, topicMatches, busOptionsFromEnv, names } from "../../lib/bus";
+import { LocalBus, NoConsumerError, topicMatches, busOptionsOf, names } from "../../lib/bus";
+import { messagingConfig } from "../../lib/config";
 import { makeMessage, Events, type DomainMessage } from "../../lib/events";
 import { alreadyProcessed, createProcessedTable, pruneProcessed, recordOnce } from "../../lib/bus/dedup";
 import { retryDelayMs } from "../../lib/retry";
@@ -16,12 +17,12 @@ describe("topicMatches", () => {
 
 describe("retry back-off", () => {
 	it("doubles the base per retry up to the cap (the one policy, lib/retry.ts)", () => {
-		const o = busOptionsFromEnv({ RETRY_BASE_MS: "100", RETRY_MAX_MS: "1600" });
+		const o = busOptionsOf(messagingConfig({ RETRY_BASE_MS: "100", RETRY_MAX_MS: "1600" }));
 		expect([1, 2, 3, 4, 9].map(a => retryDelayMs(o.retry, a))).toEqual([100, 200, 400, 800, 1600]);
 	});
 	it("reads its knobs from the environment, ignoring nonsense; the older BUS_RETRY_DELAYS_MS still gives the base and cap", () => {
-		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "50, 200" })).toEqual({ maxAttempts: 3, retry: { baseMs: 50, maxMs: 200 } });
-		expect(busOptionsFromEnv({ BUS_MAX_ATTEMPTS: "zero", BUS_RETRY_DELAYS_MS: "x" })).toEqual({ maxAttempts: 5, retry: { baseMs: 1000, maxMs: 60_000 } });
+		expect(busOptionsOf(messagingConfig({ BUS_MAX_ATTEMPTS: "3", BUS_RETRY_DELAYS_MS: "50, 200" }))).toEqual({ maxAttempts: 3, retry: { baseMs: 50, maxMs: 200 } });
+		expect(busOptionsOf(messagingConfig({ BUS_MAX_ATTEMPTS: "zero", BUS_RETRY_DELAYS_MS: "x" }))).toEqual({ maxAttempts: 5, retry: { baseMs: 1000, maxMs: 60_000 } });
 	});
 	it("prefixes every name with the namespace", () => {
 		const n = names("ns1");
