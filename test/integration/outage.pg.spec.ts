@@ -2,7 +2,8 @@
  * An outage is a 503, never a 500 (SPEC §3): the reservations and mail stores reach PostgreSQL
  * through a TCP proxy the test cuts. Bookings, lookups, guest reads, lists and staff routes then
  * answer 503 SERVICE_UNAVAILABLE with Retry-After within 5 s and write nothing; once the proxy
- * forwards again each answers 2xx without a restart (the circuit breaker included).
+ * forwards again each answers 2xx without a restart (the circuit breaker included). Also across
+ * nodes: the outage crosses RabbitMQ from the store's node to a gateway-only node as the same 503.
  */
 import request from "supertest";
 import { Client } from "pg";
@@ -11,10 +12,11 @@ import type { ServiceBroker } from "moleculer";
 import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
 import { signAdminToken } from "../../lib/auth";
-import { createTestDatabase, describeWithServers, dropTestDatabase, serversMissing } from "../helpers/infra";
+import { AMQP_URL, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 import { settled, waitFor } from "../helpers/wait";
 import { booking, day, guest, hotelBody } from "./reservations.fixtures";
+import { deleteBusTopology } from "./mail.fixtures";
 
 const NEEDS: "pg"[] = ["pg"];
 const ENV_KEYS = ["AUTH_RATE_LIMIT_PER_MINUTE", "PORT", "SEED_DEMO", "DATA_DIR", "TRANSPORTER", "NAMESPACE", "RESERVATIONS_DB_URL", "MAIL_DB_URL", "SMTP_URL", "METRICS_PORT", "HEALTH_PORT"];
@@ -138,5 +140,78 @@ describeWithServers("store outage: 503 with Retry-After, 2xx again once it is ba
 			await waitFor(`${name} answers ${ok} again`, async () => (await call()).status === ok, 30_000, 200);
 		const after = await storeState(resDb);
 		expect(after.states).toContain(`${code}:checked_in`);
+	}, 120_000);
+});
+
+describeWithServers("store outage seen from a gateway on another node", ["pg", "amqp"], () => {
+	let skip = false;
+	let proxy: TcpProxy;
+	let gateway: ServiceBroker;
+	let stores: ServiceBroker;
+	let http: Server;
+	let resDb = "";
+	let mailDb = "";
+	let admin = "";
+	let hotelId = "";
+	const namespace = uniqueName("outage");
+	const saved: Record<string, string | undefined> = {};
+
+	beforeAll(async () => {
+		skip = await serversMissing(["pg", "amqp"]);
+		if (skip) return;
+		resDb = await createTestDatabase("hb_outage_res");
+		mailDb = await createTestDatabase("hb_outage_mail");
+		proxy = await startTcpProxy(5432, new URL(resDb).hostname);
+		for (const k of ENV_KEYS) saved[k] = process.env[k];
+		Object.assign(process.env, {
+			AUTH_RATE_LIMIT_PER_MINUTE: "1000", PORT: "0", SEED_DEMO: "false", DATA_DIR: ":memory:", TRANSPORTER: AMQP_URL, NAMESPACE: namespace,
+			SMTP_URL: "", METRICS_PORT: "", HEALTH_PORT: "", RESERVATIONS_DB_URL: viaProxy(resDb, proxy.port), MAIL_DB_URL: viaProxy(mailDb, proxy.port),
+		});
+		const cfg = loadConfig();
+		stores = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-stores` }, ["hotels", "reservations", "mail"]);
+		gateway = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-gateway` }, ["api"]);
+		await stores.start();
+		await gateway.start();
+		await gateway.waitForServices(["hotels", "reservations", "mail"], 20_000);
+		http = (gateway.getLocalService("api") as unknown as { server: Server }).server;
+		admin = signAdminToken(cfg.adminEmail, cfg.jwtSecret);
+		const hotel = await request(http).post("/api/v1/hotels").set("Authorization", `Bearer ${admin}`).send(hotelBody("Outage remote", [{ id: "double", totalRooms: 5 }]));
+		expect(hotel.status).toBe(201);
+		hotelId = hotel.body.id;
+		await waitFor("the first booking", async () => (await request(http).post("/api/v1/reservations").send(booking(hotelId, "double", 3, 4))).status === 201);
+	}, 90_000);
+
+	afterAll(async () => {
+		if (skip) return;
+		await proxy?.restore();
+		await gateway?.stop();
+		await stores?.stop();
+		await proxy?.close();
+		await deleteBusTopology(namespace).catch(() => undefined);
+		for (const [k, v] of Object.entries(saved)) {
+			if (v === undefined) delete process.env[k];
+			else process.env[k] = v;
+		}
+		if (resDb) await dropTestDatabase(resDb);
+		if (mailDb) await dropTestDatabase(mailDb);
+	}, 60_000);
+
+	it("a booking and the admin lists answer 503 with Retry-After (not 500) through the transit, 2xx once restored", async () => {
+		if (skip) return;
+		const calls: [string, () => request.Test, number][] = [
+			["POST /reservations", () => request(http).post("/api/v1/reservations").send(booking(hotelId, "double", 5, 6)), 201],
+			["GET /reservations", () => request(http).get("/api/v1/reservations").set("Authorization", `Bearer ${admin}`), 200],
+			["GET /mails", () => request(http).get("/api/v1/mails").set("Authorization", `Bearer ${admin}`), 200],
+		];
+		await proxy.cut();
+		for (const [name, call] of calls) {
+			const started = Date.now();
+			const res = await call();
+			expect({ name, status: res.status, type: res.body.type, retryAfter: res.headers["retry-after"], fast: Date.now() - started < 5000 })
+				.toEqual({ name, status: 503, type: "SERVICE_UNAVAILABLE", retryAfter: "5", fast: true });
+		}
+		await proxy.restore();
+		for (const [name, call, ok] of calls)
+			await waitFor(`${name} answers ${ok} again`, async () => (await call()).status === ok, 30_000, 200);
 	}, 120_000);
 });
