@@ -9,16 +9,14 @@ import type { StoreStatus } from "../mixins/db.mixin";
 export interface Check { ok: boolean; detail?: string }
 export interface Readiness { status: "up" | "down"; checks: Record<string, Check> }
 
-/** Services that own a store and answer `<name>.storeHealth`. */
-const STORE_SERVICES = ["hotels", "reservations", "mail"];
-
 export async function checkReadiness(broker: ServiceBroker, needs: string[], timeout = 2000): Promise<Readiness> {
 	const checks: Record<string, Check> = {};
 	// transit.connected stays true through an unexpected drop; the transporter's own flag does not.
 	if (broker.transit) checks.transporter = broker.transit.connected && broker.transit.tx.connected ? { ok: true } : { ok: false, detail: "not connected to the message broker" };
 
-	const local = new Set(broker.services.map(s => s.name));
-	const targets = [...new Set([...needs, ...STORE_SERVICES.filter(s => local.has(s))])];
+	// This node's services that own a store: those with a `storeHealth` action (the db mixins').
+	const withStore = broker.services.filter(s => typeof (s.actions as Record<string, unknown> | undefined)?.storeHealth === "function").map(s => s.name);
+	const targets = [...new Set([...needs, ...withStore])];
 	await Promise.all(targets.map(async name => {
 		const endpoints = broker.registry.getActionEndpoints(`${name}.storeHealth`);
 		if (!endpoints || !endpoints.hasAvailable()) {
