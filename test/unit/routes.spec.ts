@@ -30,6 +30,12 @@ describe("routes from the actions' rest metadata", () => {
 			}
 	});
 
+	it("every routed action says who may call it (the gateway would make a forgotten one admin-only)", () => {
+		for (const [name, def] of actions) if (def.rest) expect({ name, auth: def.auth }).toEqual({ name, auth: expect.stringMatching(/^(public|guest|admin)$/) });
+		// closed by default: no `auth` → admin
+		expect(routesOf([{ name: "x", actions: { a: { rest: "GET /a", handler: () => 1 } } }])[0].auth).toBe("admin");
+	});
+
 	it("no route without an action, none twice", () => {
 		for (const r of routes) expect({ route: key(r), exists: actions.has(r.action) }).toEqual({ route: key(r), exists: true });
 		expect(new Set(routes.map(key)).size).toBe(routes.length);
