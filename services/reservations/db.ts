@@ -121,22 +121,17 @@ export class SqlStore {
 		await this.sequelize.query(sql, { replacements, transaction: t, type: QueryTypes.RAW });
 	}
 
-	escape(value: string | number): string {
-		return this.sequelize.escape(value);
-	}
-
 	/**
-	 * Run `fn` in a transaction; commit when it returns, roll back when it throws.
-	 * `retryOnDuplicate` retries on a unique violation (e.g. a reservation code clash).
+	 * Run `fn` in a transaction; commit when it returns, roll back when it throws. On PostgreSQL a
+	 * deadlock or serialisation failure runs it again (up to 5 times).
 	 */
-	async withTx<T>(fn: (t: Transaction) => Promise<T>, opts: { retryOnDuplicate?: boolean } = {}): Promise<T> {
+	async withTx<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
 		const attempt = () => this.sequelize.transaction(t => fn(t));
 		for (let i = 0; ; i++) {
 			try {
 				return this.pg ? await attempt() : await this.writer.run(attempt);
 			} catch (err) {
-				const retry = i < 4 && ((this.pg && isRetryable(err)) || (opts.retryOnDuplicate && err instanceof UniqueConstraintError));
-				if (!retry) throw err;
+				if (!(i < 4 && this.pg && isRetryable(err))) throw err;
 			}
 		}
 	}

@@ -96,11 +96,14 @@ export async function firstShortNight(db: SqlStore, hotelId: string, roomTypeId:
 /** Create the missing nights `[from, to)` of a room type with `total` rooms (multi-row INSERTs). */
 export async function createNights(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, total: number, from: string, to: string): Promise<void> {
 	const n = daysBetween(from, to);
-	const prefix = `(${db.escape(hotelId)}, ${db.escape(roomTypeId)}, `;
 	for (let start = 0; start < n; start += INSERT_CHUNK) {
 		const values: string[] = [];
-		for (let i = start; i < Math.min(n, start + INSERT_CHUNK); i++) values.push(`${prefix}'${addDays(from, i)}', ${Number(total)}, 0)`);
-		await db.exec(`INSERT INTO inventory (hotel_id, room_type_id, night, total, booked) VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`, {}, t);
+		const r: Record<string, unknown> = { h: hotelId, rt: roomTypeId, total };
+		for (let i = start; i < Math.min(n, start + INSERT_CHUNK); i++) {
+			values.push(`(:h, :rt, :n${i}, :total, 0)`);
+			r[`n${i}`] = addDays(from, i);
+		}
+		await db.exec(`INSERT INTO inventory (hotel_id, room_type_id, night, total, booked) VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`, r, t);
 	}
 }
 
