@@ -6,6 +6,7 @@
 import type { ServiceBroker } from "moleculer";
 import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
+import { waitFor } from "../helpers/wait";
 
 const MONGO_URI = process.env.MONGO_URI_TEST || "";
 const describeMongo = MONGO_URI ? describe : describe.skip;
@@ -33,5 +34,20 @@ describeMongo("hotels on MongoDB", () => {
 		expect(res.total).toBeGreaterThan(0);
 		const stars = res.rows.map(r => r.stars);
 		expect(stars).toEqual([...stars].sort((a, b) => b - a));
+	});
+
+	it("keeps a change's message on the document until the relay published it, then clears it (document outbox on MongoDB)", async () => {
+		const svc = broker.getLocalService("hotels") as unknown as { adapter: { collection: { indexes(): Promise<{ key: Record<string, number>; sparse?: boolean }[]>; findOne(q: unknown): Promise<Record<string, unknown> | null> } } };
+		expect((await svc.adapter.collection.indexes()).some(i => i.key.outboxPending === 1 && i.sparse)).toBe(true);
+		const admin = { meta: { user: { role: "admin", sub: "admin@example.com" } } };
+		const h = await broker.call<{ id: string }, object>("hotels.create", {
+			name: "Mongo Outbox", address: { line1: "1 rue", city: "Lyon", postalCode: "69001", country: "FR" }, stars: 2, email: "m@example.com",
+			timezone: "Europe/Paris", currency: "EUR", roomTypes: [{ name: "Double", capacity: 2, totalRooms: 3, pricePerNight: 9000 }],
+		}, admin);
+		await broker.call("hotels.update", { id: h.id, stars: 3 }, admin);
+		// No consumer of hotels messages in this broker: the relay publishes them to nobody and clears the document.
+		await waitFor("the document's outbox emptied", async () => !("outboxPending" in ((await svc.adapter.collection.findOne({ _id: h.id })) ?? {})));
+		expect(await svc.adapter.collection.findOne({ _id: h.id })).toMatchObject({ stars: 3 });
+		expect(await broker.call("hotels.get", { id: h.id })).not.toHaveProperty("outbox");
 	});
 });
