@@ -11,7 +11,7 @@ import type { DomainMessage } from "../lib/events";
  * A durable consumer declared in a service schema (`consumers: { name: ConsumerSchema }`):
  * the bus gives its group a durable queue bound to `events`; each message reaches `handler`
  * at most once per group (de-duplicated by message id), is retried with the one back-off
- * policy, then dead-lettered.
+ * policy, then dead-lettered. Implemented by lib/bus/consumers.ts (a broker middleware).
  */
 export interface ConsumerSchema<TThis = any> {
 	/** Topic patterns over SPEC §4 event names ("hotels.hotel.*"). */

@@ -79,10 +79,13 @@ function busOf(service: ConsumingService): MessageBus {
 async function subscribeAll(service: ConsumingService): Promise<void> {
 	const consumers = service.$consumers ?? [];
 	if (consumers.length === 0) return;
+	const needsStore = consumers.filter(c => (c.schema.dedupe ?? "transaction") !== "handler");
+	if (needsStore.length && !service.sequelize)
+		throw new Error(`${service.name}: consumer '${needsStore[0].name}' de-duplicates in processed_messages but the service has no SQL store (use dedupe: "handler")`);
 	const bus = acquireBus(service.broker);
 	const state: ConsumingState = { bus, consumers, prune: null };
 	service.$consuming = state;
-	if (consumers.some(c => (c.schema.dedupe ?? "transaction") !== "handler")) {
+	if (needsStore.length) {
 		state.prune = setInterval(() => {
 			if (service.sequelize) pruneProcessed(service.sequelize).catch(err => service.logger.warn(`Cannot prune processed message ids: ${(err as Error).message}`));
 		}, PRUNE_EVERY_MS);
