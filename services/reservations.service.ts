@@ -14,7 +14,7 @@ import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { signGuestToken, type AccessLevel } from "../lib/auth";
-import { appError, ErrorType, notFound, validationError } from "../lib/errors";
+import { ErrorType, notFound } from "../lib/errors";
 import type { DomainMessage } from "../lib/events";
 import { AppMetric, countMetric, registerAppMetrics } from "../lib/metrics";
 import type { AppMeta } from "../types/moleculer";
@@ -22,14 +22,13 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
-import { normalizeCode } from "./reservations/code";
-import { HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
+import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
 import { checkSizes, freeRooms, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
 import { changeStatus, type Action } from "./reservations/lifecycle";
 import { modifyReservation, type Changes } from "./reservations/modify";
-import { findByCode, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
-import { earliestToday, fits, localDate, stayDateErrors, type Stay } from "./reservations/stay";
+import { findForGuest, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
+import { earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
 import { availability, occupancy, occupancyRangeErrors, searchPage, takesCheckIn, type Availability, type Occupancy, type SearchResult } from "./reservations/views";
 import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
 
@@ -84,10 +83,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			params: availabilityParams,
 			async handler(this: This, ctx: Context<Stay & { id: string }, AppMeta>): Promise<Availability> {
 				const p = ctx.params;
-				const copy = await this.copies.get(p.id, { maxAgeMs: READ_MAX_AGE_MS, ctx });
-				if (!copy || !copy.active) throw notFound("Hotel", p.id);
-				const errors = stayDateErrors(p, localDate(copy.hotel.timezone));
-				if (errors.length) throw validationError(errors);
+				const copy = activeCopy(p.id, await this.copies.get(p.id, { maxAgeMs: READ_MAX_AGE_MS, ctx }));
+				refuseInvalid(stayDateErrors(p, localDate(copy.hotel.timezone)));
 				const current = await this.copies.cover(copy, p.checkOut);
 				const types = current.hotel.roomTypes.filter(rt => fits(rt.capacity, p.guests, p.rooms)).map(rt => rt.id);
 				return availability(current, p, await freeRooms(this.db, p.id, types, p.checkIn, p.checkOut));
@@ -102,8 +99,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			async handler(this: This, ctx: Context<Stay & { city: string; page: number; pageSize: number }, AppMeta>): Promise<Page<SearchResult>> {
 				const p = ctx.params;
 				// Refuse what is in the past everywhere, then keep the hotels whose own today allows it.
-				const errors = stayDateErrors(p, earliestToday());
-				if (errors.length) throw validationError(errors);
+				refuseInvalid(stayDateErrors(p, earliestToday()));
 				const copies = [];
 				for (const c of await this.copies.inCity(p.city)) if (takesCheckIn(c, p.checkIn)) copies.push(await this.copies.cover(c, p.checkOut));
 				const free = await freeRoomsByHotel(this.db, copies.map(c => c.id), p.checkIn, p.checkOut);
@@ -132,9 +128,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			openapi: { summary: "Find a reservation by code and email (rate limited); answers it with a guest token", tags: ["reservations"] },
 			params: lookupParams,
 			async handler(this: This, ctx: Context<{ code: string; email: string }>): Promise<{ reservation: PublicReservation; guestToken: string }> {
-				const r = await findByCode(this.db, normalizeCode(ctx.params.code));
-				// One answer for an unknown code and a wrong email: codes cannot be enumerated.
-				if (!r || r.guest.email.toLowerCase() !== ctx.params.email.toLowerCase()) throw appError(ErrorType.NOT_FOUND, "No reservation matches this code and email");
+				const r = await findForGuest(this.db, ctx.params.code, ctx.params.email);
 				return { reservation: toPublic(r), guestToken: signGuestToken(r.code, this.cfg.jwtSecret) };
 			},
 		},
@@ -188,8 +182,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			params: occupancyParams,
 			async handler(this: This, ctx: Context<{ id: string; from: string; to: string }, AppMeta>): Promise<Occupancy> {
 				const { id, from, to } = ctx.params;
-				const errors = occupancyRangeErrors(from, to);
-				if (errors.length) throw validationError(errors);
+				refuseInvalid(occupancyRangeErrors(from, to));
 				const copy = await this.copies.get(id, { ctx });
 				if (!copy) throw notFound("Hotel", id);
 				return occupancy(copy, from, to, await occupancyRows(this.db, id, from, to));

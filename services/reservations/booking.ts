@@ -27,17 +27,17 @@
  */
 import crypto from "crypto";
 import type { Context } from "moleculer";
-import { appError, ErrorType, notFound, validationError } from "../../lib/errors";
+import { appError, ErrorType, notFound } from "../../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
 import { newCode } from "./code";
 import { isRetryable, isUniqueViolation, type SqlStore } from "./db";
-import { roomType, type HotelCopies, type HotelCopy } from "./hotel-copies";
+import { activeCopy, roomType, type HotelCopies, type HotelCopy } from "./hotel-copies";
 import { completeKey } from "./idempotency";
 import { shiftNights } from "./inventory";
 import { COLUMNS, insertReservation, messageData, toPublic, toRow, type Guest, type PublicReservation, type Reservation } from "./repository";
 import type { RoomType } from "../hotels/domain";
-import { capacityErrors, daysBetween, localDate, stayDateErrors, stayPrice } from "./stay";
+import { capacityErrors, daysBetween, localDate, refuseInvalid, stayDateErrors, stayPrice } from "./stay";
 
 export interface NewBooking<A = unknown> {
 	reservation: Reservation;
@@ -141,17 +141,12 @@ export interface BookingRequest {
 /** The 201 answer: the reservation and its guest token. */
 export interface Booked extends PublicReservation { guestToken: string }
 
-function bookable(id: string, copy: HotelCopy | null): HotelCopy {
-	if (!copy || !copy.active) throw notFound("Hotel", id);
-	return copy;
-}
-
 /** The room type `req` asks for, if `copy` can take it: 404/422 otherwise. */
 function checkRequest(req: BookingRequest, copy: HotelCopy): RoomType {
 	const rt = roomType(copy, req.roomTypeId);
 	if (!rt) throw notFound("Room type", req.roomTypeId);
 	const errors = [...stayDateErrors(req, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, req.guests, req.rooms)];
-	if (errors.length) throw validationError(errors);
+	refuseInvalid(errors);
 	return rt;
 }
 
@@ -182,10 +177,10 @@ export async function bookStay(
 ): Promise<NewBooking<Booked> | "short"> {
 	let reload = false;
 	for (let attempt = 1; ; attempt++) {
-		let copy = bookable(req.hotelId, await copies.get(req.hotelId, { maxAgeMs: reload ? 0 : Infinity, ctx }));
+		let copy = activeCopy(req.hotelId, await copies.get(req.hotelId, { maxAgeMs: reload ? 0 : Infinity, ctx }));
 		let rt = checkRequest(req, copy);
 		if (!copy.inventoryUntil || copy.inventoryUntil < req.checkOut) {
-			copy = bookable(req.hotelId, await copies.cover(copy, req.checkOut));
+			copy = activeCopy(req.hotelId, await copies.cover(copy, req.checkOut));
 			rt = checkRequest(req, copy);
 		}
 		const b = newBooking(req, copy, rt, key, sign);

@@ -17,6 +17,7 @@
 import { LRUCache } from "lru-cache";
 import type { Context, Logger } from "moleculer";
 import type { Transaction } from "sequelize";
+import { notFound } from "../../lib/errors";
 import type { Hotel, RoomType } from "../hotels/domain";
 import { searchKey } from "../hotels/domain";
 import type { SqlStore } from "./db";
@@ -73,6 +74,12 @@ export function roomType(copy: HotelCopy, id: string): RoomType | undefined {
 /** True when `incoming` is not older than what we hold (ties re-apply: idempotent). */
 export function isNewer(incoming: Hotel, current: HotelCopy | null): boolean {
 	return !current || incoming.updatedAt >= current.updatedAt;
+}
+
+/** The copy of a hotel that takes bookings: 404 when unknown or deactivated. */
+export function activeCopy(id: string, copy: HotelCopy | null): HotelCopy {
+	if (!copy || !copy.active) throw notFound("Hotel", id);
+	return copy;
 }
 
 /** The last night (excluded) of inventory a hotel keeps today. */

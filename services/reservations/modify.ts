@@ -14,7 +14,7 @@ import { roomType, type HotelCopy } from "./hotel-copies";
 import { noAvailability, shiftNights } from "./inventory";
 import { canModify, modifyRefusal } from "./lifecycle";
 import { findByCode, messageData, updateReservation, type Reservation } from "./repository";
-import { capacityErrors, daysBetween, inventoryDelta, localDate, stayDateErrors, stayPrice, toRanges, type Stay } from "./stay";
+import { capacityErrors, daysBetween, inventoryDelta, localDate, refuseInvalid, stayDateErrors, stayPrice, toRanges, type Stay } from "./stay";
 
 export type Changes = Partial<Stay> & { roomTypeId?: string };
 
@@ -49,7 +49,7 @@ export async function modifyReservation(db: SqlStore, changes: Changes, load: Mo
 	const rt = roomType(copy, next.roomTypeId);
 	if (!rt) throw notFound("Room type", next.roomTypeId);
 	const errors: FieldError[] = [...stayDateErrors(next, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, next.guests, next.rooms)];
-	if (errors.length) throw validationError(errors);
+	refuseInvalid(errors);
 	const unchanged = next.roomTypeId === r.roomTypeId && next.checkIn === r.checkIn && next.checkOut === r.checkOut && next.rooms === r.rooms && next.guests === r.guests;
 	if (unchanged) return { reservation: r, changed: false };
 	const current = (await load.copy(r.hotelId, next.checkOut)) ?? copy;

@@ -104,6 +104,13 @@ export async function reservationFor(db: SqlStore, user: AuthUser | null | undef
 	return r;
 }
 
+/** The guest lookup: one answer for an unknown code and a wrong email, so codes cannot be enumerated. */
+export async function findForGuest(db: SqlStore, raw: string, email: string): Promise<Reservation> {
+	const r = await findByCode(db, normalizeCode(raw));
+	if (!r || r.guest.email.toLowerCase() !== email.toLowerCase()) throw appError(ErrorType.NOT_FOUND, "No reservation matches this code and email");
+	return r;
+}
+
 export interface ListFilters { hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }
 
 /** Admin list: stays overlapping [from, to), newest check-in first. */

@@ -5,7 +5,7 @@
  * Dates are `YYYY-MM-DD` strings throughout: they compare lexicographically, travel as JSON
  * unchanged and never shift with the server's time zone.
  */
-import type { FieldError } from "../../lib/errors";
+import { validationError, type FieldError } from "../../lib/errors";
 
 export const MAX_NIGHTS = 30;
 export const MAX_DAYS_AHEAD = 730;
@@ -71,6 +71,11 @@ export function stayDateErrors(stay: Pick<Stay, "checkIn" | "checkOut">, today: 
 	if (stay.checkIn < today) errors.push({ field: "checkIn", message: `The 'checkIn' field must not be before today in the hotel's time zone (${today})`, type: "stayPast", actual: stay.checkIn });
 	else if (daysBetween(today, stay.checkIn) > MAX_DAYS_AHEAD) errors.push({ field: "checkIn", message: `The 'checkIn' field must be at most ${MAX_DAYS_AHEAD} days ahead (${addDays(today, MAX_DAYS_AHEAD)})`, type: "stayTooFar", actual: stay.checkIn });
 	return errors;
+}
+
+/** 422 listing the fields, when there are any. */
+export function refuseInvalid(errors: FieldError[]): void {
+	if (errors.length) throw validationError(errors);
 }
 
 /** Guests must fit the chosen room type: guests ≤ capacity × rooms. */
