@@ -40,8 +40,9 @@ interface MetricDef {
 export const METRIC_DEFINITIONS: Record<AppMetricName, MetricDef> = {
 	[AppMetric.BOOKINGS]: { type: "counter", description: "Reservations confirmed" },
 	[AppMetric.SOLD_OUTS]: { type: "counter", description: "Bookings or changes refused for lack of availability" },
-	[AppMetric.OUTBOX_PENDING]: { type: "gauge", description: "Outbox messages waiting to be published" },
-	[AppMetric.OUTBOX_LAG]: { type: "gauge", description: "Age of the oldest unpublished outbox message", unit: "seconds" },
+	// Label `service`: each publishing service (hotels, reservations, mail) has its own outbox.
+	[AppMetric.OUTBOX_PENDING]: { type: "gauge", description: "Outbox messages waiting to be published", labelNames: ["service"] },
+	[AppMetric.OUTBOX_LAG]: { type: "gauge", description: "Age of the oldest unpublished outbox message", unit: "seconds", labelNames: ["service"] },
 	[AppMetric.MAILS_SENT]: { type: "counter", description: "Emails sent", labelNames: ["type"] },
 	[AppMetric.MAILS_FAILED]: { type: "counter", description: "Email delivery attempts that failed", labelNames: ["type"] },
 };

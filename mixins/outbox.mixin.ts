@@ -13,7 +13,8 @@
  * - A failed publish leaves the message pending until its next try (lib/retry.ts). In the embedded
  *   shape a message whose consumers failed `localMaxAttempts` times is parked (left pending with
  *   its error) until `<service>.replayOutbox`: the embedded shape's dead-letter queue.
- * - Metrics: hotel.outbox.lag.seconds (age of the oldest pending message) and hotel.outbox.pending.
+ * - Metrics: hotel.outbox.lag.seconds (age of the oldest pending message) and hotel.outbox.pending,
+ *   labelled with the service.
  *
  * Put it BEFORE the store's mixin in `mixins` so the store is connected when the relay starts and
  * still open while it stops (Moleculer runs the last mixin's `started` first).
@@ -197,8 +198,8 @@ export function OutboxRelayMixin(options: OutboxRelayOptions = {}): Partial<Serv
 				if (now - state.lastStats >= 1_000) {
 					state.lastStats = now;
 					const st = await this.outboxStatus();
-					setMetric(this.broker, AppMetric.OUTBOX_LAG, st.lagSeconds);
-					setMetric(this.broker, AppMetric.OUTBOX_PENDING, st.pending);
+					setMetric(this.broker, AppMetric.OUTBOX_LAG, st.lagSeconds, { service: this.name });
+					setMetric(this.broker, AppMetric.OUTBOX_PENDING, st.pending, { service: this.name });
 				}
 				if (now - state.lastPrune >= 10 * 60_000) {
 					state.lastPrune = now;
