@@ -110,11 +110,18 @@ async function markWithOutbox(db: Sequelize, update: string, replacements: Recor
 		await db.query(`WITH marked AS (${update} RETURNING id) ${insert.sql}`, { replacements: { ...replacements, ...insert.replacements }, type: QueryTypes.RAW });
 		return;
 	}
-	await db.transaction({ type: Tx.TYPES.IMMEDIATE }, async t => {
+	// One at a time: on an in-memory database every transaction shares the one connection.
+	const previous = sqliteMarks.get(db) ?? Promise.resolve();
+	const run = previous.then(() => db.transaction({ type: Tx.TYPES.IMMEDIATE }, async t => {
 		await db.query(update, { replacements, transaction: t });
 		await db.query(insert.sql, { replacements: insert.replacements, transaction: t });
-	});
+	}));
+	sqliteMarks.set(db, run.then(() => undefined, () => undefined));
+	await run;
 }
+
+/** SQLite: the mark transactions of each database, chained. */
+const sqliteMarks = new WeakMap<Sequelize, Promise<void>>();
 
 /**
  * Marks many rows sent in one statement (the sender's group commit), their mail.message.sent
