@@ -30,13 +30,13 @@ import type { Context } from "moleculer";
 import { appError, ErrorType, notFound } from "../../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
+import type { RoomType } from "../hotels/domain";
 import { newCode } from "./code";
 import { isRetryable, isUniqueViolation, type SqlStore } from "./db";
 import { activeCopy, roomType, type HotelCopies, type HotelCopy } from "./hotel-copies";
 import { completeKey } from "./idempotency";
 import { shiftNights } from "./inventory";
 import { COLUMNS, insertReservation, messageData, toPublic, toRow, type Guest, type PublicReservation, type Reservation } from "./repository";
-import type { RoomType } from "../hotels/domain";
 import { capacityErrors, daysBetween, localDate, refuseInvalid, stayDateErrors, stayPrice } from "./stay";
 
 export interface NewBooking<A = unknown> {

@@ -108,7 +108,7 @@ export async function createNights(db: SqlStore, t: Transaction, hotelId: string
 }
 
 /**
- * Set the size of a room type on every night from `from` on (applyHotel, from the hotel's
+ * Set the size of a room type on every night from `from` on (HotelCopies.apply, from the hotel's
  * message). A night already booked above the new size gets total = booked: full, and never a
  * row the CHECK would refuse. Returns the first such night, if any (logged by the caller). On
  * PostgreSQL the UPDATE evaluates `booked` on each row's latest version under its row lock, so
