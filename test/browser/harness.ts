@@ -6,7 +6,6 @@
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
-import net from "net";
 import os from "os";
 import path from "path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -14,7 +13,7 @@ import type { ServiceBroker } from "moleculer";
 import { ALL_SERVICES } from "../../lib/config";
 import { startBrokerWithEnv } from "../helpers/app";
 import { PROJECT_ROOT } from "../../lib/paths";
-import { IN_CI } from "../helpers/infra";
+import { IN_CI, freePort } from "../helpers/infra";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -48,17 +47,6 @@ export function ensureWebBuilt(): void {
 	const built = fs.existsSync(DIST_INDEX) ? fs.statSync(DIST_INDEX).mtimeMs : 0;
 	if (built > newestMtime(WEB)) return;
 	execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "vite"), ["build", "web", "--logLevel", "warn"], { cwd: PROJECT_ROOT, stdio: "inherit" });
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once("error", reject);
-		srv.listen(0, "127.0.0.1", () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 export interface Stack {

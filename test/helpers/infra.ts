@@ -55,6 +55,18 @@ export async function serversMissing(needs: ("pg" | "amqp")[]): Promise<boolean>
 	return false;
 }
 
+/** A port free on 127.0.0.1 right now (for a child node or a server a test starts). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.once("error", reject);
+		s.listen(0, "127.0.0.1", () => {
+			const { port } = s.address() as net.AddressInfo;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
 export function uniqueName(prefix: string): string {
 	return `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(3).toString("hex")}`.toLowerCase();
 }

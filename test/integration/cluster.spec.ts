@@ -13,11 +13,10 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import fs from "fs";
 import http from "http";
-import net from "net";
 import amqp from "amqplib";
 import os from "os";
 import path from "path";
-import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
+import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, freePort, serversMissing, uniqueName } from "../helpers/infra";
 import { nginxConfig } from "../../bin/cluster";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 import { sleep, waitFor } from "../helpers/wait";
@@ -28,17 +27,6 @@ const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
 const NGINX = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].find(p => fs.existsSync(p));
 
 // ------------------------------------------------------------------ helpers
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.once("error", reject);
-		s.listen(0, "127.0.0.1", () => {
-			const { port } = s.address() as net.AddressInfo;
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 interface Node {
 	name: string;

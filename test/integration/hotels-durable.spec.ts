@@ -12,12 +12,11 @@
 import { spawn, type ChildProcess } from "child_process";
 import fs from "fs";
 import http from "http";
-import net from "net";
 import os from "os";
 import path from "path";
 import type { ServiceBroker } from "moleculer";
 import { QueryTypes, type Sequelize } from "sequelize";
-import { AMQP_URL, describeWithServers, serversMissing, uniqueName } from "../helpers/infra";
+import { AMQP_URL, describeWithServers, freePort, serversMissing, uniqueName } from "../helpers/infra";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 import { settled, waitFor } from "../helpers/wait";
 import { createBroker } from "../../lib/broker";
@@ -29,17 +28,6 @@ import { deleteBusTopology } from "./mail.fixtures";
 const ROOT = path.resolve(__dirname, "../..");
 /** bin/start.ts in a child process, TypeScript compiled on the fly, so the test can SIGKILL it. */
 const TS_HOOK = `const ts=require("typescript"),fs=require("fs");require.extensions[".ts"]=(m,f)=>{const o=ts.transpileModule(fs.readFileSync(f,"utf8"),{fileName:f,compilerOptions:{module:ts.ModuleKind.CommonJS,target:ts.ScriptTarget.ES2022,esModuleInterop:true}});m._compile(o.outputText,f)};require("./bin/start.ts");`;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.once("error", reject);
-		s.listen(0, "127.0.0.1", () => {
-			const { port } = s.address() as net.AddressInfo;
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 function httpJson(port: number, method: string, urlPath: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
 	return new Promise((resolve, reject) => {

@@ -4,22 +4,12 @@
  * booking, `hotel_soldouts_total` with a refusal for lack of rooms. Embedded shape (SQLite).
  */
 import http from "http";
-import net from "net";
 import request from "supertest";
+import { freePort } from "../helpers/infra";
 import { booking, createHotel, hotelBody, startNode, type Node } from "./reservations.fixtures";
 
 let node: Node;
 let port = 0;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer().listen(0, "127.0.0.1", () => {
-			const { port: p } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(p));
-		});
-		srv.on("error", reject);
-	});
-}
 
 function scrape(): Promise<string> {
 	return new Promise((resolve, reject) => {
