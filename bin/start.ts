@@ -34,7 +34,9 @@ function neededServices(cfg: AppConfig): string[] {
  * HTTP_DRAIN_MS.
  */
 function drainHttp(broker: ServiceBroker): Promise<void> {
-	const api = broker.getLocalService("api") as unknown as { server?: Server } | undefined;
+	const api = broker.getLocalService("api") as unknown as { server?: Server; streams?: { closeAll(): void } | null } | undefined;
+	// Live streams never finish by themselves: end them first (their clients reconnect elsewhere).
+	api?.streams?.closeAll();
 	const server = api?.server;
 	if (!server || !server.listening) return Promise.resolve();
 	return new Promise(resolve => {

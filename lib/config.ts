@@ -49,6 +49,37 @@ export interface AppConfig {
 	/** SEED_DEMO: demo hotels into an empty store ("auto": NeDB only, never MongoDB). */
 	seedDemo: "true" | "false" | "auto";
 	messaging: MessagingConfig;
+	streams: StreamsConfig;
+}
+
+/** Live availability (SPEC §13, docs/operations.md "Live streams"). Nonsense falls back to the default. */
+export interface StreamsConfig {
+	/** AVAILABILITY_FLUSH_MS: reservations reads the counts of the nights changed meanwhile and announces them this often. */
+	flushMs: number;
+	/** STREAM_COALESCE_MS: a gateway writes at most one batch of events per hotel this often. */
+	coalesceMs: number;
+	/** STREAM_HEARTBEAT_MS: comment line on every open stream. */
+	heartbeatMs: number;
+	/** STREAM_MAX_PER_CLIENT: open streams per client IP on one gateway node (429 beyond). */
+	maxPerClient: number;
+	/** STREAM_MAX_HOTELS: hotelIds one stream may follow (422 beyond). */
+	maxHotels: number;
+	/** STREAM_BUFFER_PER_HOTEL: events kept per hotel for Last-Event-ID resume. */
+	bufferPerHotel: number;
+	/** STREAM_SNAPSHOT_DAYS: nights from today sent as current counts when a resume is beyond the buffer. */
+	snapshotDays: number;
+}
+
+export function streamsConfig(env: NodeJS.ProcessEnv = process.env): StreamsConfig {
+	return {
+		flushMs: lenientInt(env.AVAILABILITY_FLUSH_MS, 200),
+		coalesceMs: lenientInt(env.STREAM_COALESCE_MS, 250),
+		heartbeatMs: lenientInt(env.STREAM_HEARTBEAT_MS, 15_000),
+		maxPerClient: lenientInt(env.STREAM_MAX_PER_CLIENT, 10),
+		maxHotels: lenientInt(env.STREAM_MAX_HOTELS, 20),
+		bufferPerHotel: lenientInt(env.STREAM_BUFFER_PER_HOTEL, 200),
+		snapshotDays: lenientInt(env.STREAM_SNAPSHOT_DAYS, 90),
+	};
 }
 
 /** The durable messaging knobs (docs/messaging.md). Nonsense falls back to the default. */
@@ -148,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		zipkinUrl: env.ZIPKIN_URL?.trim() || "",
 		seedDemo: env.SEED_DEMO === "true" || env.SEED_DEMO === "false" ? env.SEED_DEMO : "auto",
 		messaging: messagingConfig(env),
+		streams: streamsConfig(env),
 	};
 }
 

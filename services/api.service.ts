@@ -2,7 +2,8 @@
  * api: the moleculer-web gateway (SPEC §3). /api/v1 aliases from the actions' `rest` metadata
  * (./api/routes.ts), error bodies of SPEC §3 (503 with Retry-After for outages),
  * JWT authentication with per-action access levels, rate limits, health/readiness, OpenAPI,
- * interactive docs and the static front end.
+ * interactive docs, the static front end and the live streams (./api/streams.ts; fed by a
+ * broadcast consumer: every api node gets every availability and reservation message).
  */
 import fs from "fs";
 import path from "path";
@@ -18,6 +19,7 @@ import { rules } from "../mixins/validation.mixin";
 import type { AppMeta } from "../types/moleculer";
 import { apiRoutes, toAliases } from "./api/routes";
 import { buildOpenApi } from "./api/openapi";
+import { isStreamRequest, StreamHub, streamAliases, type AvailabilityChange } from "./api/streams";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const swaggerUiDir: string = require("swagger-ui-dist").getAbsoluteFSPath();
@@ -35,6 +37,7 @@ type Res = ServerResponse;
 
 interface ApiVars {
 	cfg: AppConfig;
+	streams: StreamHub | null;
 }
 interface ApiMethods {
 	errorHandler(req: Req, res: Res, err: unknown): void;
@@ -99,6 +102,14 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 		},
 	},
 
+	/** Every api node gets every change (one queue per node), for its own streams. */
+	consumers: {
+		live: {
+			events: ["reservations.availability.changed", "reservations.reservation.*"], group: "api-live", broadcast: true, concurrency: 100,
+			async handler(this: ApiThis, message) { this.streams?.onMessage(message); },
+		},
+	},
+
 	methods: {
 		/**
 		 * moleculer-web logs every 5xx with its stack: during an outage that is one per request.
@@ -150,6 +161,12 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 
 	created(this: ApiThis) {
 		this.cfg = loadConfig();
+		this.streams = new StreamHub(this.cfg.streams, hotelIds => this.broker.call<AvailabilityChange[], { hotelIds: string[] }>("reservations.liveAvailability", { hotelIds }));
+	},
+
+	/** Runs before moleculer-web's (own hooks stop first): open streams would hold its server.close(). */
+	stopped(this: ApiThis) {
+		this.streams?.closeAll();
 	},
 };
 
@@ -196,6 +213,9 @@ function gatewaySettings(cfg: AppConfig) {
 			assets: { folder: staticFolder(), options: { index: "index.html", maxAge: "1h" } },
 			onError: errorHandler,
 			cors: undefined,
+			rootCallOptions(options: { tracking?: boolean }, req: Req) {
+				if (isStreamRequest(req.url)) options.tracking = false;
+			},
 			routes: [
 				{
 					path: "/api",
@@ -215,6 +235,19 @@ function gatewaySettings(cfg: AppConfig) {
 						"GET openapi.json"(this: ApiThis, req: Req, res: Res) {
 							sendJson(res, 200, buildOpenApi(routes, (this.broker.validator as unknown as { validator: Parameters<typeof buildOpenApi>[1] }).validator, version));
 						},
+						...streamAliases<ApiThis>({
+							hub: svc => svc.streams,
+							clientIp: req => clientIp(cfg, req as Req),
+							requireAdmin(svc, req, query) {
+								const header = req.headers.authorization;
+								const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? query.get("token");
+								if (!token) throw appError(ErrorType.UNAUTHORIZED, "Authentication required: send 'Authorization: Bearer <token>'");
+								let user: AuthUser;
+								try { user = verifyToken(token, svc.cfg.jwtSecret); } catch (err) { throw appError(ErrorType.UNAUTHORIZED, err instanceof TokenError ? err.message : "Token is invalid"); }
+								if (user.role !== "admin") throw appError(ErrorType.FORBIDDEN, "This route is for administrators only");
+							},
+							onError: (svc, req, res, err) => errorHandler.call(svc, req as Req, res, err),
+						}),
 						"GET docs"(req: Req, res: Res) {
 							res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
 							res.end(DOCS_HTML);

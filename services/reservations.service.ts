@@ -5,7 +5,8 @@
  *
  * Handlers only wire requests to the modules in reservations/: booking.ts (the booking and its
  * retry loop), modify.ts, lifecycle.ts (status transitions), idempotency.ts, hotel-copies.ts
- * (the local copy of hotels), inventory.ts, views.ts. docs/inventory.md explains the model.
+ * (the local copy of hotels), inventory.ts, views.ts, availability-feed.ts (the live feed: nights
+ * marked after each commit, announced coalesced). docs/inventory.md explains the model.
  */
 import type { ActionSchema, Context, Service, ServiceSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
@@ -22,13 +23,14 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
+import { currentCounts, storeFeed, type AvailabilityChanged, type AvailabilityFeed } from "./reservations/availability-feed";
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
 import { checkSizes, freeRooms, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
 import { changeStatus, type Action } from "./reservations/lifecycle";
 import { modifyReservation, type Changes } from "./reservations/modify";
 import { findForGuest, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
-import { earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
+import { addDays, earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
 import { availability, occupancy, occupancyRangeErrors, searchPage, takesCheckIn, type Availability, type Occupancy, type SearchResult } from "./reservations/views";
 import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
 
@@ -51,6 +53,7 @@ interface Vars {
 	sequelize: Sequelize;
 	timer: NodeJS.Timeout | null;
 	stopping: boolean;
+	feed: AvailabilityFeed;
 }
 type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
 
@@ -150,14 +153,18 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			params: updateParams,
 			async handler(this: This, ctx: Context<Changes & { code: string }, AppMeta>): Promise<PublicReservation> {
 				const { code, ...changes } = ctx.params;
+				let before: PublicReservation | null = null;
 				const done = await modifyReservation(this.db, changes, {
-					reservation: () => reservationFor(this.db, ctx.meta.user, code),
+					reservation: async () => (before = await reservationFor(this.db, ctx.meta.user, code)),
 					copy: (hotelId, until) => this.copies.get(hotelId, { ctx, coverUntil: until }),
 				}).catch(err => {
 					if ((err as { type?: string }).type === ErrorType.NO_AVAILABILITY) countMetric(this.broker, AppMetric.SOLD_OUTS);
 					throw err;
 				});
-				if (done.changed) this.wakeOutboxRelay();
+				if (done.changed) {
+					this.wakeOutboxRelay();
+					for (const r of [before as PublicReservation | null, done.reservation]) if (r) this.feed.mark(r.hotelId, r.roomTypeId, r.checkIn, r.checkOut);
+				}
 				return toPublic(done.reservation);
 			},
 		},
@@ -208,6 +215,15 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			},
 		},
 
+		/** Internal (gateway streams, a resume beyond their buffer): the current counts of the hotels' nights from yesterday (UTC) on. */
+		liveAvailability: {
+			visibility: "public",
+			params: { $$strict: true, hotelIds: { type: "array", items: { type: "string", min: 1, max: 64 }, max: 100 }, days: { type: "number", integer: true, min: 1, max: 800, optional: true } },
+			async handler(this: This, ctx: Context<{ hotelIds: string[]; days?: number }>): Promise<AvailabilityChanged[]> {
+				return currentCounts(this.db, ctx.params.hotelIds, addDays(new Date().toISOString().slice(0, 10), -1), ctx.params.days ?? this.cfg.streams.snapshotDays);
+			},
+		},
+
 		/** Internal: learn a hotel now (seed script, tests) instead of waiting for its message. */
 		syncHotel: {
 			visibility: "public",
@@ -242,6 +258,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			}
 			countMetric(this.broker, AppMetric.BOOKINGS);
 			this.wakeOutboxRelay(); // publish now rather than at the next poll
+			this.feed.mark(p.hotelId, p.roomTypeId, p.checkIn, p.checkOut);
 			return booked.answer;
 		},
 
@@ -251,6 +268,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			const copy = await this.copies.get(r.hotelId, { ctx });
 			const done = await changeStatus(this.db, r, action, copy, localDate(copy?.hotel.timezone ?? "UTC"));
 			if (done.announced) this.wakeOutboxRelay();
+			if (done.reservation.status !== r.status) this.feed.mark(r.hotelId, r.roomTypeId, r.checkIn, r.checkOut);
 			return toPublic(done.reservation);
 		},
 
@@ -273,13 +291,19 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		this.cfg = loadConfig();
 		this.timer = null;
 		this.stopping = false;
+		this.feed = storeFeed(() => this.db, {
+			intervalMs: this.cfg.streams.flushMs,
+			appended: () => this.wakeOutboxRelay(),
+			onError: err => { if (!this.stopping) this.logger.warn("Availability feed:", err.message); },
+		});
 	},
 
 	async started(this: This) {
 		// moleculer-db has connected and SqlDbMixin has migrated by now.
 		this.db = new SqlStore(this.sequelize);
 		await this.db.tune();
-		this.copies = new HotelCopies(this.db, (id, ctx) => (ctx ?? this.broker).call<Hotel | null, { id: string }>("hotels.resolve", { id }), this.logger);
+		this.copies = new HotelCopies(this.db, (id, ctx) => (ctx ?? this.broker).call<Hotel | null, { id: string }>("hotels.resolve", { id }), this.logger,
+			(hotelId, roomTypeId, from, to) => this.feed.mark(hotelId, roomTypeId, from, to));
 		registerAppMetrics(this.broker, [AppMetric.BOOKINGS, AppMetric.SOLD_OUTS]);
 		const quiet = (what: string) => (err: unknown) => { if (!this.stopping) this.logger.warn(`${what} failed:`, (err as Error).message); };
 		this.timer = setInterval(() => { this.maintenance().catch(quiet("Maintenance")); }, MAINTENANCE_INTERVAL_MS).unref();
@@ -290,6 +314,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 	},
 
 	async stopped(this: This) {
+		await this.feed.stop(); // the relay (a mixin) stops after this
 		this.stopping = true;
 		if (this.timer) clearInterval(this.timer);
 	},

@@ -31,6 +31,12 @@ export interface ConsumerSchema<TThis = any> {
 	deadLetter?: boolean;
 	/** Messages handled at once by one node (AMQP prefetch). */
 	concurrency?: number;
+	/**
+	 * Every node of the service gets every message (one exclusive, auto-delete queue per node)
+	 * instead of one node of the group: live feeds. No de-duplication, retry or dead-letter; a
+	 * node that is down misses what is published meanwhile.
+	 */
+	broadcast?: boolean;
 	handler(this: TThis, message: DomainMessage<any>, t: Transaction | null): Promise<void>;
 }
 

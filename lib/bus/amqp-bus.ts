@@ -9,6 +9,9 @@
  *    it back to the group's queue: exponential back-off), and after `maxAttempts` deliveries
  *    to `<group>.dlq`, where it waits for an operator (deadLetters / replayDeadLetters);
  *  - the connection is re-established on its own, with back-off, and every subscription with it.
+ * A broadcast subscription (SubscribeOptions.broadcast) gets its own server-named queue per
+ * connection (exclusive, auto-delete: it goes with the node), acknowledged whatever the handler
+ * did — no retry queue, no DLQ; a node that is down misses what is published meanwhile.
  * Every node declares the queues of every consumer group of the product (`topology`, read from the
  * service schemas), so a message published before its consumers ever ran is kept.
  * Delays (retry queues' TTLs, reconnects) follow the one policy of lib/retry.ts.
@@ -26,6 +29,7 @@ interface Subscription {
 	prefetch: number;
 	attempts: number;
 	deadLetter: boolean;
+	broadcast: boolean;
 	channel: Channel | null;
 	consumerTag: string | null;
 	inFlight: Set<Promise<void>>;
@@ -79,7 +83,7 @@ export class AmqpBus implements MessageBus {
 	async subscribe(group: string, patterns: string[], handler: MessageHandler, opts: SubscribeOptions = {}): Promise<void> {
 		if (this.subs.has(group)) throw new Error(`already subscribed as group '${group}'`);
 		const sub: Subscription = {
-			group, patterns, handler, prefetch: opts.prefetch ?? 20, attempts: opts.attempts ?? this.opts.maxAttempts, deadLetter: opts.deadLetter ?? true,
+			group, patterns, handler, prefetch: opts.prefetch ?? 20, attempts: opts.attempts ?? this.opts.maxAttempts, deadLetter: opts.deadLetter ?? true, broadcast: !!opts.broadcast,
 			channel: null, consumerTag: null, inFlight: new Set(),
 		};
 		this.subs.set(group, sub);
@@ -135,7 +139,7 @@ export class AmqpBus implements MessageBus {
 	async deleteTopology(groups: string[] = []): Promise<void> {
 		await this.ready();
 		const ch = await (this.connection as ChannelModel).createChannel();
-		const decls = [...this.topology(), ...[...this.subs.values()].map(s => ({ group: s.group, attempts: s.attempts })), ...groups.map(group => ({ group, attempts: undefined }))];
+		const decls = [...this.topology().filter(d => !d.broadcast), ...[...this.subs.values()].filter(s => !s.broadcast).map(s => ({ group: s.group, attempts: s.attempts })), ...groups.map(group => ({ group, attempts: undefined }))];
 		for (const d of decls) {
 			await ch.deleteQueue(this.n.queue(d.group));
 			await ch.deleteQueue(this.n.dlq(d.group));
@@ -216,7 +220,7 @@ export class AmqpBus implements MessageBus {
 
 	private async declareTopology(ch: Channel): Promise<void> {
 		await ch.assertExchange(this.n.exchange, "topic", { durable: true });
-		for (const d of this.topology()) await this.declareGroup(ch, d.group, d.patterns, d.attempts);
+		for (const d of this.topology()) if (!d.broadcast) await this.declareGroup(ch, d.group, d.patterns, d.attempts);
 	}
 
 	/** The retry queues' delays of a group making `attempts` deliveries. */
@@ -238,6 +242,7 @@ export class AmqpBus implements MessageBus {
 	}
 
 	private async startConsumer(conn: ChannelModel, pub: ConfirmChannel, sub: Subscription): Promise<void> {
+		if (sub.broadcast) return this.startBroadcast(conn, sub);
 		await this.declareGroup(pub, sub.group, sub.patterns, sub.attempts);
 		const ch = await conn.createChannel();
 		ch.on("error", (err: Error) => this.logger.warn(`Message bus: consumer channel '${sub.group}': ${err.message}`));
@@ -246,6 +251,29 @@ export class AmqpBus implements MessageBus {
 		const { consumerTag } = await ch.consume(this.n.queue(sub.group), msg => {
 			if (!msg) return; // consumer cancelled by the server (queue deleted)
 			const p = this.onMessage(sub, ch, pub, msg).finally(() => sub.inFlight.delete(p));
+			sub.inFlight.add(p);
+		}, { noAck: false });
+		sub.consumerTag = consumerTag;
+	}
+
+	/** One queue of this connection's own, bound to the patterns; every message acknowledged once handled. */
+	private async startBroadcast(conn: ChannelModel, sub: Subscription): Promise<void> {
+		const ch = await conn.createChannel();
+		ch.on("error", (err: Error) => this.logger.warn(`Message bus: broadcast channel '${sub.group}': ${err.message}`));
+		await ch.prefetch(sub.prefetch);
+		const { queue } = await ch.assertQueue("", { exclusive: true, autoDelete: true, durable: false });
+		for (const p of sub.patterns) await ch.bindQueue(queue, this.n.exchange, p);
+		sub.channel = ch;
+		const { consumerTag } = await ch.consume(queue, msg => {
+			if (!msg) return;
+			const p = (async () => {
+				try {
+					await sub.handler(JSON.parse(msg.content.toString()) as DomainMessage);
+				} catch (err) {
+					this.logger.warn(`Broadcast message dropped by '${sub.group}': ${(err as Error).message}`);
+				}
+				try { ch.ack(msg); } catch { /* the queue is gone with its channel */ }
+			})().finally(() => sub.inFlight.delete(p));
 			sub.inFlight.add(p);
 		}, { noAck: false });
 		sub.consumerTag = consumerTag;

@@ -12,6 +12,9 @@
  *  - "record": skip when recorded, run the handler (its own transactions, idempotent), record;
  *  - "handler": the handler makes repeats no-ops itself (e.g. a unique message-id column); t = null.
  * A throw means "not processed": the bus retries with the one back-off policy, then dead-letters.
+ * A `broadcast: true` consumer is different: every node of the service gets every message (one
+ * queue per node), no de-duplication, no retry, no dead-letter (live feeds: a lost message is
+ * acceptable, a late one useless).
  */
 import type { Context, Middleware, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import type { Sequelize, Transaction } from "sequelize";
@@ -43,7 +46,7 @@ function declaredOf(schema: ServiceSchema): Declared[] {
 export async function consumeOnce(service: ConsumingService, c: ConsumerSchema, message: DomainMessage): Promise<"processed" | "duplicate"> {
 	if (!message || typeof message.id !== "string" || !message.id || typeof message.event !== "string")
 		throw new Error("not a domain message (id and event are required)");
-	const dedupe = c.dedupe ?? "transaction";
+	const dedupe = c.broadcast ? "handler" : c.dedupe ?? "transaction";
 	const run = (t: Transaction | null) => c.handler.call(service, message, t);
 	if (dedupe === "handler") {
 		await run(null);
@@ -79,7 +82,7 @@ function busOf(service: ConsumingService): MessageBus {
 async function subscribeAll(service: ConsumingService): Promise<void> {
 	const consumers = service.$consumers ?? [];
 	if (consumers.length === 0) return;
-	const needsStore = consumers.filter(c => (c.schema.dedupe ?? "transaction") !== "handler");
+	const needsStore = consumers.filter(c => !c.schema.broadcast && (c.schema.dedupe ?? "transaction") !== "handler");
 	if (needsStore.length && !service.sequelize)
 		throw new Error(`${service.name}: consumer '${needsStore[0].name}' de-duplicates in processed_messages but the service has no SQL store (use dedupe: "handler")`);
 	const bus = acquireBus(service.broker);
@@ -95,8 +98,8 @@ async function subscribeAll(service: ConsumingService): Promise<void> {
 		await bus.subscribe(c.group, c.schema.events, async message => {
 			const outcome = await consumeOnce(service, c.schema, message);
 			if (outcome === "duplicate") service.logger.debug(`Duplicate message ${message.id} (${message.event}) ignored by '${c.group}'.`);
-		}, { prefetch: c.schema.concurrency, attempts: c.schema.attempts, deadLetter: c.schema.deadLetter });
-		service.logger.info(`Consuming [${c.schema.events.join(", ")}] as group '${c.group}' (${bus.kind} bus).`);
+		}, { prefetch: c.schema.concurrency, attempts: c.schema.attempts, deadLetter: c.schema.deadLetter, broadcast: c.schema.broadcast });
+		service.logger.info(`Consuming [${c.schema.events.join(", ")}] as ${c.schema.broadcast ? "broadcast" : "group"} '${c.group}' (${bus.kind} bus).`);
 	}
 }
 
@@ -118,7 +121,9 @@ export function ConsumersMiddleware(): Middleware {
 			const consumers = declaredOf(schema);
 			service.$consumers = consumers;
 			if (consumers.length === 0) return;
-			declareConsumers(service.broker as ServiceBroker, consumers.map(c => ({ group: c.group, patterns: [...c.schema.events], attempts: c.schema.attempts, deadLetter: c.schema.deadLetter })));
+			declareConsumers(service.broker as ServiceBroker, consumers.map(c => ({ group: c.group, patterns: [...c.schema.events], attempts: c.schema.attempts, deadLetter: c.schema.deadLetter, broadcast: c.schema.broadcast })));
+			// Broadcast consumers park nothing: no operator actions for them.
+			if (consumers.every(c => c.schema.broadcast)) return;
 			schema.actions = {
 				...schema.actions,
 				/** Operators (REPL): messages of this service's consumer group parked after too many failures. */

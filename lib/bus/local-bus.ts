@@ -8,14 +8,17 @@
  * NoConsumerError (the relay retries, without counting an attempt); a message that no declared
  * group wants (an audit message nobody here consumes, a message for a service this broker
  * does not run) is delivered to nobody and resolves. Parking after too many failures is the relay's job here.
+ * A broadcast subscription (SubscribeOptions.broadcast) is handed the message like any other, but
+ * is never waited for and its failures do not fail the publish: nothing is retried for it.
  */
 import type { DomainMessage } from "../events";
-import { topicMatches, type ConsumerDecl, type DeadLetter, type MessageBus, type MessageHandler } from "./types";
+import { topicMatches, type ConsumerDecl, type DeadLetter, type MessageBus, type MessageHandler, type SubscribeOptions } from "./types";
 
 interface LocalSubscription {
 	group: string;
 	patterns: string[];
 	handler: MessageHandler;
+	broadcast: boolean;
 	inFlight: Set<Promise<void>>;
 }
 
@@ -43,7 +46,8 @@ export class LocalBus implements MessageBus {
 
 	async publish(message: DomainMessage): Promise<void> {
 		const matches = (patterns: string[]) => patterns.some(p => topicMatches(p, message.event));
-		const waiting = this.declared().filter(d => matches(d.patterns) && !this.subs.has(d.group)).map(d => d.group);
+		// A broadcast subscriber not up yet simply misses the message (nothing is kept for it).
+		const waiting = this.declared().filter(d => !d.broadcast && matches(d.patterns) && !this.subs.has(d.group)).map(d => d.group);
 		if (waiting.length) throw new NoConsumerError(message.event, [...new Set(waiting)]);
 		const targets = [...this.subs.values()].filter(s => matches(s.patterns));
 		const errors: string[] = [];
@@ -54,7 +58,7 @@ export class LocalBus implements MessageBus {
 			try {
 				await p;
 			} catch (err) {
-				errors.push(`${t.group}: ${(err as Error).message}`);
+				if (!t.broadcast) errors.push(`${t.group}: ${(err as Error).message}`);
 			} finally {
 				t.inFlight.delete(p);
 			}
@@ -62,9 +66,9 @@ export class LocalBus implements MessageBus {
 		if (errors.length) throw new Error(errors.join("; "));
 	}
 
-	async subscribe(group: string, patterns: string[], handler: MessageHandler): Promise<void> {
+	async subscribe(group: string, patterns: string[], handler: MessageHandler, opts: SubscribeOptions = {}): Promise<void> {
 		if (this.subs.has(group)) throw new Error(`already subscribed as group '${group}'`);
-		this.subs.set(group, { group, patterns, handler, inFlight: new Set() });
+		this.subs.set(group, { group, patterns, handler, broadcast: !!opts.broadcast, inFlight: new Set() });
 	}
 
 	/** Stops delivering to the group, once the messages it is handling are done. */

@@ -16,7 +16,7 @@ export function consumersOf(schema: Partial<ServiceSchema> | null | undefined): 
 		const block = (s as { consumers?: Record<string, ConsumerSchema> }).consumers ?? {};
 		for (const [name, c] of Object.entries(block)) {
 			if (!c) continue;
-			found.set(name, { name, group: c.group ?? serviceName ?? name, patterns: [...c.events], attempts: c.attempts, deadLetter: c.deadLetter });
+			found.set(name, { name, group: c.group ?? serviceName ?? name, patterns: [...c.events], attempts: c.attempts, deadLetter: c.deadLetter, broadcast: c.broadcast });
 		}
 	};
 	visit(schema, schema.name);

@@ -15,6 +15,12 @@ export interface SubscribeOptions {
 	attempts?: number;
 	/** false: drop the message after its last attempt instead of parking it. */
 	deadLetter?: boolean;
+	/**
+	 * Every node gets every message: one queue per node (AMQP: exclusive, auto-delete, gone with
+	 * the node), not a group sharing one queue. No retry, no dead-letter: a message whose
+	 * handler throws is dropped, and messages sent while the node is down are not kept.
+	 */
+	broadcast?: boolean;
 }
 
 /** A consumer group as a service schema declares it: what the topology is made of. */
@@ -23,6 +29,8 @@ export interface ConsumerDecl {
 	patterns: string[];
 	attempts?: number;
 	deadLetter?: boolean;
+	/** Per-node subscription (SubscribeOptions.broadcast): no durable queue to declare. */
+	broadcast?: boolean;
 }
 
 /** The bus is not connected: nothing can be published now (the gateway answers 503). */

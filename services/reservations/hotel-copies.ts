@@ -110,6 +110,8 @@ export class HotelCopies {
 		private readonly db: SqlStore,
 		private readonly resolve: (id: string, ctx?: Context) => Promise<Hotel | null>,
 		private readonly logger: Logger,
+		/** After a commit that resized nights `[from, to)` of a room type (the live availability feed). */
+		private readonly resized: (hotelId: string, roomTypeId: string, from: string, to: string) => void = () => undefined,
 	) {}
 
 	async get(id: string, opts: GetOptions = {}): Promise<HotelCopy | null> {
@@ -136,7 +138,9 @@ export class HotelCopies {
 	async apply(hotel: Hotel): Promise<boolean> {
 		const today = localDate(hotel.timezone);
 		const until = horizonOf(hotel);
+		const changed: string[] = [];
 		const applied = await this.db.withTx(async t => {
+			changed.length = 0;
 			const cur = await readCopy(this.db, hotel.id, t);
 			if (!isNewer(hotel, cur)) return false;
 			const before = new Map<string, RoomType>((cur?.hotel.roomTypes ?? []).map(r => [r.id, r]));
@@ -147,6 +151,7 @@ export class HotelCopies {
 					// new size (booked after reservations.checkInventoryChange said yes) keeps
 					// total = booked: full, never below what is sold (the CHECK forbids it anyway).
 					const over = await resize(this.db, t, hotel.id, rt.id, rt.totalRooms, today);
+					if (old) changed.push(rt.id);
 					if (over) this.logger.warn(`Hotel ${hotel.id}: room type '${rt.id}' keeps ${over.booked} booked on ${over.night}, above its new size ${rt.totalRooms}.`);
 				}
 				const from = old && cur?.inventoryUntil && cur.inventoryUntil > today ? cur.inventoryUntil : today;
@@ -156,6 +161,7 @@ export class HotelCopies {
 			return true;
 		});
 		this.forget(hotel.id);
+		for (const rt of changed) this.resized(hotel.id, rt, today, until);
 		return applied;
 	}
 
