@@ -21,4 +21,17 @@ sed -e "s#/etc/nginx/mime.types#$mime#" \
 	"$here/nginx.conf" > "$tmp/nginx.conf"
 "$here/make-dev-cert.sh" "$tmp/certs" >/dev/null
 "$nginx_bin" -t -q -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf"
+# Live streams (SPEC §13): their locations use the stream snippet, which must pass events unbuffered
+# over HTTP/1.1 keep-alive and hold the connection open far beyond the 15 s heartbeat.
+for loc in "/api/v1/stream" "/api/v1/stream/staff"; do
+	awk -v loc="location = $loc {" '$0 == loc { inside = 1; next } inside && /^}/ { exit } inside' "$here/snippets/site.conf" \
+		| grep -q "include snippets/proxy-stream.conf;" || { echo "nginx: location = $loc does not include snippets/proxy-stream.conf"; exit 1; }
+done
+stream="$here/snippets/proxy-stream.conf"
+for directive in "proxy_buffering off;" "proxy_cache off;" "proxy_http_version 1.1;" 'proxy_set_header Connection "";' "gzip off;"; do
+	grep -qxF "$directive" "$stream" || { echo "nginx: $stream lacks '$directive'"; exit 1; }
+done
+read_timeout="$(sed -n 's/^proxy_read_timeout \([0-9]*\)\([smh]\);$/\1 \2/p' "$stream")"
+secs="$(echo "$read_timeout" | awk '{ print $1 * ($2 == "h" ? 3600 : $2 == "m" ? 60 : 1) }')"
+[ -n "$secs" ] && [ "$secs" -ge 60 ] || { echo "nginx: proxy_read_timeout of the streams must be at least 60 s (got '${read_timeout:-none}')"; exit 1; }
 echo "nginx -t: nginx/nginx.conf is valid ($("$nginx_bin" -v 2>&1))"
