@@ -72,7 +72,7 @@ export interface StreamsConfig {
 
 export function streamsConfig(env: NodeJS.ProcessEnv = process.env): StreamsConfig {
 	return {
-		flushMs: lenientInt(env.AVAILABILITY_FLUSH_MS, 200),
+		flushMs: lenientInt(env.AVAILABILITY_FLUSH_MS, 100),
 		coalesceMs: lenientInt(env.STREAM_COALESCE_MS, 250),
 		heartbeatMs: lenientInt(env.STREAM_HEARTBEAT_MS, 15_000),
 		maxPerClient: lenientInt(env.STREAM_MAX_PER_CLIENT, 10),

@@ -32,7 +32,7 @@ import { modifyReservation, type Changes } from "./reservations/modify";
 import { findForGuest, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
 import { addDays, earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
 import { availability, occupancy, occupancyRangeErrors, searchPage, takesCheckIn, type Availability, type Occupancy, type SearchResult } from "./reservations/views";
-import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
+import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, liveAvailabilityParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
 
 type CodeCtx = Context<{ code: string }, AppMeta>;
 
@@ -218,7 +218,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		/** Internal (gateway streams, a resume beyond their buffer): the current counts of the hotels' nights from yesterday (UTC) on. */
 		liveAvailability: {
 			visibility: "public",
-			params: { $$strict: true, hotelIds: { type: "array", items: { type: "string", min: 1, max: 64 }, max: 100 }, days: { type: "number", integer: true, min: 1, max: 800, optional: true } },
+			params: liveAvailabilityParams,
 			async handler(this: This, ctx: Context<{ hotelIds: string[]; days?: number }>): Promise<AvailabilityChanged[]> {
 				return currentCounts(this.db, ctx.params.hotelIds, addDays(new Date().toISOString().slice(0, 10), -1), ctx.params.days ?? this.cfg.streams.snapshotDays);
 			},

@@ -12,6 +12,9 @@
  *   S6  GET /api/v1/hotels/:id/availability, 30 nights    (product gateway → reservations → PostgreSQL)
  *   S7  booking → mail `sent`                             (response time of each S5 booking to the mail log's sent_at),
  *       then the mail node's drain rate once S5 stops, then S7 again with bookings paced at --mail-rate/s
+ *   S8  live streams: --streams (1,000) open SSE streams on the api node, bookings paced at
+ *       --stream-rate/s (100); latency from each booking's 201 to the event at every stream of its
+ *       hotel (p50/p99), and the gateway's CPU per delivered event
  *   RSS of every node before and after a sustained mixed load (BENCH_SOAK_SECONDS)
  *
  * Flags (after `npm run bench --`):
@@ -19,6 +22,7 @@
  *   --only=S0,S5       run only these scenarios (S7 needs S5; the soak is "soak")
  *   --seconds=N --runs=N --warmup=N --connections=N --soak=N --hotels=N
  *   --mail-rate=N      bookings per second of the paced S7 (default 100; 0 skips it)
+ *   --streams=N --stream-rate=N   S8's open streams (1000) and bookings per second (100)
  *   --profile          node --cpu-prof on every node; summaries in docs/profiles/
  *   --no-write         do not rewrite the figures block of docs/benchmarks.md
  *   --keep             leave the processes' logs and profiles in the work directory
@@ -37,6 +41,7 @@ import { pgbench, type PgbenchFigures } from "./pgbench";
 import { cpuSeconds, cpuStat, runQueueSeconds, rssMiB, sleep, spawnNode, stopAll, waitHttpReady, waitIpcReady, type CpuStat, type Proc } from "./procs";
 import { summarise, toMarkdown } from "./profile-summary";
 import { bookingScript, prepareTargets, type Target } from "./booking-sql";
+import { openStreams, percentile, streamLatencies, type Booked } from "./streams";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const DIST = path.join(ROOT, "dist");
@@ -58,6 +63,8 @@ interface Opts {
 	topology: Record<string, number>;
 	pgClients: number;
 	mailRate: number;
+	streams: number;
+	streamRate: number;
 }
 
 function parseArgs(argv: string[]): Opts {
@@ -92,6 +99,8 @@ function parseArgs(argv: string[]): Opts {
 		topology,
 		pgClients: Number(process.env.BENCH_PG_CLIENTS) || 16,
 		mailRate: num("mail-rate", 100),
+		streams: Math.max(1, num("streams", 1000)),
+		streamRate: Math.max(1, num("stream-rate", 100)),
 	};
 }
 
@@ -219,6 +228,8 @@ function clusterEnv(workDir: string, namespace: string, smtpPort: number): NodeJ
 		SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
 		PUBLIC_URL: "http://localhost:8080",
 		SEED_DEMO: "false",
+		// S8 opens all its streams from one address.
+		STREAM_MAX_PER_CLIENT: "100000",
 	};
 	delete env.METRICS_PORT;
 	delete env.RATE_LIMIT_PER_MINUTE;
@@ -452,7 +463,7 @@ async function main(): Promise<void> {
 		await waitIpcReady(smtp);
 
 		const env = clusterEnv(workDir, namespace, smtpPort);
-		const needsData = wants(o, "S4") || wants(o, "S5") || wants(o, "S6") || wants(o, "S7") || wants(o, "SOAK");
+		const needsData = wants(o, "S4") || wants(o, "S5") || wants(o, "S6") || wants(o, "S7") || wants(o, "S8") || wants(o, "SOAK");
 		let targets: Target[] = [];
 		if (needsData) {
 			await seed(o, env);
@@ -586,6 +597,38 @@ async function main(): Promise<void> {
 			log("S5 at 1 connection…");
 			const one = await measured(procsNow, () => load({ ...common, ...bookings(), connections: 1 }), "S5-1");
 			rows.push({ ...rowOf("S5", "POST /reservations end to end (201/s)", { ...one.result, rps: one.result.okRps }, one.cpu, "", null), connections: 1 });
+		}
+
+		if (wants(o, "S8")) {
+			const hotels = [...new Set(targets.map(t => t.hotelId))];
+			log(`S8 ${o.streams} open streams on api-1 (${hotels.length} hotels), bookings paced at ${o.streamRate}/s…`);
+			const open = await openStreams(cluster.apiUrl, hotels, o.streams);
+			try {
+				const booked: Booked[] = [];
+				const bodies = bookingBodies(targets);
+				const seconds = o.seconds * o.runs;
+				const m = await measured(procsNow, () => load({
+					...common, url: `${cluster.apiUrl}/api/v1/reservations`, method: "POST", headers: { "content-type": "application/json" },
+					setupRequest: req => ({ ...req, body: bodies() }), connections: 10, rate: o.streamRate, warmupSeconds: 0, runs: 1, seconds,
+					onResponse: (status, body) => {
+						if (status !== 201) return;
+						const r = JSON.parse(body) as { hotelId: string; roomTypeId: string; checkIn: string };
+						booked.push({ hotelId: r.hotelId, roomTypeId: r.roomTypeId, checkIn: r.checkIn, at: Date.now() });
+					},
+				}), "S8");
+				await sleep(2000); // the last bookings' events
+				const f = streamLatencies(booked, open.streams);
+				const p50 = percentile(f.latencies, 50), p99 = percentile(f.latencies, 99), max = f.latencies[f.latencies.length - 1] ?? NaN;
+				const gatewayUs = f.events ? ((m.cpu["api-1"] ?? 0) * seconds * 1e6) / f.events : NaN;
+				log(`  ${booked.length} bookings, ${f.latencies.length} (booking, stream) deliveries, ${f.missing} missing; ${f.events} events delivered; api-1 ${Number.isFinite(gatewayUs) ? gatewayUs.toFixed(0) : "?"} µs CPU per event`);
+				rows.push({
+					id: "S8", what: `booking 201 → event at every stream of its hotel (${open.streams.length} streams)`, connections: `${open.streams.length} streams`, rps: m.result.okRps,
+					p50, p99, max, errors: f.missing + m.result.errors, non2xx: m.result.non2xx, target: "p99 ≤ 500 ms", met: p99 <= 500 && f.missing === 0 && m.result.errors === 0 && m.result.non2xx === 0,
+					cpu: m.cpu, note: `${f.events} events delivered; gateway ${Number.isFinite(gatewayUs) ? gatewayUs.toFixed(0) : "?"} µs CPU per event`,
+				});
+			} finally {
+				open.close();
+			}
 		}
 
 		if (wants(o, "SOAK") && o.soakSeconds > 0) {
@@ -741,6 +784,7 @@ const PROFILED: Record<string, string[]> = {
 	S3: ["bench-gateway", "bench-echo"],
 	S5: ["api-1", "reservations-1", "mail-1"],
 	S6: ["api-1", "reservations-1"],
+	S8: ["api-1", "reservations-1"],
 };
 
 function writeProfiles(workDir: string): void {

@@ -184,6 +184,13 @@ export class StreamHub {
 		if (!byType) return;
 		this.lastFlush.set(hotelId, this.now());
 		if (this.lastFlush.size > BUFFERED_HOTELS * 2) this.pruneFlushTimes();
+		const subscribers = this.byHotel.get(hotelId);
+		if (!subscribers) {
+			// Nobody follows it here: no frames to build. Its buffer now misses an event, so a
+			// resume gets the current counts instead (a buffer that is absent means exactly that).
+			this.buffers.delete(hotelId);
+			return;
+		}
 		let buf = this.buffers.get(hotelId);
 		if (!buf) this.buffers.set(hotelId, (buf = { events: [], evictedUpTo: 0 }));
 		let text = "";
@@ -195,7 +202,7 @@ export class StreamHub {
 			text += f;
 		}
 		while (buf.events.length > this.opts.bufferPerHotel) buf.evictedUpTo = buf.events.shift()!.seq;
-		for (const s of this.byHotel.get(hotelId) ?? []) this.send(s, text, byType.size);
+		for (const s of subscribers) this.send(s, text, byType.size);
 	}
 
 	private pruneFlushTimes(): void {
@@ -204,7 +211,8 @@ export class StreamHub {
 	}
 
 	private toStaff(m: DomainMessage): void {
-		const hotelId = (m.data as { hotelId?: unknown } | null)?.hotelId;
+		const d = m.data as { reservation?: { hotelId?: string }; hotel?: { id?: string } } | null;
+		const hotelId = d?.reservation?.hotelId ?? d?.hotel?.id;
 		const f = frame(`${this.epoch}-${++this.seq}`, "reservation", { event: m.event, id: m.id, occurredAt: m.occurredAt, data: m.data });
 		for (const s of this.streams) if (s.staff && (s.hotelIds.length === 0 || s.hotelIds.includes(String(hotelId)))) this.send(s, f, 1);
 	}

@@ -66,3 +66,10 @@ export const inventoryChangeParams = {
 	hotelId: rules.id,
 	roomTypes: { type: "array", items: rules.object({ id: rules.id, totalRooms: { type: "number", integer: true, min: 0, max: 100_000 } }), max: 200 },
 };
+
+/** reservations.liveAvailability (the gateways' streams, a resume beyond their buffer). */
+export const liveAvailabilityParams = {
+	$$strict: true,
+	hotelIds: { type: "array", items: rules.id, max: 100 },
+	days: { type: "number", integer: true, min: 1, max: 800, optional: true },
+};

@@ -61,11 +61,14 @@ describe("stream hub", () => {
 		const a = new Sink();
 		const b = new Sink();
 		const staff = new Sink();
+		const staffOfH2 = new Sink();
 		await hub.open(a, { ip: "1", hotelIds: ["h1"] });
 		await hub.open(b, { ip: "2", hotelIds: ["h2"] });
 		await hub.open(staff, { ip: "3", hotelIds: [], staff: true });
+		await hub.open(staffOfH2, { ip: "3", hotelIds: ["h2"], staff: true });
 		hub.onMessage(change("h1", "double", "2030-01-01", 5));
-		hub.onMessage(makeMessage("reservations.reservation.confirmed", { hotelId: "h1", reservation: { code: "X" } }));
+		hub.onMessage(makeMessage("reservations.reservation.confirmed", { reservation: { code: "X", hotelId: "h1" }, hotel: { id: "h1" } }));
+		expect(staffOfH2.events("reservation")).toHaveLength(0);
 		expect(a.events()).toHaveLength(1);
 		expect(b.events()).toHaveLength(0);
 		expect(staff.events()).toHaveLength(0);
@@ -102,7 +105,23 @@ describe("stream hub", () => {
 		expect(late.events()[0].data.nights).toEqual([{ date: "2030-01-01", available: 9 }]);
 	});
 
-	it("limits streams per client (429), writes heartbeats, closes every stream on stop", async () => {
+	it("a hotel followed by nobody builds no events; a later resume for it gets the current counts", async () => {
+		let clock = 1_000;
+		const timed = new StreamHub(OPTS, async ids => { snapshots.push(ids); return []; }, () => clock);
+		const s = new Sink();
+		const st = await timed.open(s, { ip: "1", hotelIds: ["h1"] });
+		timed.onMessage(change("h1", "double", "2030-01-01", 5));
+		const lastId = s.events()[0].id!;
+		timed.close(st);
+		clock += OPTS.coalesceMs; // the next change is past the coalescing window: flushed at once
+		timed.onMessage(change("h1", "double", "2030-01-01", 4));
+		const again = new Sink();
+		await timed.open(again, { ip: "2", hotelIds: ["h1"], lastEventId: lastId });
+		expect(snapshots).toEqual([["h1"]]);
+		timed.closeAll();
+	});
+
+		it("limits streams per client (429), writes heartbeats, closes every stream on stop", async () => {
 		const quick = new StreamHub({ ...OPTS, heartbeatMs: 20 }, async () => []);
 		const s1 = new Sink();
 		const s2 = new Sink();
