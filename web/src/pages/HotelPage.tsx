@@ -1,5 +1,8 @@
-/** One hotel: photos, amenities, address and map link, room types with availability for the stay. */
-import { useEffect, useState } from "preact/hooks";
+/**
+ * One hotel: photos, amenities, address and map link, room types with availability for the stay;
+ * the counts follow the hotel's live stream (web/src/live.ts).
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { errorMessage } from "../errors";
 import { day, money, nightsBetween } from "../format";
@@ -8,6 +11,8 @@ import { href, navigate, type Route } from "../router";
 import { SearchForm, defaultStay, stayErrors, stayQuery } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Stars, photoUrl } from "../components/ui";
+import { LiveStatus } from "../components/LiveStatus";
+import { useLiveAvailability } from "../live";
 import type { Availability, Hotel } from "../types";
 
 export function HotelPage({ id, route }: { id: string; route: Route }) {
@@ -28,9 +33,13 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 		};
 	}, [id]);
 
+	// A re-read asked by the live stream keeps the counts on screen while it runs.
+	const [refresh, setRefresh] = useState(0);
+	const shownKey = useRef("");
 	useEffect(() => {
 		let live = true;
-		setAvail(null);
+		if (shownKey.current !== id + key) setAvail(null);
+		shownKey.current = id + key;
 		setAvailError(null);
 		if (datesOk)
 			api.availability(id, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms })
@@ -39,7 +48,9 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 		return () => {
 			live = false;
 		};
-	}, [id, key]);
+	}, [id, key, refresh]);
+
+	const stream = useLiveAvailability([id], avail ? stay : null, () => setRefresh(x => x + 1));
 
 	if (error) return <Alert kind="error" focus>{errorMessage(error)}</Alert>;
 	if (!hotel) return <Loading />;
@@ -72,12 +83,13 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 							</summary>
 							<SearchForm initial={stay} withCity={false} compact submitLabel={t("hotel.update")} onSearch={q => navigate(`/hotels/${id}`, { ...stayQuery(q), city: undefined }, true)} />
 						</details>
+						<LiveStatus state={stream.state} />
 						{availError ? <ErrorAlert error={availError} focus={false} /> : null}
 						{datesOk && !avail && !availError && <Loading />}
 						<ul class="room-list">
 							{hotel.roomTypes.map(rt => {
 								const a = byId.get(rt.id);
-								const free = a?.available ?? 0;
+								const free = a ? stream.available(id, rt.id, a.available) : 0;
 								const bookable = !!a && free >= stay.rooms;
 								return (
 									<li key={rt.id} class="room card" data-testid="room" data-room-type={rt.id}>

@@ -1,5 +1,8 @@
-/** GET /search joined with the hotels' details (photos, stars, address) from GET /hotels. */
-import { useEffect, useState } from "preact/hooks";
+/**
+ * GET /search joined with the hotels' details (photos, stars, address) from GET /hotels; the
+ * "n left" labels follow the live stream of the hotels shown (web/src/live.ts).
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { day, money, nightsBetween } from "../format";
 import { t } from "../i18n";
@@ -7,6 +10,8 @@ import { href, navigate, type Route } from "../router";
 import { SearchForm, defaultStay, stayQuery, type StayQuery } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Pager, Stars, photoUrl } from "../components/ui";
+import { LiveStatus } from "../components/LiveStatus";
+import { useLiveAvailability } from "../live";
 import type { Hotel, RoomAvailability, SearchRow } from "../types";
 
 export interface ResultCard {
@@ -32,10 +37,14 @@ export function Results({ route }: { route: Route }) {
 	const [paging, setPaging] = useState({ page: 1, totalPages: 1, total: 0 });
 	const [error, setError] = useState<unknown>(null);
 	const key = route.query.toString();
+	// A re-read asked by the live stream keeps the list on screen while it runs.
+	const [refresh, setRefresh] = useState(0);
+	const shownKey = useRef("");
 
 	useEffect(() => {
 		let live = true;
-		setCards(null);
+		if (shownKey.current !== key) setCards(null);
+		shownKey.current = key;
 		setError(null);
 		Promise.all([
 			api.search({ ...stay, page, pageSize: 20 }),
@@ -51,7 +60,9 @@ export function Results({ route }: { route: Route }) {
 		return () => {
 			live = false;
 		};
-	}, [key]);
+	}, [key, refresh]);
+
+	const stream = useLiveAvailability((cards ?? []).map(c => c.hotelId), cards ? stay : null, () => setRefresh(x => x + 1));
 
 	const nights = nightsBetween(stay.checkIn, stay.checkOut);
 	const go = (q: StayQuery, p = 1) => navigate("/search", { ...stayQuery(q), page: p > 1 ? p : undefined });
@@ -63,6 +74,7 @@ export function Results({ route }: { route: Route }) {
 				{t("common.dates", { from: day(stay.checkIn), to: day(stay.checkOut) })} · {t("common.nights", { n: nights })} · {t("common.guests", { n: stay.guests })} ·{" "}
 				{t("common.rooms", { n: stay.rooms })}
 			</p>
+			<LiveStatus state={stream.state} />
 			<details class="card modify">
 				<summary>{t("results.modify")}</summary>
 				<SearchForm initial={stay} compact onSearch={q => go(q)} />
@@ -78,7 +90,7 @@ export function Results({ route }: { route: Route }) {
 					<p role="status">{t("results.count", { n: paging.total || cards.length })}</p>
 					<ul class="result-list">
 						{cards.map(c => (
-							<ResultItem key={c.hotelId} card={c} stay={stay} />
+							<ResultItem key={c.hotelId} card={c} stay={stay} available={rt => stream.available(c.hotelId, rt.roomTypeId, rt.available)} />
 						))}
 					</ul>
 					<Pager page={paging.page} totalPages={paging.totalPages} onPage={p => go(stay, p)} />
@@ -88,8 +100,9 @@ export function Results({ route }: { route: Route }) {
 	);
 }
 
-function ResultItem({ card, stay }: { card: ResultCard; stay: StayQuery }) {
-	const cheapest = [...card.roomTypes].sort((a, b) => a.totalPrice - b.totalPrice)[0];
+function ResultItem({ card, stay, available }: { card: ResultCard; stay: StayQuery; available: (rt: RoomAvailability) => number }) {
+	// A room type sold out since the page loaded keeps its line (with the label) but no longer sets the price.
+	const cheapest = card.roomTypes.filter(rt => available(rt) >= stay.rooms).sort((a, b) => a.totalPrice - b.totalPrice)[0];
 	const link = href(`/hotels/${card.hotelId}`, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms });
 	return (
 		<li class="result card" data-testid="result">
@@ -102,12 +115,19 @@ function ResultItem({ card, stay }: { card: ResultCard; stay: StayQuery }) {
 					{card.hotel?.stars !== undefined && <Stars n={card.hotel.stars} />} {card.hotel?.address && <span>{card.hotel.address.line1}, {card.hotel.address.city}</span>}
 				</p>
 				<ul class="room-chips">
-					{card.roomTypes.map(rt => (
-						<li key={rt.roomTypeId}>
-							<span class="room-chips__name">{rt.name}</span> <span class="room-chips__price">{t("results.totalFor", { price: money(rt.totalPrice, rt.currency) })}</span>{" "}
-							{rt.available <= 3 && <span class="badge badge--warn">{t("results.freeRooms", { n: rt.available })}</span>}
-						</li>
-					))}
+					{card.roomTypes.map(rt => {
+						const free = available(rt);
+						return (
+							<li key={rt.roomTypeId} data-room-type={rt.roomTypeId}>
+								<span class="room-chips__name">{rt.name}</span> <span class="room-chips__price">{t("results.totalFor", { price: money(rt.totalPrice, rt.currency) })}</span>{" "}
+								{free < stay.rooms ? (
+									<span class="badge badge--bad">{t("hotel.soldOut")}</span>
+								) : (
+									free <= 3 && <span class="badge badge--warn">{t("results.freeRooms", { n: free })}</span>
+								)}
+							</li>
+						);
+					})}
 				</ul>
 			</div>
 			{cheapest && (

@@ -1,5 +1,5 @@
-/** Staff: GET /hotels/:id/occupancy over a date range, drawn as a chart. */
-import { useEffect, useState } from "preact/hooks";
+/** Staff: GET /hotels/:id/occupancy over a date range, drawn as a chart; re-read live on the hotel's reservation events. */
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
 import { isoDay } from "../../format";
 import { t } from "../../i18n";
@@ -9,6 +9,8 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { Field, Loading, PageTitle, Select } from "../../components/ui";
 import type { Occupancy } from "../../types";
 import { token, useHotels } from "./common";
+import { LiveStatus } from "../../components/LiveStatus";
+import { useLiveReservations } from "../../live";
 
 export function AdminOccupancy({ route }: { route: Route }) {
 	const { hotels, error: hotelsError } = useHotels(false);
@@ -24,12 +26,18 @@ export function AdminOccupancy({ route }: { route: Route }) {
 		if (!form.hotelId && hotelId) setForm(f => ({ ...f, hotelId }));
 	}, [hotelId]);
 
+	// A re-read asked by the live stream keeps the chart on screen while it runs.
+	const [refresh, setRefresh] = useState(0);
+	const shown = useRef("");
 	useEffect(() => {
 		if (!hotelId) return;
-		setData(null);
+		const key = `${hotelId}/${from}/${to}`;
+		if (shown.current !== key) setData(null);
+		shown.current = key;
 		setError(null);
 		api.occupancy(hotelId, from, to, token()).then(setData).catch(setError);
-	}, [hotelId, from, to]);
+	}, [hotelId, from, to, refresh]);
+	const live = useLiveReservations(token(), hotelId, data !== null, () => setRefresh(x => x + 1));
 
 	const name = hotels?.find(h => h.id === hotelId)?.name ?? hotelId;
 	return (
@@ -44,6 +52,7 @@ export function AdminOccupancy({ route }: { route: Route }) {
 					{t("adm.occ.show")}
 				</button>
 			</form>
+			<LiveStatus state={live} />
 			{hotelsError || error ? <ErrorAlert error={error ?? hotelsError} context="admin" /> : null}
 			{!data || !hotels ? (
 				!error && !hotelsError && <Loading />

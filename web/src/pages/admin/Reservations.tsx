@@ -1,4 +1,4 @@
-/** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions. */
+/** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions; re-read live on every reservation event. */
 import { useState } from "preact/hooks";
 import { api, type Transition as Action } from "../../api";
 import { day, money } from "../../format";
@@ -6,6 +6,8 @@ import { t } from "../../i18n";
 import type { Route } from "../../router";
 import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
 import { PagedResult } from "./PagedResult";
+import { LiveStatus } from "../../components/LiveStatus";
+import { useLiveReservations } from "../../live";
 import type { Reservation, ReservationStatus } from "../../types";
 import { token, useFilteredList, useHotels } from "./common";
 
@@ -25,6 +27,8 @@ export function AdminReservations({ route }: { route: Route }) {
 		{ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" },
 		(f, page) => api.reservations({ ...f, page, pageSize: 20 }, token()));
 	const [busy, setBusy] = useState<string | null>(null);
+	// Opened once the list has loaded: a refused token ends the page at its own read, not at the stream.
+	const live = useLiveReservations(token(), "", data !== null, reload);
 
 	const act = async (r: Reservation, action: Action) => {
 		setBusy(r.code + action);
@@ -56,6 +60,7 @@ export function AdminReservations({ route }: { route: Route }) {
 					{t("common.filter")}
 				</button>
 			</form>
+			<LiveStatus state={live} />
 			{news && <Alert kind="success">{news}</Alert>}
 			<PagedResult data={data} error={error} empty={t("adm.res.none")} onPage={setPage}>
 				{data => (
