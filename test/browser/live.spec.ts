@@ -2,9 +2,9 @@
  * Live availability in a real browser (SPEC §13, issue 15), at phone and desktop sizes: two pages
  * on the same hotel and dates (results and hotel page); a booking through the API, then one made
  * on the second page, change "2 left" into "1 left" and "Sold out" on the first without a reload
- * (and a cancellation back);
- * the staff reservations list shows a new booking without a reload; the "reconnecting" notice
- * while a stream is down, gone once it is back. First, the merge rules (web/src/live-counts.ts).
+ * (and a cancellation back); the staff reservations list and occupancy chart show a new booking
+ * without a reload; the "reconnecting" notice while a stream is down, gone once it is back.
+ * First, the merge rules (web/src/live-counts.ts).
  */
 import type { Page, Route } from "playwright-core";
 import type { StreamHub } from "../../services/api/streams";
@@ -163,7 +163,7 @@ browserDescribe.each<[ViewportName, number, string]>([
 		await waitFor("\"1 left\" again", async () => (await chip.textContent()) === "1 left", 5_000, 25);
 	});
 
-	it("the staff reservations list shows a new booking without a reload", async () => {
+	it("the staff reservations list and occupancy chart show a new booking without a reload", async () => {
 		const { context } = browser();
 		const staff = await context.newPage();
 		try {
@@ -178,6 +178,15 @@ browserDescribe.each<[ViewportName, number, string]>([
 
 			const code = await book(isoDay(offset + 5), isoDay(offset + 6), `new.${viewport}@example.com`);
 			await staff.locator(`[data-testid=reservation-row][data-code="${code}"]`).waitFor({ timeout: 5_000 });
+
+			// The hotel's occupancy chart too.
+			const night = isoDay(offset + 5);
+			await staff.goto(`${stack.baseUrl}/#/admin/occupancy?hotelId=${hotelId}&from=${isoDay(offset)}&to=${isoDay(offset + 7)}`);
+			const booked = staff.locator(`tr:has(th:text-is("${night}")) td`).nth(1);
+			await expect(booked.textContent()).resolves.toBe("twin: 1/2");
+			await liveOpen(staff);
+			await book(night, isoDay(offset + 6), `more.${viewport}@example.com`);
+			await waitFor("the occupancy table re-read", async () => (await booked.textContent()) === "twin: 2/2", 5_000, 25);
 		} finally {
 			await staff.close();
 		}
