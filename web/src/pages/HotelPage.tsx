@@ -50,7 +50,8 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 		};
 	}, [id, key, refresh]);
 
-	const stream = useLiveAvailability([id], avail ? stay : null, () => setRefresh(x => x + 1));
+	// Opened with the page, not after the counts: a change between their read and the stream's start is not lost.
+	const stream = useLiveAvailability([id], datesOk ? stay : null, () => setRefresh(x => x + 1));
 
 	if (error) return <Alert kind="error" focus>{errorMessage(error)}</Alert>;
 	if (!hotel) return <Loading />;
