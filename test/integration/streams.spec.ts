@@ -11,7 +11,9 @@ import os from "os";
 import path from "path";
 import request from "supertest";
 import { AMQP_URL, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
-import { waitFor } from "../helpers/wait";
+import { AmqpBus } from "../../lib/bus";
+import { makeMessage } from "../../lib/events";
+import { settled, waitFor } from "../helpers/wait";
 import { booking, createHotel, day, guest, hotelBody, startNode, type Node } from "./reservations.fixtures";
 
 interface SseEvent { id?: string; event?: string; data?: unknown }
@@ -201,6 +203,38 @@ describeWithServers("live streams across two gateway nodes (RabbitMQ + PostgreSQ
 		expect(during.map(r => r.status)).toEqual([200, 200]);
 		await waitFor("every stream of the stopped node closed", () => streams.every(s => s.ended), 2_000);
 	}, 30_000);
+});
+
+describeWithServers("the broadcast bus on RabbitMQ", ["amqp"], () => {
+	it("every subscribed bus gets every message once; a throwing handler is not retried; a durable group still gets it once", async () => {
+		if (await serversMissing(["amqp"])) return;
+		const ns = uniqueName("bcast");
+		const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+		const topology = () => [{ group: "durable", patterns: ["reservations.#"] }, { group: "live", patterns: ["reservations.#"], broadcast: true }];
+		const buses = [1, 2, 3].map(i => new AmqpBus(AMQP_URL, ns, quiet, {}, `bcast ${ns} ${i}`, topology));
+		const got = new Map<number, string[]>([[0, []], [1, []], [2, []]]);
+		let durable = 0;
+		let throws = 0;
+		try {
+			await Promise.all(buses.map(b => b.ready()));
+			// One group name on every node: without broadcast they would share one queue.
+			await buses[0].subscribe("live", ["reservations.#"], async m => { got.get(0)!.push(m.id); }, { broadcast: true });
+			await buses[1].subscribe("live", ["reservations.#"], async m => { got.get(1)!.push(m.id); }, { broadcast: true });
+			await buses[2].subscribe("live", ["reservations.#"], async () => { throws++; throw new Error("no"); }, { broadcast: true });
+			await buses[0].subscribe("durable", ["reservations.#"], async () => { durable++; });
+			const sent = [1, 2, 3].map(() => makeMessage("reservations.reservation.confirmed", {}));
+			for (const m of sent) await buses[2].publish(m);
+			const ids = sent.map(m => m.id).sort();
+			await waitFor("both nodes got the three", () => got.get(0)!.length === 3 && got.get(1)!.length === 3 && durable === 3 && throws === 3, 5_000);
+			expect([...got.get(0)!].sort()).toEqual(ids);
+			expect([...got.get(1)!].sort()).toEqual(ids);
+			// A retry would come after RETRY_BASE_MS (1 s): nothing comes.
+			expect(await settled("the throwing handler's calls", () => throws, 1_500, 10_000)).toBe(3);
+		} finally {
+			await buses[0].deleteTopology(["durable"]).catch(() => undefined);
+			for (const b of buses) await b.close();
+		}
+	});
 });
 
 describe("live streams in the embedded shape (LocalBus, SQLite)", () => {
