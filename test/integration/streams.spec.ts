@@ -5,12 +5,13 @@
  * hotel get nothing of another; the per-client limit; a stopping node closes its streams while
  * the others keep answering. Then the embedded shape (LocalBus, SQLite, one process) streams too.
  */
+import { execFileSync, spawn } from "child_process";
 import fs from "fs";
 import http, { type Server } from "http";
 import os from "os";
 import path from "path";
 import request from "supertest";
-import { AMQP_URL, createTestDatabase, describeWithServers, dropTestDatabase, serversMissing, uniqueName } from "../helpers/infra";
+import { AMQP_URL, IN_CI, createTestDatabase, describeWithServers, dropTestDatabase, freePort, serversMissing, uniqueName } from "../helpers/infra";
 import { AmqpBus } from "../../lib/bus";
 import { makeMessage } from "../../lib/events";
 import { settled, waitFor } from "../helpers/wait";
@@ -69,6 +70,15 @@ function lastCount(c: SseClient, roomTypeId: string, date: string): number | und
 }
 
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
+
+/** The nginx binary (NGINX_BIN, PATH or /usr/sbin/nginx), or null. */
+function nginxBin(): string | null {
+	for (const c of [process.env.NGINX_BIN, "nginx", "/usr/sbin/nginx"]) {
+		if (!c) continue;
+		try { execFileSync(c, ["-v"], { stdio: "ignore" }); return c; } catch { /* next */ }
+	}
+	return null;
+}
 
 describeWithServers("live streams across two gateway nodes (RabbitMQ + PostgreSQL)", NEEDS, () => {
 	let a: Node;
@@ -187,6 +197,47 @@ describeWithServers("live streams across two gateway nodes (RabbitMQ + PostgreSQ
 			return c.status === 200;
 		}, 5_000);
 	});
+
+	it("behind nginx (nginx/snippets/proxy-stream.conf): events pass unbuffered from either gateway", async () => {
+		if (skip) return;
+		const nginx = nginxBin();
+		if (!nginx) {
+			if (IN_CI) throw new Error("nginx is not installed (apt-get install nginx) — required in CI");
+			console.warn("SKIPPED LOCALLY — nginx is not installed");
+			return;
+		}
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hb-nginx-"));
+		fs.cpSync(path.join(__dirname, "..", "..", "nginx", "snippets"), path.join(dir, "snippets"), { recursive: true });
+		const port = await freePort();
+		const upstream = [a, b].map(n => `server 127.0.0.1:${(n.http.address() as { port: number }).port};`).join(" ");
+		fs.writeFileSync(path.join(dir, "nginx.conf"), `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 256; }
+http { access_log off; upstream api { ${upstream} keepalive 8; }
+  server { listen 127.0.0.1:${port};
+    location = /api/v1/stream { include snippets/proxy-stream.conf; }
+    location /api/ { include snippets/proxy-api.conf; } } }`);
+		const proc = spawn(nginx, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")], { stdio: "ignore" });
+		try {
+			await waitFor("nginx answers", async () => (await request(`http://127.0.0.1:${port}`).get("/api/health")).status === 200, 10_000);
+			const hotelId = await createHotel(a, hotelBody("Behind nginx", [{ id: "double", totalRooms: 5 }]));
+			// Two streams: round robin puts them on different gateways.
+			const viaNginx = { address: () => ({ port }) } as unknown as Server;
+			const streams = [await sse(viaNginx, `/api/v1/stream?hotelIds=${hotelId}`), await sse(viaNginx, `/api/v1/stream?hotelIds=${hotelId}`)];
+			open.push(...streams);
+			expect(streams.map(c => c.status)).toEqual([200, 200]);
+			// Each gateway's hub names its run in the stream's first comment: two different nodes.
+			expect(streams[0].comments[0]).not.toEqual(streams[1].comments[0]);
+			const res = await request(`http://127.0.0.1:${port}`).post("/api/v1/reservations").send(booking(hotelId, "double", 80, 81));
+			expect(res.status).toBe(201);
+			const t0 = Date.now();
+			await waitFor("the event through nginx on both streams", () => streams.every(c => lastCount(c, "double", day(80)) === 4), 5_000, 5);
+			expect(Date.now() - t0).toBeLessThan(500);
+		} finally {
+			proc.kill("SIGTERM");
+			await new Promise(resolve => (proc.exitCode !== null ? resolve(null) : proc.once("exit", resolve)));
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}, 30_000);
 
 	it("a stopping gateway closes its streams at once; the other nodes keep answering", async () => {
 		if (skip) return;
