@@ -109,12 +109,12 @@ export function messagingConfig(env: NodeJS.ProcessEnv = process.env): Messaging
 	return {
 		retry: { baseMs, maxMs },
 		busMaxAttempts: lenientInt(env.BUS_MAX_ATTEMPTS, 5),
-		outboxPollMs: lenientInt(env.OUTBOX_POLL_MS, 100),
+		outboxPollMs: lenientInt(env.OUTBOX_POLL_MS, 1000),
 		mail: {
 			concurrency: lenientInt(env.MAIL_SEND_CONCURRENCY, 16),
 			maxAttempts: lenientInt(env.MAIL_MAX_ATTEMPTS, 5),
 			lockMs: lenientInt(env.MAIL_LOCK_MS, 60_000),
-			pollMs: lenientInt(env.MAIL_POLL_MS, 200),
+			pollMs: lenientInt(env.MAIL_POLL_MS, 1000),
 		},
 	};
 }
