@@ -102,7 +102,7 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 		},
 	},
 
-	/** Every api node gets every change (one queue per node), for its own streams. */
+	/** Every api node gets every change (one queue per node), for its own streams; the hub splits a feed batch `{ changes }` into §13 events. */
 	consumers: {
 		live: {
 			events: ["reservations.availability.changed", "reservations.reservation.*"], group: "api-live", broadcast: true, concurrency: 100,

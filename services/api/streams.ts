@@ -5,6 +5,9 @@
  *
  * Every api node receives every `reservations.availability.changed` and `reservations.reservation.*`
  * message (a broadcast consumer, api.service.ts) and hands it to its hub, which:
+ *  - splits an availability message into its changes: `{ changes: [...] }` (one per source flush,
+ *    so the bus carries one message per flush, not per room type) or one bare change (the
+ *    former shape, still in a queue during an upgrade);
  *  - coalesces per hotel: at most one batch of events per hotel per STREAM_COALESCE_MS (the
  *    first after a quiet period goes at once), one `availability` event per room type changed,
  *    the latest count of each night winning;
@@ -24,6 +27,14 @@ import type { DomainMessage } from "../../lib/events";
 
 export const AVAILABILITY_EVENT = "reservations.availability.changed";
 export interface AvailabilityChange { hotelId: string; roomTypeId: string; nights: { date: string; available: number }[] }
+
+/** The changes of an availability message: the batch `{ changes }`, or the former single change. */
+export function availabilityChanges(data: unknown): AvailabilityChange[] {
+	if (!data || typeof data !== "object") return [];
+	const changes = (data as { changes?: unknown }).changes;
+	if (Array.isArray(changes)) return changes as AvailabilityChange[];
+	return "hotelId" in data ? [data as AvailabilityChange] : [];
+}
 
 /** What a stream writes to (a ServerResponse in the gateway; a fake in unit tests). */
 export interface SseSink {
@@ -146,7 +157,7 @@ export class StreamHub {
 	/** One message of the broadcast consumer. */
 	onMessage(message: DomainMessage): void {
 		if (this.closing || !message || typeof message.event !== "string") return;
-		if ((message.event as string) === AVAILABILITY_EVENT) this.addChange(message.data as AvailabilityChange);
+		if ((message.event as string) === AVAILABILITY_EVENT) this.addChanges(availabilityChanges(message.data));
 		else if (message.event.startsWith("reservations.reservation.")) this.toStaff(message);
 	}
 
@@ -161,20 +172,29 @@ export class StreamHub {
 
 	// ---------------------------------------------------------------- internals
 
-	private addChange(c: AvailabilityChange): void {
-		if (!c || typeof c.hotelId !== "string" || typeof c.roomTypeId !== "string" || !Array.isArray(c.nights)) return;
-		let byType = this.pending.get(c.hotelId);
-		if (!byType) this.pending.set(c.hotelId, (byType = new Map()));
-		let nights = byType.get(c.roomTypeId);
-		if (!nights) byType.set(c.roomTypeId, (nights = new Map()));
-		for (const n of c.nights) nights.set(n.date, n.available);
-		if (this.timers.has(c.hotelId)) return;
-		const wait = (this.lastFlush.get(c.hotelId) ?? -Infinity) + this.opts.coalesceMs - this.now();
-		if (wait <= 0) this.flushHotel(c.hotelId);
+	/** All changes of one message pending first, then each hotel scheduled once (a batch's room types of a hotel go out together). */
+	private addChanges(changes: AvailabilityChange[]): void {
+		const hotels = new Set<string>();
+		for (const c of changes) {
+			if (!c || typeof c.hotelId !== "string" || typeof c.roomTypeId !== "string" || !Array.isArray(c.nights)) continue;
+			let byType = this.pending.get(c.hotelId);
+			if (!byType) this.pending.set(c.hotelId, (byType = new Map()));
+			let nights = byType.get(c.roomTypeId);
+			if (!nights) byType.set(c.roomTypeId, (nights = new Map()));
+			for (const n of c.nights) nights.set(n.date, n.available);
+			hotels.add(c.hotelId);
+		}
+		for (const h of hotels) this.schedule(h);
+	}
+
+	private schedule(hotelId: string): void {
+		if (this.timers.has(hotelId)) return;
+		const wait = (this.lastFlush.get(hotelId) ?? -Infinity) + this.opts.coalesceMs - this.now();
+		if (wait <= 0) this.flushHotel(hotelId);
 		else {
-			const t = setTimeout(() => { this.timers.delete(c.hotelId); this.flushHotel(c.hotelId); }, wait);
+			const t = setTimeout(() => { this.timers.delete(hotelId); this.flushHotel(hotelId); }, wait);
 			t.unref();
-			this.timers.set(c.hotelId, t);
+			this.timers.set(hotelId, t);
 		}
 	}
 

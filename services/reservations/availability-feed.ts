@@ -1,12 +1,14 @@
 /**
- * The live availability feed (SPEC §13): `reservations.availability.changed` { hotelId,
- * roomTypeId, nights: [{ date, available }] } after commits that change nights.
+ * The live availability feed (SPEC §13): `reservations.availability.changed` { changes:
+ * [{ hotelId, roomTypeId, nights: [{ date, available }] }] } after commits that change nights.
  *
  * Coalesced at the source so the booking path stays cheap: a commit only marks its
  * (hotel, room type, nights) dirty in memory; a flusher (AVAILABILITY_FLUSH_MS) reads the
  * counts of every dirty night in one SELECT — after the commits, so they are the committed
- * ones — and appends one message per room type with one multi-row outbox INSERT; the relay
- * publishes them like every other message. A node that dies loses its dirty marks: acceptable,
+ * ones — and appends the whole flush as one message (several only beyond MAX_CHANGES_PER_MESSAGE)
+ * with one outbox INSERT: one message per room type would cost the relay, the broker and every
+ * api node one message per booking when bookings spread over room types. The relay publishes
+ * it like every other message; each gateway splits it back into §13's per-room-type events. A node that dies loses its dirty marks: acceptable,
  * a stream re-reads the current counts when it reconnects.
  */
 import { makeMessage, type DomainMessage, type EventName } from "../../lib/events";
@@ -19,6 +21,18 @@ export const AVAILABILITY_CHANGED = "reservations.availability.changed" as Event
 
 export interface NightsRange { hotelId: string; roomTypeId: string; from: string; to: string }
 export interface AvailabilityChanged { hotelId: string; roomTypeId: string; nights: { date: string; available: number }[] }
+/** The bus message: the changes of one flush. */
+export interface AvailabilityBatch { changes: AvailabilityChanged[] }
+
+/** Keeps a message (and the gateway's work on one delivery) bounded on a large flush. */
+export const MAX_CHANGES_PER_MESSAGE = 500;
+
+/** The changes of a flush as message payloads of at most `max` changes each. */
+export function toBatches(changes: AvailabilityChanged[], max = MAX_CHANGES_PER_MESSAGE): AvailabilityBatch[] {
+	const out: AvailabilityBatch[] = [];
+	for (let i = 0; i < changes.length; i += max) out.push({ changes: changes.slice(i, i + max) });
+	return out;
+}
 
 /** Overlapping or touching ranges of one room type merged; sorted by `from`. */
 export function mergeRanges(ranges: [string, string][]): [string, string][] {
@@ -60,7 +74,7 @@ export class DirtyNights {
 
 export interface CountRow { hotelId: string; roomTypeId: string; night: string; available: number }
 
-/** One message per (hotel, room type), nights in date order, `available` never below 0. */
+/** One change per (hotel, room type), nights in date order, `available` never below 0. */
 export function toChanges(rows: CountRow[]): AvailabilityChanged[] {
 	const by = new Map<string, AvailabilityChanged>();
 	for (const r of rows) {
@@ -98,10 +112,10 @@ export async function currentCounts(db: SqlStore, hotelIds: string[], from: stri
 	return toChanges(rows.map(r => ({ hotelId: r.h, roomTypeId: r.rt, night: r.night, available: Number(r.available) })));
 }
 
-/** The messages appended with one multi-row INSERT (autocommit: they announce commits already made). */
-export async function appendChanges(db: SqlStore, changes: AvailabilityChanged[], now = new Date()): Promise<DomainMessage<AvailabilityChanged>[]> {
+/** The batched messages appended with one INSERT (autocommit: they announce commits already made). */
+export async function appendChanges(db: SqlStore, changes: AvailabilityChanged[], now = new Date()): Promise<DomainMessage<AvailabilityBatch>[]> {
 	if (changes.length === 0) return [];
-	const messages = changes.map(c => makeMessage(AVAILABILITY_CHANGED, c, now));
+	const messages = toBatches(changes).map(b => makeMessage(AVAILABILITY_CHANGED, b, now));
 	const r: Record<string, unknown> = { at: now };
 	const values = messages.map((m, i) => {
 		r[`i${i}`] = m.id;

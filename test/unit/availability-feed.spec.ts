@@ -1,8 +1,13 @@
 /**
  * The live availability feed's coalescing at the source (services/reservations/availability-feed.ts):
- * marks merged per room type, one flush per interval, a failed flush kept for the next.
+ * marks merged per room type, one flush per interval, a failed flush kept for the next, one
+ * bus message per flush (split beyond MAX_CHANGES_PER_MESSAGE changes).
  */
-import { AvailabilityFeed, DirtyNights, mergeRanges, toChanges, type NightsRange } from "../../services/reservations/availability-feed";
+import {
+	AVAILABILITY_CHANGED, AvailabilityFeed, DirtyNights, MAX_CHANGES_PER_MESSAGE, appendChanges, mergeRanges, toBatches, toChanges,
+	type AvailabilityChanged, type NightsRange,
+} from "../../services/reservations/availability-feed";
+import type { SqlStore } from "../../services/reservations/db";
 import { waitFor } from "../helpers/wait";
 
 describe("availability feed", () => {
@@ -35,6 +40,33 @@ describe("availability feed", () => {
 			{ hotelId: "h", roomTypeId: "d", nights: [{ date: "2030-01-01", available: 2 }, { date: "2030-01-02", available: 1 }] },
 			{ hotelId: "h", roomTypeId: "s", nights: [{ date: "2030-01-01", available: 0 }] },
 		]);
+	});
+
+	it("batches a flush's changes into messages of at most MAX_CHANGES_PER_MESSAGE changes", () => {
+		const changes: AvailabilityChanged[] = Array.from({ length: 2 * MAX_CHANGES_PER_MESSAGE + 1 }, (_, i) => ({ hotelId: `h${i % 7}`, roomTypeId: `rt${i}`, nights: [{ date: "2030-01-01", available: i }] }));
+		const batches = toBatches(changes);
+		expect(batches.map(b => b.changes.length)).toEqual([MAX_CHANGES_PER_MESSAGE, MAX_CHANGES_PER_MESSAGE, 1]);
+		expect(batches.flatMap(b => b.changes)).toEqual(changes);
+		expect(toBatches([])).toEqual([]);
+		expect(toBatches(changes.slice(0, 3))).toEqual([{ changes: changes.slice(0, 3) }]);
+	});
+
+	it("appends one message per flush (not per room type) with one INSERT", async () => {
+		const execs: { sql: string; r: Record<string, unknown> }[] = [];
+		const db = { exec: async (sql: string, r: Record<string, unknown>) => { execs.push({ sql, r }); } } as unknown as SqlStore;
+		const changes: AvailabilityChanged[] = [
+			{ hotelId: "h1", roomTypeId: "double", nights: [{ date: "2030-01-01", available: 2 }] },
+			{ hotelId: "h1", roomTypeId: "single", nights: [{ date: "2030-01-01", available: 0 }] },
+			{ hotelId: "h2", roomTypeId: "double", nights: [{ date: "2030-01-02", available: 5 }] },
+		];
+		const messages = await appendChanges(db, changes);
+		expect(messages).toHaveLength(1);
+		expect(messages[0]).toMatchObject({ event: AVAILABILITY_CHANGED, data: { changes } });
+		expect(execs).toHaveLength(1);
+		expect(JSON.parse(execs[0].r.p0 as string)).toMatchObject({ id: messages[0].id, data: { changes } });
+		expect(execs[0].r.p1).toBeUndefined();
+		expect(await appendChanges(db, [])).toEqual([]);
+		expect(execs).toHaveLength(1);
 	});
 
 	it("a burst of marks makes one flush per interval with the merged ranges; nothing marked, nothing flushed", async () => {

@@ -1,8 +1,9 @@
 /**
  * The gateway's stream hub (services/api/streams.ts) with fake sinks: coalescing per hotel,
- * event ids and Last-Event-ID resume, hotel isolation, staff events, limits, heartbeats, close.
+ * event ids and Last-Event-ID resume, hotel isolation, staff events, limits, heartbeats, close;
+ * availability messages as batches `{ changes }` and in the former single-change shape.
  */
-import { parseEventId, parseHotelIds, StreamHub, type AvailabilityChange, type HubOptions } from "../../services/api/streams";
+import { availabilityChanges, parseEventId, parseHotelIds, StreamHub, type AvailabilityChange, type HubOptions } from "../../services/api/streams";
 import { makeMessage, type EventName } from "../../lib/events";
 import { waitFor } from "../helpers/wait";
 
@@ -23,6 +24,9 @@ class Sink {
 const OPTS: HubOptions = { coalesceMs: 40, heartbeatMs: 60_000, maxPerClient: 2, maxHotels: 3, bufferPerHotel: 3 };
 const change = (hotelId: string, roomTypeId: string, date: string, available: number) =>
 	makeMessage("reservations.availability.changed" as EventName, { hotelId, roomTypeId, nights: [{ date, available }] });
+/** The batched message of one source flush. */
+const batch = (...changes: [string, string, string, number][]) =>
+	makeMessage("reservations.availability.changed" as EventName, { changes: changes.map(([hotelId, roomTypeId, date, available]) => ({ hotelId, roomTypeId, nights: [{ date, available }] })) });
 
 describe("stream hub", () => {
 	let hub: StreamHub;
@@ -55,6 +59,38 @@ describe("stream hub", () => {
 		expect(d.data).toEqual({ hotelId: "h1", roomTypeId: "double", nights: [{ date: "2030-01-01", available: 1 }] });
 		expect(single.data.roomTypeId).toBe("single");
 		expect(parseEventId(single.id)!.seq).toBeGreaterThan(parseEventId(d.id)!.seq);
+	});
+
+	it("reads the batch shape and the former single-change shape; ignores anything else", () => {
+		const c = { hotelId: "h", roomTypeId: "d", nights: [{ date: "2030-01-01", available: 1 }] };
+		expect(availabilityChanges({ changes: [c, c] })).toEqual([c, c]);
+		expect(availabilityChanges(c)).toEqual([c]);
+		expect(availabilityChanges(null)).toEqual([]);
+		expect(availabilityChanges("x")).toEqual([]);
+		expect(availabilityChanges({ other: 1 })).toEqual([]);
+	});
+
+	it("splits a batch into §13 events per room type, per hotel, coalesced as single changes are", async () => {
+		const a = new Sink();
+		const b = new Sink();
+		await hub.open(a, { ip: "1", hotelIds: ["h1"] });
+		await hub.open(b, { ip: "2", hotelIds: ["h2"] });
+		hub.onMessage(batch(["h1", "double", "2030-01-01", 5], ["h2", "double", "2030-01-01", 3], ["h1", "single", "2030-01-02", 2], ["h1", "double", "2030-01-02", 4]));
+		// A quiet hotel's whole batch goes out at once: one event per room type, §13's shape.
+		expect(a.events().map(e => e.data)).toEqual([
+			{ hotelId: "h1", roomTypeId: "double", nights: [{ date: "2030-01-01", available: 5 }, { date: "2030-01-02", available: 4 }] },
+			{ hotelId: "h1", roomTypeId: "single", nights: [{ date: "2030-01-02", available: 2 }] },
+		]);
+		expect(b.events().map(e => e.data)).toEqual([{ hotelId: "h2", roomTypeId: "double", nights: [{ date: "2030-01-01", available: 3 }] }]);
+		// Within the interval: the next batches (and an old-shape message) coalesce, latest count wins.
+		hub.onMessage(batch(["h1", "double", "2030-01-01", 4]));
+		hub.onMessage(change("h1", "double", "2030-01-01", 3));
+		hub.onMessage(batch(["h1", "double", "2030-01-01", 2], ["h9", "double", "2030-01-01", 1]));
+		expect(a.events()).toHaveLength(2);
+		await waitFor("the coalesced batch", () => a.events().length === 3, 1_000, 5);
+		expect(a.events()[2].data).toEqual({ hotelId: "h1", roomTypeId: "double", nights: [{ date: "2030-01-01", available: 2 }] });
+		expect(b.events()).toHaveLength(1);
+		expect(Object.keys(a.events()[0].data).sort()).toEqual(["hotelId", "nights", "roomTypeId"]);
 	});
 
 	it("a stream of one hotel gets nothing of another; staff streams get reservation messages", async () => {
@@ -121,7 +157,7 @@ describe("stream hub", () => {
 		timed.closeAll();
 	});
 
-		it("limits streams per client (429), writes heartbeats, closes every stream on stop", async () => {
+	it("limits streams per client (429), writes heartbeats, closes every stream on stop", async () => {
 		const quick = new StreamHub({ ...OPTS, heartbeatMs: 20 }, async () => []);
 		const s1 = new Sink();
 		const s2 = new Sink();
