@@ -9,7 +9,6 @@ import { QueryTypes, Transaction as Tx, type Sequelize, type Transaction } from 
 import { affectedRows } from "../../lib/bus/dedup";
 import type { DomainMessage } from "../../lib/events";
 import { OUTBOX_TABLE } from "../../lib/outbox";
-import { retryDelayMs as policyDelay } from "../../lib/retry";
 import { MAILS_TABLE } from "./migrations";
 import type { MailLogEntry, MailStatus, MailType } from "./types";
 
@@ -21,11 +20,6 @@ export interface MailRow {
 
 export interface NewMail {
 	messageId: string; reservationCode: string; type: MailType; to: string; subject: string; locale: string; payload: string; resendOf?: string;
-}
-
-/** Wait after failed attempt `attempts` (lib/retry.ts's formula; the sender uses the configured policy). */
-export function retryDelayMs(attempts: number, baseMs = 1000): number {
-	return policyDelay({ baseMs, maxMs: 10 * 60_000 }, attempts);
 }
 
 const iso = (d: string | Date | null): string | null => (d == null ? null : new Date(d).toISOString());

@@ -3,7 +3,7 @@ import { reservationUid } from "../../services/mail/ics";
 import { formatMoney, formatDate } from "../../services/mail/format";
 import { pickLocale } from "../../services/mail/i18n";
 import { mailTypeOf, missingFields, type ReservationData } from "../../services/mail/types";
-import { retryDelayMs } from "../../services/mail/store";
+import { retryDelayMs } from "../../lib/retry";
 
 const opts = { publicUrl: "https://booking.example.com", mailFrom: "reservations@example.com" };
 
@@ -145,7 +145,7 @@ describe("messages and retries", () => {
 		expect(missingFields(bad)).toEqual(["reservation.guest.email"]);
 	});
 	it("backs off exponentially and caps the wait", () => {
-		expect([1, 2, 3, 4].map(a => retryDelayMs(a, 1000))).toEqual([1000, 2000, 4000, 8000]);
-		expect(retryDelayMs(30, 1000)).toBe(600_000);
+		expect([1, 2, 3, 4].map(a => retryDelayMs({ baseMs: 1000, maxMs: 600_000 }, a))).toEqual([1000, 2000, 4000, 8000]);
+		expect(retryDelayMs({ baseMs: 1000, maxMs: 600_000 }, 30)).toBe(600_000);
 	});
 });
