@@ -43,6 +43,37 @@ const viaProxy = (url: string, port: number) => {
 	return u.toString();
 };
 
+interface ProxiedStores { resDb: string; mailDb: string; proxy: TcpProxy; cleanup(): Promise<void> }
+
+/**
+ * Fresh reservations and mail databases reached through one cuttable proxy, the environment
+ * pointing at them (plus `env`); `cleanup()` — once the brokers stopped — closes the proxy,
+ * restores the environment and drops the databases.
+ */
+async function proxiedStores(env: Record<string, string>): Promise<ProxiedStores> {
+	const resDb = await createTestDatabase("hb_outage_res");
+	const mailDb = await createTestDatabase("hb_outage_mail");
+	const proxy = await startTcpProxy(5432, new URL(resDb).hostname);
+	const saved: Record<string, string | undefined> = {};
+	for (const k of ENV_KEYS) saved[k] = process.env[k];
+	Object.assign(process.env, {
+		AUTH_RATE_LIMIT_PER_MINUTE: "1000", PORT: "0", SEED_DEMO: "false", DATA_DIR: ":memory:", SMTP_URL: "", METRICS_PORT: "", HEALTH_PORT: "",
+		RESERVATIONS_DB_URL: viaProxy(resDb, proxy.port), MAIL_DB_URL: viaProxy(mailDb, proxy.port), ...env,
+	});
+	return {
+		resDb, mailDb, proxy,
+		async cleanup() {
+			await proxy.close();
+			for (const [k, v] of Object.entries(saved)) {
+				if (v === undefined) delete process.env[k];
+				else process.env[k] = v;
+			}
+			await dropTestDatabase(resDb);
+			await dropTestDatabase(mailDb);
+		},
+	};
+}
+
 describeWithServers("store outage: 503 with Retry-After, 2xx again once it is back", NEEDS, () => {
 	let skip = false;
 	let proxy: TcpProxy;
@@ -50,24 +81,18 @@ describeWithServers("store outage: 503 with Retry-After, 2xx again once it is ba
 	let http: Server;
 	let resDb = "";
 	let mailDb = "";
+	let stores: ProxiedStores | null = null;
 	let admin = "";
 	let hotelId = "";
 	let code = "";
 	let guestToken = "";
-	const saved: Record<string, string | undefined> = {};
 	const who = guest(1);
 
 	beforeAll(async () => {
 		skip = await serversMissing(NEEDS);
 		if (skip) return;
-		resDb = await createTestDatabase("hb_outage_res");
-		mailDb = await createTestDatabase("hb_outage_mail");
-		proxy = await startTcpProxy(5432, new URL(resDb).hostname);
-		for (const k of ENV_KEYS) saved[k] = process.env[k];
-		Object.assign(process.env, {
-			AUTH_RATE_LIMIT_PER_MINUTE: "1000", PORT: "0", SEED_DEMO: "false", DATA_DIR: ":memory:", TRANSPORTER: "", NAMESPACE: "", SMTP_URL: "", METRICS_PORT: "", HEALTH_PORT: "",
-			RESERVATIONS_DB_URL: viaProxy(resDb, proxy.port), MAIL_DB_URL: viaProxy(mailDb, proxy.port),
-		});
+		stores = await proxiedStores({ TRANSPORTER: "", NAMESPACE: "" });
+		({ resDb, mailDb, proxy } = stores);
 		const cfg = loadConfig();
 		// "error": the stores' background loops (outbox relay, mail sender) warn on every pass while cut.
 		broker = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error" }, ["api", "hotels", "reservations", "mail"]);
@@ -90,13 +115,7 @@ describeWithServers("store outage: 503 with Retry-After, 2xx again once it is ba
 		if (skip) return;
 		await proxy?.restore();
 		await broker?.stop();
-		await proxy?.close();
-		for (const [k, v] of Object.entries(saved)) {
-			if (v === undefined) delete process.env[k];
-			else process.env[k] = v;
-		}
-		if (resDb) await dropTestDatabase(resDb);
-		if (mailDb) await dropTestDatabase(mailDb);
+		await stores?.cleanup();
 	}, 60_000);
 
 	const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
@@ -149,24 +168,16 @@ describeWithServers("store outage seen from a gateway on another node", ["pg", "
 	let gateway: ServiceBroker;
 	let stores: ServiceBroker;
 	let http: Server;
-	let resDb = "";
-	let mailDb = "";
+	let dbs: ProxiedStores | null = null;
 	let admin = "";
 	let hotelId = "";
 	const namespace = uniqueName("outage");
-	const saved: Record<string, string | undefined> = {};
 
 	beforeAll(async () => {
 		skip = await serversMissing(["pg", "amqp"]);
 		if (skip) return;
-		resDb = await createTestDatabase("hb_outage_res");
-		mailDb = await createTestDatabase("hb_outage_mail");
-		proxy = await startTcpProxy(5432, new URL(resDb).hostname);
-		for (const k of ENV_KEYS) saved[k] = process.env[k];
-		Object.assign(process.env, {
-			AUTH_RATE_LIMIT_PER_MINUTE: "1000", PORT: "0", SEED_DEMO: "false", DATA_DIR: ":memory:", TRANSPORTER: AMQP_URL, NAMESPACE: namespace,
-			SMTP_URL: "", METRICS_PORT: "", HEALTH_PORT: "", RESERVATIONS_DB_URL: viaProxy(resDb, proxy.port), MAIL_DB_URL: viaProxy(mailDb, proxy.port),
-		});
+		dbs = await proxiedStores({ TRANSPORTER: AMQP_URL, NAMESPACE: namespace });
+		proxy = dbs.proxy;
 		const cfg = loadConfig();
 		stores = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-stores` }, ["hotels", "reservations", "mail"]);
 		gateway = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-gateway` }, ["api"]);
@@ -186,14 +197,8 @@ describeWithServers("store outage seen from a gateway on another node", ["pg", "
 		await proxy?.restore();
 		await gateway?.stop();
 		await stores?.stop();
-		await proxy?.close();
+		await dbs?.cleanup();
 		await deleteBusTopology(namespace).catch(() => undefined);
-		for (const [k, v] of Object.entries(saved)) {
-			if (v === undefined) delete process.env[k];
-			else process.env[k] = v;
-		}
-		if (resDb) await dropTestDatabase(resDb);
-		if (mailDb) await dropTestDatabase(mailDb);
 	}, 60_000);
 
 	it("a booking and the admin lists answer 503 with Retry-After (not 500) through the transit, 2xx once restored", async () => {
