@@ -5,6 +5,7 @@
 import "moleculer";
 import type { Transaction } from "sequelize";
 import type { AccessLevel, AuthUser } from "../lib/auth";
+import type { Permission } from "../lib/access";
 import type { DomainMessage } from "../lib/events";
 
 /**
@@ -47,6 +48,8 @@ declare module "moleculer" {
 		rest?: string | string[] | null;
 		/** Who may call this action through the gateway. Missing means "admin". */
 		auth?: AccessLevel;
+		/** The §11 permission a staff caller needs (lib/access.ts); checked at the gateway and again in the service on the hotel concerned. */
+		permission?: Permission;
 		/** Extra OpenAPI facts the params cannot express. */
 		openapi?: { summary?: string; status?: number; tags?: string[]; responses?: Record<string, unknown> };
 		/** "auth": the gateway serves it on the brute-force limited route (AUTH_RATE_LIMIT_PER_MINUTE). */
