@@ -121,6 +121,29 @@ export function buildOpenApi(routes: RouteDef[], validator: Normalizer, version:
 		(paths[oaPath] ??= {})[rt.method.toLowerCase()] = op;
 	}
 
+	// The live streams are gateway routes of their own (./streams.ts), not actions: described here by hand.
+	const sse = (summary: string, extra: unknown[]) => ({
+		get: {
+			operationId: summary.startsWith("Staff") ? "streamStaff" : "stream", summary, tags: ["live"],
+			parameters: [
+				...extra,
+				{ name: "Last-Event-ID", in: "header", required: false, description: "Resume after this event id", schema: { type: "string" } },
+				{ name: "lastEventId", in: "query", required: false, description: "Same as Last-Event-ID, for EventSource reconnections by hand", schema: { type: "string" } },
+			],
+			responses: {
+				"200": { description: "Server-Sent Events: `availability` (and for staff `reservation`) events, a comment heartbeat every 15 s", content: { "text/event-stream": { schema: { type: "string" } } } },
+				"401": { description: ERROR_STATUSES["401"] }, "422": { description: ERROR_STATUSES["422"] }, "429": { description: "Too many streams from this client" }, "503": { description: ERROR_STATUSES["503"] },
+			},
+		},
+	});
+	paths["/api/v1/stream"] = sse("Live availability of some hotels (§13)", [
+		{ name: "hotelIds", in: "query", required: true, description: "Comma-separated hotel ids", schema: { type: "string" } },
+	]);
+	paths["/api/v1/stream/staff"] = sse("Staff stream: the caller's hotels' reservation and availability events", [
+		{ name: "token", in: "query", required: false, description: "Staff token, for EventSource (which cannot send headers)", schema: { type: "string" } },
+	]);
+	(paths["/api/v1/stream/staff"].get as Record<string, unknown>).security = [{ bearer: [] }];
+
 	paths["/api/health"] = { get: { operationId: "health", summary: "Liveness", tags: ["operations"], responses: { "200": { description: "Alive" } } } };
 	paths["/api/ready"] = { get: { operationId: "ready", summary: "Readiness: stores, transporter and needed services", tags: ["operations"], responses: { "200": { description: "Ready" }, "503": { description: "Not ready" } } } };
 

@@ -74,6 +74,8 @@ describe("OpenAPI", () => {
 		expect(list.parameters.find((p: { name: string }) => p.name === "pageSize").schema).toMatchObject({ maximum: 100 });
 		expect(doc.paths["/api/v1/hotels/{id}"].get.parameters[0]).toMatchObject({ name: "id", in: "path", required: true });
 		expect(doc.paths["/api/v1/auth/login"].post.requestBody).toBeDefined();
+		expect(doc.paths["/api/v1/stream"].get.responses["200"].content).toHaveProperty(["text/event-stream"]);
+		expect(doc.paths["/api/v1/stream/staff"].get.security).toEqual([{ bearer: [] }]);
 	});
 	it("describes every route from the service schemas, also those whose service runs on no node here", async () => {
 		const doc = (await app.http().get("/api/openapi.json")).body;
