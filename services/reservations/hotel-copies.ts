@@ -167,17 +167,20 @@ export class HotelCopies {
 
 	/** Nights up to the horizon for a known hotel (days pass; the maintenance timer and on demand). */
 	async extend(id: string): Promise<void> {
-		await this.db.withTx(async t => {
+		const opened = await this.db.withTx(async t => {
 			const cur = await readCopy(this.db, id, t);
-			if (!cur) return;
+			if (!cur) return null;
 			const today = localDate(cur.hotel.timezone);
 			const until = horizonOf(cur.hotel);
-			if (cur.inventoryUntil && cur.inventoryUntil >= until) return;
+			if (cur.inventoryUntil && cur.inventoryUntil >= until) return null;
 			const from = cur.inventoryUntil && cur.inventoryUntil > today ? cur.inventoryUntil : today;
 			for (const rt of cur.hotel.roomTypes) await createNights(this.db, t, id, rt.id, rt.totalRooms, from, until);
 			await this.db.exec(`UPDATE hotel_copies SET inventory_until = :until WHERE id = :id`, { id, until }, t);
+			return { roomTypeIds: cur.hotel.roomTypes.map(rt => rt.id), from, until };
 		});
 		this.forget(id);
+		// The nights that became sellable are announced like any other change (live streams).
+		if (opened) for (const rt of opened.roomTypeIds) this.resized(id, rt, opened.from, opened.until);
 	}
 
 	/** Every known hotel's inventory up to its horizon (the maintenance timer). */

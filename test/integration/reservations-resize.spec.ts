@@ -76,3 +76,25 @@ describe("room-type sizes have one owner", () => {
 		expect(avail.body.roomTypes[0]).toMatchObject({ roomTypeId: "double", available: 2 });
 	});
 });
+
+describe("the horizon moves with the days", () => {
+	it("nights opened at the horizon are created and announced on the live feed", async () => {
+		const id = await createHotel(node, hotelBody("Horizon", [{ id: "double", totalRooms: 4 }]));
+		const svc = node.broker.getLocalService("reservations") as unknown as {
+			copies: { extend(id: string): Promise<void> }; feed: { mark(...args: string[]): void };
+		};
+		const copy = await node.db.one<{ inventory_until: string }>("SELECT inventory_until FROM hotel_copies WHERE id = :id", { id });
+		const last = (await node.db.select<{ night: string }>("SELECT MAX(night) AS night FROM inventory WHERE hotel_id = :id", { id }))[0].night;
+		// As if a day had passed since the copy was extended: its last night is not there yet.
+		await node.db.exec("DELETE FROM inventory WHERE hotel_id = :id AND night = :last", { id, last });
+		await node.db.exec("UPDATE hotel_copies SET inventory_until = :last WHERE id = :id", { id, last });
+		const marked = jest.spyOn(svc.feed, "mark");
+		try {
+			await svc.copies.extend(id);
+			expect(marked).toHaveBeenCalledWith(id, "double", last, copy!.inventory_until);
+		} finally {
+			marked.mockRestore();
+		}
+		expect((await bookedByNight(node.db, id, "double")).get(last)).toEqual({ booked: 0, total: 4 });
+	});
+});
