@@ -55,6 +55,23 @@ export const customFunctions = {
 		}
 		return value;
 	},
+	/** A cancellation fee (SPEC §10) is exactly one of percent, nights or amount. */
+	oneFeeKind(value: unknown, errors: Errors) {
+		if (value && typeof value === "object") {
+			const kinds = ["percent", "nights", "amount"].filter(k => (value as Record<string, unknown>)[k] !== undefined);
+			if (kinds.length !== 1) errors.push({ type: "oneFeeKind", actual: kinds.join(", ") || "none" });
+		}
+		return value;
+	},
+	/** Policy tiers from the farthest before arrival to the nearest: strictly decreasing hours. */
+	tiersDescending(value: unknown, errors: Errors) {
+		if (Array.isArray(value)) {
+			const hours = value.map(t => (t && typeof t === "object" ? (t as { hoursBeforeArrival?: unknown }).hoursBeforeArrival : undefined));
+			const bad = hours.findIndex((h, i) => i > 0 && typeof h === "number" && typeof hours[i - 1] === "number" && h >= (hours[i - 1] as number));
+			if (bad > 0) errors.push({ type: "tiersDescending", actual: `${hours[bad - 1]} then ${hours[bad]}` });
+		}
+		return value;
+	},
 };
 
 export const messages = {
@@ -62,6 +79,8 @@ export const messages = {
 	timeZone: "The '{field}' field must be an IANA time zone such as Europe/Paris. Actual: {actual}",
 	currencyCode: "The '{field}' field must be an ISO 4217 currency code such as EUR. Actual: {actual}",
 	uniqueIds: "The '{field}' field has a duplicate id: {actual}",
+	oneFeeKind: "The '{field}' field must set exactly one of percent, nights or amount. Actual: {actual}",
+	tiersDescending: "The '{field}' field must list tiers by strictly decreasing hoursBeforeArrival. Actual: {actual}",
 	objectStrict: "Unknown field(s) not allowed: {actual} (in '{field}')",
 };
 
