@@ -10,6 +10,8 @@ export const Events = {
 	RESERVATION_CONFIRMED: "reservations.reservation.confirmed",
 	RESERVATION_MODIFIED: "reservations.reservation.modified",
 	RESERVATION_CANCELLED: "reservations.reservation.cancelled",
+	/** SPEC §10: marked no-show (by staff or the autoNoShow job), with its fee. */
+	RESERVATION_NO_SHOW: "reservations.reservation.no_show",
 	MAIL_SENT: "mail.message.sent",
 	MAIL_FAILED: "mail.message.failed",
 } as const;
