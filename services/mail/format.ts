@@ -21,6 +21,22 @@ export function formatDate(date: string, intl: string): string {
 }
 
 /**
+ * An ISO-8601 instant in the hotel's clock: "2027-02-27T15:00:00+01:00", Europe/Paris →
+ * "Saturday 27 February 2027 at 15:00" / "samedi 27 février 2027 à 15:00".
+ */
+export function formatInstant(iso: string, timeZone: string | undefined, intl: string): string {
+	const tz = timeZone || "UTC";
+	const fmt = cached(`instant:${intl}:${tz}`, () => new Intl.DateTimeFormat(intl, { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: tz }));
+	return fmt.format(new Date(iso));
+}
+
+/** "2027-03-01" → "Mon 1 Mar" / "lun. 1 mars": a night in a list of nightly prices. */
+export function formatShortDate(date: string, intl: string): string {
+	const fmt = cached(`short:${intl}`, () => new Intl.DateTimeFormat(intl, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }));
+	return fmt.format(new Date(`${date}T00:00:00Z`));
+}
+
+/**
  * Fraction digits of `currency`'s minor unit, from Intl (JPY 0, EUR 2, KWD 3); 2 for a code Intl
  * does not know. The web's twin is web/src/money.ts.
  */

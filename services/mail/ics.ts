@@ -25,7 +25,8 @@ export function reservationUid(code: string, domain: string): string {
 }
 
 export function buildIcs({ data, type, domain, organizer, summary, description }: IcsInput): { content: string; method: "PUBLISH" | "CANCEL" } {
-	const cancelled = type === "cancellation";
+	// A no-show frees the stay too: the event leaves the guest's calendar.
+	const cancelled = type === "cancellation" || type === "no_show";
 	const method = cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH;
 	const cal = ical({ prodId: { company: "hotel-booking", product: "reservations", language: "EN" }, method });
 	const r = data.reservation;

@@ -7,6 +7,7 @@ import { buildIcs } from "./ics";
 import { LOCALES, pickLocale, type MailStrings } from "./i18n";
 import { addressLines, formatDate, formatMoney } from "./format";
 import { HTML_TEMPLATE, TEXT_TEMPLATE } from "./templates";
+import { rateFacts } from "./terms";
 import type { MailType, ReservationData } from "./types";
 
 export interface RenderOptions {
@@ -61,12 +62,13 @@ export function renderMail(data: ReservationData, type: MailType, opts: RenderOp
 	const previous = type === "modification" && data.previous
 		? `${formatDate(data.previous.checkIn, s.intl)} → ${formatDate(data.previous.checkOut, s.intl)}, ${nightsText(s, data.previous.nights)}, ${formatMoney(data.previous.totalPrice, r.currency, s.intl)}`
 		: null;
+	const rates = rateFacts(data, type, s);
 	const model = {
 		lang: locale,
 		subject,
 		heading: s.heading[type],
 		greeting: phrase(s.greeting, vars),
-		intro: phrase(s.intro[type], vars),
+		intro: rates.intro ?? phrase(s.intro[type], vars),
 		labels: s.labels,
 		code: r.code,
 		hotelName: data.hotel.name,
@@ -80,7 +82,13 @@ export function renderMail(data: ReservationData, type: MailType, opts: RenderOp
 		guests: r.guests,
 		total,
 		previous,
-		cancelled: type === "cancellation",
+		rates: s.rates,
+		ratePlan: rates.ratePlan,
+		nightlyLabel: rates.nightlyLabel,
+		nightly: rates.nightly,
+		terms: rates.terms,
+		fee: rates.fee,
+		cancelled: type === "cancellation" || type === "no_show",
 		manage: s.manage,
 		manageHint: s.manageHint,
 		manageUrl: manageUrl(opts.publicUrl, r.code),

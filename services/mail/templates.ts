@@ -18,11 +18,16 @@ export const HTML_TEMPLATE = `<!doctype html>
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.checkOut}}</th><td style="padding:6px 0">{{checkOut}}</td></tr>
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.nights}}</th><td style="padding:6px 0">{{nights}}</td></tr>
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.roomType}}</th><td style="padding:6px 0">{{roomType}}</td></tr>
+{{#if ratePlan}}<tr><th style="text-align:left;padding:6px 8px 6px 0">{{rates.ratePlan}}</th><td style="padding:6px 0">{{ratePlan}}</td></tr>{{/if}}
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.rooms}}</th><td style="padding:6px 0">{{rooms}}</td></tr>
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.guests}}</th><td style="padding:6px 0">{{guests}}</td></tr>
+{{#if nightly}}<tr><th style="text-align:left;padding:6px 8px 6px 0;vertical-align:top">{{nightlyLabel}}</th><td style="padding:6px 0">{{#each nightly}}{{#unless @first}}<br>{{/unless}}{{this.date}}: {{this.price}}{{/each}}</td></tr>{{/if}}
 <tr><th style="text-align:left;padding:6px 8px 6px 0">{{labels.total}}</th><td style="padding:6px 0"><strong>{{total}}</strong></td></tr>
+{{#if fee}}<tr><th style="text-align:left;padding:6px 8px 6px 0">{{fee.label}}</th><td style="padding:6px 0"><strong>{{fee.amount}}</strong></td></tr>{{/if}}
 {{#if previous}}<tr><th style="text-align:left;padding:6px 8px 6px 0;color:#78716c">{{labels.previously}}</th><td style="padding:6px 0;color:#78716c">{{previous}}</td></tr>{{/if}}
 </table>
+{{#if terms}}<h2 style="font-size:16px;margin:16px 0 8px">{{terms.heading}}</h2>
+<ul style="margin:0 0 16px;padding-left:20px">{{#each terms.lines}}<li>{{this}}</li>{{/each}}</ul>{{/if}}
 <p><a href="{{manageUrl}}" style="display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 16px;border-radius:6px;text-decoration:none">{{manage}}</a></p>
 <p style="color:#57534e;font-size:13px">{{manageHint}}</p>
 {{#unless cancelled}}<p>{{closing}}</p>{{/unless}}
@@ -47,12 +52,22 @@ export const TEXT_TEMPLATE = `{{heading}}
 {{labels.checkOut}}: {{checkOut}}
 {{labels.nights}}: {{nights}}
 {{labels.roomType}}: {{roomType}}
-{{labels.rooms}}: {{rooms}}
+{{#if ratePlan}}{{rates.ratePlan}}: {{ratePlan}}
+{{/if}}{{labels.rooms}}: {{rooms}}
 {{labels.guests}}: {{guests}}
-{{labels.total}}: {{total}}
-{{#if previous}}{{labels.previously}}: {{previous}}
+{{#if nightly}}{{nightlyLabel}}:
+{{#each nightly}}  {{this.date}}: {{this.price}}
+{{/each}}{{/if}}{{labels.total}}: {{total}}
+{{#if fee}}{{fee.label}}: {{fee.amount}}
+{{/if}}{{#if previous}}{{labels.previously}}: {{previous}}
 {{/if}}
-{{manage}}: {{manageUrl}}
+{{#if terms}}
+
+{{terms.heading}}:
+{{#each terms.lines}}- {{this}}
+{{/each}}
+
+{{/if}}{{manage}}: {{manageUrl}}
 {{manageHint}}
 {{#unless cancelled}}
 {{closing}}

@@ -3,11 +3,18 @@
  * log answers (SPEC §3 Mail). The message shape is the reservations service's contract;
  * it is restated here rather than imported so the two services share nothing but the wire.
  */
-export const MAIL_TYPES = ["confirmation", "modification", "cancellation"] as const;
+export const MAIL_TYPES = ["confirmation", "modification", "cancellation", "no_show"] as const;
 export type MailType = (typeof MAIL_TYPES)[number];
 
 export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** The schedule frozen on the reservation (SPEC §10): instants with the hotel's offset. */
+export interface CancellationTerms {
+	refundable: boolean;
+	freeUntil: string | null;
+	schedule: { from: string; to: string | null; fee: number }[];
+}
 
 export interface MailAddress { line1: string; line2?: string; city: string; postalCode?: string; country: string }
 
@@ -17,6 +24,14 @@ export interface ReservationData {
 		checkIn: string; checkOut: string; nights: number; rooms: number; guests: number;
 		guest: { name: string; email: string; locale?: string };
 		totalPrice: number; currency: string; roomTypeName: string; hotelName?: string;
+		/** SPEC §9/§10, absent from messages written before rate plans and policies. */
+		ratePlanName?: string;
+		/** Price per night per room. */
+		nightly?: { date: string; price: number }[];
+		cancellation?: CancellationTerms;
+		cancellationFee?: number | null;
+		noShowFee?: number | null;
+		feeWaived?: boolean;
 	};
 	hotel: { id?: string; name: string; address?: MailAddress; timezone?: string; email?: string };
 	/** Raised on each change of the reservation: the .ics SEQUENCE. */
@@ -42,6 +57,7 @@ const TYPE_OF_EVENT: Record<string, MailType> = {
 	"reservations.reservation.confirmed": "confirmation",
 	"reservations.reservation.modified": "modification",
 	"reservations.reservation.cancelled": "cancellation",
+	"reservations.reservation.no_show": "no_show",
 };
 
 export function mailTypeOf(event: string): MailType | null {
