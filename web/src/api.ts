@@ -6,6 +6,7 @@ import type {
 	AsTyped, Availability, AvailabilityQuery, ErrorBody, FilterQuery, Hotel, HotelChanges, HotelInput, HotelQuery, Login, LoginAnswer, Lookup, Mail,
 	MailQuery, NewReservation, Occupancy, OccupancyQuery, Page, Reservation, ReservationChanges, ReservationQuery, SearchQuery, SearchRow,
 } from "./types";
+import type { AuditEntry, AuditQuery, StaffChanges, StaffInvite, StaffMe, StaffQuery, StaffUser } from "./types";
 
 export const API_BASE = "/api/v1";
 
@@ -95,7 +96,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 }
 
 /** The role claim of a JWT, read without verifying (the server verifies). */
-export function tokenClaims(token: string): { role?: string; exp?: number; code?: string } {
+export function tokenClaims(token: string): { role?: string; exp?: number; code?: string; sub?: string } {
 	try {
 		const part = token.split(".")[1] ?? "";
 		const json = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
@@ -104,7 +105,8 @@ export function tokenClaims(token: string): { role?: string; exp?: number; code?
 		return {};
 	}
 }
-const isAdminToken = (token: string) => tokenClaims(token).role === "admin";
+/** Every token but a guest's is a staff one (the legacy "admin" role or a staff user's). */
+const isAdminToken = (token: string) => tokenClaims(token).role !== "guest";
 
 export function newIdempotencyKey(): string {
 	if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
@@ -139,4 +141,14 @@ export const api = {
 		request<Occupancy>(`/hotels/${encodeURIComponent(id)}/occupancy`, { query: { from, to } satisfies OccupancyQuery, token }),
 	mails: (query: FilterQuery<MailQuery>, token: string) => request<Page<Mail>>("/mails", { query, token }),
 	resendMail: (id: string, token: string) => request<unknown>(`/mails/${encodeURIComponent(id)}/resend`, { method: "POST", token }),
+};
+// Staff accounts and the audit log (SPEC §11, issue 14).
+export const accountsApi = {
+	me: (token: string) => request<StaffMe>("/auth/me", { token }),
+	forgot: (email: string, locale?: string) => request<unknown>("/auth/forgot", { method: "POST", body: { email, ...(locale ? { locale } : {}) } }),
+	reset: (token: string, password: string) => request<unknown>("/auth/reset", { method: "POST", body: { token, password } }),
+	staff: (query: StaffQuery, token: string) => request<Page<StaffUser>>("/staff", { query: { ...query }, token }),
+	invite: (body: StaffInvite, token: string) => request<StaffUser>("/staff", { method: "POST", body, token }),
+	changeStaff: (id: string, body: StaffChanges, token: string) => request<StaffUser>(`/staff/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
+	audit: (query: FilterQuery<AuditQuery>, token: string) => request<Page<AuditEntry>>("/audit", { query: { ...query }, token }),
 };

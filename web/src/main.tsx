@@ -4,8 +4,11 @@ import { useEffect, useState } from "preact/hooks";
 import { setAdminUnauthorizedHandler } from "./api";
 import { getLocale, onLocaleChange, setLocale, t, type Locale } from "./i18n";
 import { href, navigate, useRoute, type Route } from "./router";
-import { adminToken, setAdminToken } from "./session";
-import { PageTitle } from "./components/ui";
+import { adminToken, can, loadStaffMe, staffLanding, staffMeError, startStaffSession, useStaffMe } from "./session";
+import { ErrorAlert } from "./components/ErrorAlert";
+import type { Permission, StaffMe } from "./types";
+import { Alert, Loading, PageTitle } from "./components/ui";
+import type { JSX } from "preact";
 import { Home } from "./pages/Home";
 import { Results } from "./pages/Results";
 import { HotelPage } from "./pages/HotelPage";
@@ -18,6 +21,10 @@ import { HotelForm } from "./pages/admin/HotelForm";
 import { AdminReservations } from "./pages/admin/Reservations";
 import { AdminOccupancy } from "./pages/admin/Occupancy";
 import { AdminMails } from "./pages/admin/Mails";
+import { AdminStaff, roleLabel } from "./pages/admin/Staff";
+import { AdminAudit } from "./pages/admin/Audit";
+import { ForgotPassword } from "./pages/admin/Login";
+import { SetPassword } from "./pages/SetPassword";
 import "./styles.css";
 
 /** Links from emails may arrive as /?code=…#/manage or /manage?code=…: bring them to the hash route. */
@@ -38,21 +45,53 @@ function GuestRoutes({ route }: { route: Route }) {
 	if (a === "confirmation" && b) return <Confirmation code={b} />;
 	if (a === "manage" && b) return <ManageBooking key={b} code={b.toUpperCase()} route={route} />;
 	if (a === "manage") return <ManageLookup route={route} />;
+	if (a === "set-password" || a === "reset-password") return <SetPassword key={a} route={route} reset={a === "reset-password"} />;
 	return <NotFound />;
 }
 
-function AdminRoutes({ route, expired }: { route: Route; expired: boolean }) {
+function AdminRoutes({ route, expired, me }: { route: Route; expired: boolean; me: StaffMe | null }) {
 	const [, b, c] = route.parts;
+	if (b === "forgot") return <ForgotPassword />;
 	if (b === "login" || !adminToken())
 		return <Login next={route.query.get("next") ?? (b && b !== "login" ? route.path : undefined)} notice={expired ? t("err.adminExpired") : undefined} />;
-	if (!b) return <AdminHotels route={route} />;
-	if (b === "hotels" && c === "new") return <HotelForm />;
-	if (b === "hotels" && c) return <HotelForm key={c} id={c} />;
-	if (b === "hotels") return <AdminHotels route={route} />;
-	if (b === "reservations") return <AdminReservations route={route} />;
-	if (b === "occupancy") return <AdminOccupancy route={route} />;
-	if (b === "mails") return <AdminMails route={route} />;
+	if (!me)
+		return staffMeError() ? (
+			<ErrorAlert error={staffMeError()} context="admin">
+				<button type="button" class="btn btn--small" onClick={() => void loadStaffMe(true)}>{t("common.retry")}</button>
+			</ErrorAlert>
+		) : (
+			<Loading />
+		);
+	// A page the role does not have says so (the server would refuse its reads anyway).
+	const allowed = (permission: Permission, page: JSX.Element) => (can(permission, me) ? page : <NotAllowed me={me} />);
+	if (!b) return <Redirect to={staffLanding(me)} />;
+	if (b === "hotels" && c === "new") return allowed("hotels.create", <HotelForm />);
+	if (b === "hotels" && c) return allowed("hotels.edit", <HotelForm key={c} id={c} />);
+	if (b === "hotels") return allowed("hotels.edit", <AdminHotels route={route} />);
+	if (b === "reservations") return allowed("reservations.view", <AdminReservations route={route} />);
+	if (b === "occupancy") return allowed("reports.view", <AdminOccupancy route={route} />);
+	if (b === "mails") return allowed("mail.manage", <AdminMails route={route} />);
+	if (b === "staff") return allowed("staff.manage", <AdminStaff />);
+	if (b === "audit") return allowed("audit.view", <AdminAudit route={route} />);
+	if (b === "account") return <NotAllowed me={me} />;
 	return <NotFound />;
+}
+
+function Redirect({ to }: { to: string }) {
+	useEffect(() => navigate(to, {}, true), [to]);
+	return <Loading />;
+}
+
+/** A staff page outside the role: who is signed in, with what role and hotels, and where to go. */
+function NotAllowed({ me }: { me: StaffMe }) {
+	const home = staffLanding(me);
+	return (
+		<div class="narrow">
+			<PageTitle>{t("acc.notAllowedTitle")}</PageTitle>
+			<Alert kind="info">{t("acc.notAllowed", { email: me.email, role: roleLabel(me.role) })}</Alert>
+			{home !== "/admin/account" && <a href={`#${home}`}>{t("acc.goHome")}</a>}
+		</div>
+	);
 }
 
 function NotFound() {
@@ -74,20 +113,24 @@ function App() {
 	}, [locale]);
 	useEffect(() => {
 		setAdminUnauthorizedHandler(() => {
-			setAdminToken(null);
+			startStaffSession(null);
 			setExpired(true);
 			navigate("/admin/login", { next: parseNext() }, true);
 		});
 	}, []);
 	useEffect(() => {
-		if (route.parts[0] === "admin" && route.parts[1] !== "login" && adminToken()) setExpired(false);
+		if (route.parts[0] === "admin" && route.parts[1] !== "login" && adminToken()) {
+			setExpired(false);
+			void loadStaffMe(); // a role changed meanwhile shows in the nav (read again when older than its bound)
+		}
 	}, [route.path]);
 
 	const isAdmin = route.parts[0] === "admin";
 	const loggedIn = !!adminToken();
+	const me = useStaffMe();
 	const here = (p: string) => (route.path === p || route.path.startsWith(`${p}/`) ? "page" : undefined);
 	const logout = () => {
-		setAdminToken(null);
+		startStaffSession(null);
 		setExpired(false);
 		navigate("/admin/login");
 	};
@@ -108,17 +151,19 @@ function App() {
 				<nav aria-label={t("nav.main")} class="topnav">
 					{isAdmin && loggedIn ? (
 						<>
-							<a href="#/admin/hotels" aria-current={here("/admin/hotels")}>{t("nav.hotels")}</a>
-							<a href="#/admin/reservations" aria-current={here("/admin/reservations")}>{t("nav.reservations")}</a>
-							<a href="#/admin/occupancy" aria-current={here("/admin/occupancy")}>{t("nav.occupancy")}</a>
-							<a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>
+							{can("hotels.edit", me) && <a href="#/admin/hotels" aria-current={here("/admin/hotels")}>{t("nav.hotels")}</a>}
+							{can("reservations.view", me) && <a href="#/admin/reservations" aria-current={here("/admin/reservations")}>{t("nav.reservations")}</a>}
+							{can("reports.view", me) && <a href="#/admin/occupancy" aria-current={here("/admin/occupancy")}>{t("nav.occupancy")}</a>}
+							{can("mail.manage", me) && <a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>}
+							{can("staff.manage", me) && <a href="#/admin/staff" aria-current={here("/admin/staff")}>{t("nav.staffAccounts")}</a>}
+							{can("audit.view", me) && <a href="#/admin/audit" aria-current={here("/admin/audit")}>{t("nav.audit")}</a>}
 							<button type="button" class="linklike" onClick={logout}>{t("nav.logout")}</button>
 						</>
 					) : (
 						<>
 							<a href="#/" aria-current={route.path === "/" ? "page" : undefined}>{t("nav.search")}</a>
 							<a href="#/manage" aria-current={here("/manage")}>{t("nav.manage")}</a>
-							<a href="#/admin/hotels" aria-current={isAdmin ? "page" : undefined}>{t("nav.staff")}</a>
+							<a href="#/admin" aria-current={isAdmin ? "page" : undefined}>{t("nav.staff")}</a>
 						</>
 					)}
 				</nav>
@@ -127,10 +172,10 @@ function App() {
 				</button>
 			</header>
 			<main id="main" tabIndex={-1}>
-				{isAdmin ? <AdminRoutes route={route} expired={expired} /> : <GuestRoutes route={route} />}
+				{isAdmin ? <AdminRoutes route={route} expired={expired} me={me} /> : <GuestRoutes route={route} />}
 			</main>
 			<footer class="footer">
-				<a href="/api/docs">API</a> · <a href="#/admin/hotels">{t("nav.staff")}</a>
+				<a href="/api/docs">API</a> · <a href="#/admin">{t("nav.staff")}</a>
 			</footer>
 		</div>
 	);

@@ -1,10 +1,12 @@
 /**
  * Tokens kept in sessionStorage (closed with the tab): the staff token, and each booking's
  * guest token by code (from the booking or the lookup). The server checks them; expiry is read
- * from the JWT so an expired one is dropped before use.
+ * from the JWT so an expired one is dropped before use. With the token, the staff user it belongs
+ * to (GET /auth/me: role, permissions, hotels), which decides the navigation and the buttons shown.
  */
-import { tokenClaims } from "./api";
-import type { Reservation } from "./types";
+import { useEffect, useState } from "preact/hooks";
+import { accountsApi, ApiError, tokenClaims } from "./api";
+import type { Permission, Reservation, StaffMe } from "./types";
 
 const ADMIN = "hb.admin";
 const guestKey = (code: string) => `hb.guest.${code.toUpperCase()}`;
@@ -51,3 +53,119 @@ export function guestSession(code: string): GuestSession | null {
 /** A session was kept for this code but its token has expired. */
 export const guestSessionExpired = (code: string): boolean => get(guestKey(code)) !== null && guestSession(code) === null;
 export const setGuestSession = (code: string, s: GuestSession | null): void => set(guestKey(code), s ? JSON.stringify(s) : null);
+
+// Staff accounts (issue 14): who the staff token belongs to, from GET /auth/me.
+
+/** Kept with the token it was read for, so a new login never shows the last user's pages. */
+const ME = "hb.me";
+type MeListener = (me: StaffMe | null) => void;
+const meListeners = new Set<MeListener>();
+let meLoading: Promise<StaffMe | null> | null = null;
+let meReadAt = 0;
+let meError: unknown = null;
+/** Why the last GET /auth/me failed (not a 401), while no user is known: the page offers a retry. */
+export const staffMeError = (): unknown => (staffMe() ? null : meError);
+/** A role change or a deactivation reaches the server at once; the nav follows within this. */
+const ME_MAX_AGE_MS = 30_000;
+
+export function staffMe(): StaffMe | null {
+	const token = adminToken();
+	const raw = get(ME);
+	if (!token || !raw) return null;
+	try {
+		const kept = JSON.parse(raw) as { token: string; me: StaffMe };
+		return kept.token === token ? kept.me : null;
+	} catch {
+		return null;
+	}
+}
+
+function setStaffMe(me: StaffMe | null): void {
+	const token = adminToken();
+	set(ME, me && token ? JSON.stringify({ token, me }) : null);
+	for (const fn of meListeners) fn(me);
+}
+
+/** Read GET /auth/me for the current token (once at a time); null without a token or when refused. */
+export function loadStaffMe(force = false): Promise<StaffMe | null> {
+	const token = adminToken();
+	if (!token) return Promise.resolve(null);
+	if (!force && staffMe() && Date.now() - meReadAt < ME_MAX_AGE_MS) return Promise.resolve(staffMe());
+	meLoading ??= accountsApi
+		.me(token)
+		.catch((err: unknown) => {
+			// A gateway without staff accounts: its single admin token holds every permission.
+			if (err instanceof ApiError && err.status === 404 && tokenClaims(token).role === "admin") return legacyAdmin(tokenClaims(token).sub ?? "");
+			throw err;
+		})
+		.then(me => {
+			meReadAt = Date.now();
+			meError = null;
+			setStaffMe(me);
+			return me;
+		})
+		.catch((err: unknown) => {
+			// A 401 already ended the session (the api's handler); other failures keep what we had.
+			meError = err;
+			for (const fn of meListeners) fn(staffMe());
+			return staffMe();
+		})
+		.finally(() => {
+			meLoading = null;
+		});
+	return meLoading;
+}
+
+const ALL_PERMISSIONS: Permission[] = [
+	"staff.manage", "hotels.create", "hotels.edit", "rates.edit", "reservations.view", "reservations.manage",
+	"fees.waive", "reports.view", "mail.manage", "webhooks.manage", "audit.view",
+];
+const legacyAdmin = (email: string): StaffMe => ({
+	id: email, email, name: email, role: "owner", hotelIds: ["*"], active: true, createdAt: "", lastLoginAt: null, permissions: ALL_PERMISSIONS,
+});
+
+/** Staff login and logout go through here, so the user read for one token never serves another. */
+export function startStaffSession(token: string | null): void {
+	setAdminToken(token);
+	meReadAt = 0;
+	setStaffMe(null);
+}
+
+/** The staff user, re-rendering when it is (re)loaded; reads it again when older than half a minute. */
+export function useStaffMe(): StaffMe | null {
+	const [me, setMe] = useState<StaffMe | null>(staffMe);
+	const [, setTick] = useState(0);
+	useEffect(() => {
+		const on = (m: StaffMe | null) => {
+			setMe(m);
+			setTick(x => x + 1); // a failure with no user yet still re-renders (the retry offer)
+		};
+		meListeners.add(on);
+		void loadStaffMe();
+		return () => {
+			meListeners.delete(on);
+		};
+	}, []);
+	return me;
+}
+
+/** May the staff user do this (on at least one of its hotels)? The server checks again. */
+export function can(permission: Permission, me: StaffMe | null = staffMe()): boolean {
+	return !!me && me.permissions.includes(permission);
+}
+
+/** May the staff user do this on that hotel? */
+export function canOnHotel(permission: Permission, hotelId: string, me: StaffMe | null = staffMe()): boolean {
+	return can(permission, me) && !!me && (me.hotelIds.includes("*") || me.hotelIds.includes(hotelId));
+}
+
+/** The page a staff user lands on: the first of these its role allows. */
+const LANDINGS: [Permission, string][] = [
+	["hotels.edit", "/admin/hotels"],
+	["reservations.view", "/admin/reservations"],
+	["reports.view", "/admin/occupancy"],
+	["staff.manage", "/admin/staff"],
+];
+export function staffLanding(me: StaffMe | null = staffMe()): string {
+	return LANDINGS.find(([p]) => can(p, me))?.[1] ?? "/admin/account";
+}

@@ -149,3 +149,61 @@ export interface LoginAnswer {
 	token: string;
 	expiresIn: number;
 }
+// Staff accounts, roles and the audit log (SPEC §11, issue 14).
+
+/** lib/access.ts PERMISSIONS: what GET /auth/me lists for the user's role. */
+export type Permission =
+	| "staff.manage" | "hotels.create" | "hotels.edit" | "rates.edit" | "reservations.view" | "reservations.manage"
+	| "fees.waive" | "reports.view" | "mail.manage" | "webhooks.manage" | "audit.view";
+export type StaffRole = "owner" | "manager" | "revenue" | "front_desk";
+export const STAFF_ROLES: StaffRole[] = ["owner", "manager", "revenue", "front_desk"];
+
+/** A staff user (GET /staff rows, POST /staff, PATCH /staff/:id); `hotelIds` ["*"] = every hotel. */
+export interface StaffUser {
+	id: string;
+	email: string;
+	name: string;
+	role: StaffRole;
+	hotelIds: string[];
+	active: boolean;
+	createdAt: string;
+	lastLoginAt: string | null;
+}
+
+/** GET /auth/me: the user and the permissions its role gives. */
+export type StaffMe = StaffUser & { permissions: Permission[] };
+
+export interface StaffInvite {
+	email: string;
+	name: string;
+	role: StaffRole;
+	hotelIds: string[];
+	locale?: string;
+}
+export type StaffChanges = Partial<Pick<StaffUser, "role" | "hotelIds" | "active" | "name">>;
+export interface StaffQuery {
+	page?: number;
+	pageSize?: number;
+}
+
+/** One audit entry (GET /audit): `changes` maps each field to [before, after]. */
+export interface AuditEntry {
+	id: string;
+	at: string;
+	actor: { type: "staff" | "guest" | "system"; id: string | null; email?: string | null; role?: string | null };
+	action: string;
+	target: { type: string; id: string; hotelId?: string | null };
+	changes: Record<string, [unknown, unknown]> | null;
+	requestId?: string | null;
+	ip?: string | null;
+}
+export interface AuditQuery {
+	hotelId?: string;
+	actorId?: string;
+	action?: string;
+	targetId?: string;
+	from?: string;
+	to?: string;
+	page?: number;
+	pageSize?: number;
+}

@@ -1,0 +1,139 @@
+/**
+ * The audit log (SPEC §11, GET /audit): who changed what, when, filtered by hotel, actor, action,
+ * target and a date range, newest first, in pages. Each entry's `changes` is shown field by field
+ * as before → after; a value the server redacted stays redacted.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { accountsApi } from "../../api";
+import { dateTime } from "../../format";
+import { t } from "../../i18n";
+import type { Route } from "../../router";
+import { Field, PageTitle, Select } from "../../components/ui";
+import { can } from "../../session";
+import type { AuditEntry, Hotel, StaffUser } from "../../types";
+import { PagedResult } from "./PagedResult";
+import { token, useFilteredList, useHotels } from "./common";
+import { roleLabel } from "./Staff";
+
+/** One side of a change as text: "—" for nothing, lists joined, objects as indented JSON. */
+export function auditValue(v: unknown): { text: string; block: boolean } {
+	if (v === null || v === undefined || v === "") return { text: "—", block: false };
+	if (typeof v === "boolean") return { text: v ? t("common.yes") : t("common.no"), block: false };
+	if (typeof v !== "object") return { text: String(v), block: false };
+	if (Array.isArray(v) && v.every(x => x === null || typeof x !== "object")) return { text: v.length ? v.join(", ") : "—", block: false };
+	return { text: JSON.stringify(v, null, 2), block: true };
+}
+
+function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
+	const { text, block } = auditValue(v);
+	if (text === "—") return <span class="muted" aria-label={t("audit.empty")}>—</span>;
+	return block ? <pre class={`audit-value audit-value--${kind}`}>{text}</pre> : <span class={`audit-value audit-value--${kind}`}>{text}</span>;
+}
+
+function actorText(a: AuditEntry["actor"]): string {
+	if (a.type === "system") return t("audit.system");
+	if (a.type === "guest") return a.email ? t("audit.guestEmail", { email: a.email }) : t("audit.guest");
+	const who = a.email ?? a.id ?? "?";
+	return a.role ? `${who} (${roleLabel(a.role)})` : who;
+}
+
+function Entry({ e, hotels }: { e: AuditEntry; hotels: Hotel[] | null }) {
+	const changes = Object.entries(e.changes ?? {});
+	const hotel = e.target.hotelId ? hotels?.find(h => h.id === e.target.hotelId)?.name ?? e.target.hotelId : null;
+	return (
+		<li class="card audit-entry" data-testid="audit-row" data-action={e.action} data-target={e.target.id}>
+			<h2 class="audit-entry__title">
+				<span class="mono">{e.action}</span> <span class="muted">·</span> {e.target.type} <span class="mono small">{e.target.id}</span>
+			</h2>
+			<p class="audit-entry__meta small">
+				<time dateTime={e.at}>{dateTime(e.at)}</time>
+				{" · "}
+				{t("audit.by", { actor: actorText(e.actor) })}
+				{hotel && <> · {hotel}</>}
+				{e.ip && <> · <span class="mono">{e.ip}</span></>}
+			</p>
+			{changes.length === 0 ? (
+				<p class="muted small">{t("audit.noChanges")}</p>
+			) : (
+				<table class="table table--stack table--compact audit-diff">
+					<caption class="visually-hidden">{t("audit.changesOf", { action: e.action, id: e.target.id })}</caption>
+					<thead>
+						<tr>
+							<th scope="col">{t("audit.field")}</th>
+							<th scope="col">{t("audit.before")}</th>
+							<th scope="col">{t("audit.after")}</th>
+						</tr>
+					</thead>
+					<tbody>
+						{changes.map(([field, pair]) => {
+							const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
+							return (
+								<tr key={field} data-field={field}>
+									<th scope="row" data-label={t("audit.field")} class="mono">{field}</th>
+									<td data-label={t("audit.before")}><Value v={before} kind="before" /></td>
+									<td data-label={t("audit.after")}><Value v={after} kind="after" /></td>
+								</tr>
+							);
+						})}
+					</tbody>
+				</table>
+			)}
+		</li>
+	);
+}
+
+/** A day typed in the filter (the browser's zone) → the instant it starts; `to` covers its whole day. */
+const dayStart = (d: string, plusDays = 0): string | undefined => {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return d || undefined;
+	const x = new Date(`${d}T00:00:00`);
+	x.setDate(x.getDate() + plusDays);
+	return x.toISOString();
+};
+
+export function AdminAudit({ route }: { route: Route }) {
+	const q = route.query;
+	const { hotels } = useHotels();
+	const [staff, setStaff] = useState<StaffUser[] | null>(null);
+	useEffect(() => {
+		if (can("staff.manage")) accountsApi.staff({ pageSize: 100 }, token()).then(p => setStaff(p.rows)).catch(() => setStaff(null));
+	}, []);
+	const { filters, set, apply, setPage, data, error } = useFilteredList(
+		{ hotelId: q.get("hotelId") ?? "", actorId: q.get("actorId") ?? "", action: q.get("action") ?? "", targetId: q.get("targetId") ?? "", from: "", to: "" },
+		(f, page) => accountsApi.audit({ ...f, from: dayStart(f.from), to: f.to ? dayStart(f.to, 1) : undefined, page, pageSize: 20 }, token()));
+
+	return (
+		<div>
+			<PageTitle>{t("audit.title")}</PageTitle>
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); apply(f => ({ ...f, action: f.action.trim(), targetId: f.targetId.trim(), actorId: f.actorId.trim() })); }}>
+				<Select label={t("audit.hotel")} name="hotelId" value={filters.hotelId} onValue={set("hotelId")}
+					options={[{ value: "", label: t("common.all") }, ...(hotels ?? []).map(h => ({ value: h.id, label: h.name }))]} />
+				{staff ? (
+					<Select label={t("audit.actor")} name="actorId" value={filters.actorId} onValue={set("actorId")}
+						options={[{ value: "", label: t("common.all") }, ...staff.map(u => ({ value: u.id, label: `${u.name || u.email} (${roleLabel(u.role)})` }))]} />
+				) : (
+					<Field label={t("audit.actorId")} name="actorId" value={filters.actorId} onValue={set("actorId")} input={{ type: "search" }} />
+				)}
+				<Field label={t("audit.action")} name="action" value={filters.action} onValue={set("action")} hint={t("audit.actionHint")} input={{ type: "search", list: "audit-actions" }} />
+				<datalist id="audit-actions">
+					{[...new Set((data?.rows ?? []).map(r => r.action))].map(a => <option key={a} value={a} />)}
+				</datalist>
+				<Field label={t("audit.target")} name="targetId" value={filters.targetId} onValue={set("targetId")} input={{ type: "search" }} />
+				<Field label={t("audit.from")} name="from" value={filters.from} onValue={set("from")} input={{ type: "date" }} />
+				<Field label={t("audit.to")} name="to" value={filters.to} onValue={set("to")} input={{ type: "date" }} />
+				<button class="btn" type="submit">
+					{t("common.filter")}
+				</button>
+			</form>
+			<PagedResult data={data} error={error} empty={t("audit.none")} onPage={setPage}>
+				{data => (
+					<>
+						<p role="status">{t("audit.count", { n: data.total })}</p>
+						<ol class="audit-list">
+							{data.rows.map(e => <Entry key={e.id} e={e} hotels={hotels} />)}
+						</ol>
+					</>
+				)}
+			</PagedResult>
+		</div>
+	);
+}
