@@ -4,7 +4,7 @@
  */
 import path from "path";
 
-export const ALL_SERVICES = ["api", "hotels", "reservations", "mail"] as const;
+export const ALL_SERVICES = ["api", "hotels", "reservations", "mail", "webhooks"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
@@ -21,6 +21,8 @@ export interface AppConfig {
 	mongoUri: string;
 	reservationsDbUrl: string;
 	mailDbUrl: string;
+	/** WEBHOOKS_DB_URL: the webhooks service's own PostgreSQL (empty: SQLite under DATA_DIR). */
+	webhooksDbUrl: string;
 	dataDir: string;
 	smtpUrl: string;
 	mailFrom: string;
@@ -50,6 +52,45 @@ export interface AppConfig {
 	seedDemo: "true" | "false" | "auto";
 	messaging: MessagingConfig;
 	streams: StreamsConfig;
+	webhooks: WebhooksConfig;
+}
+
+/** Outgoing webhooks (SPEC §13, docs/webhooks.md). Nonsense falls back to the default. */
+export interface WebhooksConfig {
+	/** WEBHOOK_ALLOW_PRIVATE=true: targets on loopback/private/link-local addresses are allowed (tests, closed networks). */
+	allowPrivate: boolean;
+	/** WEBHOOK_CONNECT_TIMEOUT_MS / WEBHOOK_TIMEOUT_MS: connecting, and the whole request until the answer's end. */
+	connectTimeoutMs: number;
+	timeoutMs: number;
+	/** WEBHOOK_MAX_RESPONSE_BYTES: the receiver's answer is read up to this, then the connection is dropped. */
+	maxResponseBytes: number;
+	/** WEBHOOK_RETRY_BASE_MS / WEBHOOK_RETRY_MAX_MS: the back-off (lib/retry.ts) between attempts of one delivery. */
+	retry: { baseMs: number; maxMs: number };
+	/** WEBHOOK_RETRY_FOR_MS: a delivery is retried this long after its first attempt. */
+	retryForMs: number;
+	/** WEBHOOK_DISABLE_AFTER_MS: a webhook failing continuously this long is disabled (its owner emailed). */
+	disableAfterMs: number;
+	/** WEBHOOK_CONCURRENCY: requests in flight per node; WEBHOOK_POLL_MS: the sender's idle pause. */
+	concurrency: number;
+	pollMs: number;
+	/** WEBHOOK_LOCK_MS: how long a claimed delivery is reserved for the node sending it. */
+	lockMs: number;
+}
+
+export function webhooksConfig(env: NodeJS.ProcessEnv = process.env): WebhooksConfig {
+	const baseMs = lenientInt(env.WEBHOOK_RETRY_BASE_MS, 10_000);
+	return {
+		allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === "true",
+		connectTimeoutMs: lenientInt(env.WEBHOOK_CONNECT_TIMEOUT_MS, 3_000),
+		timeoutMs: lenientInt(env.WEBHOOK_TIMEOUT_MS, 10_000),
+		maxResponseBytes: lenientInt(env.WEBHOOK_MAX_RESPONSE_BYTES, 64 * 1024),
+		retry: { baseMs, maxMs: Math.max(baseMs, lenientInt(env.WEBHOOK_RETRY_MAX_MS, 3_600_000)) },
+		retryForMs: lenientInt(env.WEBHOOK_RETRY_FOR_MS, 24 * 3_600_000),
+		disableAfterMs: lenientInt(env.WEBHOOK_DISABLE_AFTER_MS, 3 * 24 * 3_600_000),
+		concurrency: lenientInt(env.WEBHOOK_CONCURRENCY, 8),
+		pollMs: lenientInt(env.WEBHOOK_POLL_MS, 1000),
+		lockMs: lenientInt(env.WEBHOOK_LOCK_MS, 60_000),
+	};
 }
 
 /** Live availability (SPEC §13, docs/operations.md "Live streams"). Nonsense falls back to the default. */
@@ -156,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		mongoUri: env.MONGO_URI?.trim() || "",
 		reservationsDbUrl: env.RESERVATIONS_DB_URL?.trim() || "",
 		mailDbUrl: env.MAIL_DB_URL?.trim() || "",
+		webhooksDbUrl: env.WEBHOOKS_DB_URL?.trim() || "",
 		dataDir,
 		smtpUrl: env.SMTP_URL?.trim() || "",
 		mailFrom: env.MAIL_FROM?.trim() || "reservations@localhost",
@@ -180,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		seedDemo: env.SEED_DEMO === "true" || env.SEED_DEMO === "false" ? env.SEED_DEMO : "auto",
 		messaging: messagingConfig(env),
 		streams: streamsConfig(env),
+		webhooks: webhooksConfig(env),
 	};
 }
 

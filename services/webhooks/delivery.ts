@@ -1,0 +1,104 @@
+/**
+ * The sender: claims due deliveries, posts them (sender.ts), records each outcome and schedules
+ * the retry (schedule.ts); disables a webhook that has failed without a success for
+ * WEBHOOK_DISABLE_AFTER_MS and emails its owner (services/mail/webhook-templates.ts, through the
+ * mail transport). Runs in a PollLoop; the clock is the service's, so tests move time.
+ */
+import type { Sequelize } from "sequelize";
+import type { WebhooksConfig } from "../../lib/config";
+import type { MailTransport } from "../mail/transport";
+import { renderWebhookDisabled } from "../mail/webhook-templates";
+import { nextAttemptAt, shouldDisable, type Schedule } from "./schedule";
+import { sendWebhook, type SendOutcome } from "./sender";
+import type { Resolver } from "./ssrf";
+import { claimDue, dateOf, disableFailing, markDelivered, markFailure, markNoticeSent, pendingNotices, type DueDelivery } from "./store";
+
+export interface DelivererDeps {
+	db: () => Sequelize;
+	cfg: WebhooksConfig;
+	clock: () => Date;
+	logger: { info(...a: unknown[]): void; warn(...a: unknown[]): void };
+	transport: () => MailTransport | null;
+	mailFrom: string;
+	publicUrl: string;
+	resolve?: Resolver;
+}
+
+export class Deliverer {
+	/** Set when a webhook was disabled here (or at start): the next pass mails the owners. */
+	noticesDue = true;
+
+	constructor(private readonly deps: DelivererDeps) {}
+
+	private get schedule(): Schedule {
+		const c = this.deps.cfg;
+		return { retry: c.retry, retryForMs: c.retryForMs, disableAfterMs: c.disableAfterMs };
+	}
+
+	/** One pass of the loop: true when there may be more due right away. */
+	async pass(): Promise<boolean> {
+		const { cfg, clock } = this.deps;
+		const due = await claimDue(this.deps.db(), cfg.concurrency * 4, cfg.lockMs, clock());
+		let next = 0;
+		const worker = async () => {
+			while (next < due.length) await this.deliver(due[next++]);
+		};
+		await Promise.all(Array.from({ length: Math.min(cfg.concurrency, due.length) }, worker));
+		if (this.noticesDue) await this.sendNotices();
+		return due.length > 0;
+	}
+
+	/** Sends one claimed delivery and records what happened. */
+	async deliver(d: DueDelivery): Promise<SendOutcome> {
+		const { cfg, clock } = this.deps;
+		const outcome = await sendWebhook(d.url, d.secret, d.message_id, d.body, {
+			allowPrivate: cfg.allowPrivate, connectTimeoutMs: cfg.connectTimeoutMs, timeoutMs: cfg.timeoutMs, maxResponseBytes: cfg.maxResponseBytes,
+			resolve: this.deps.resolve, now: clock(),
+		});
+		const now = clock();
+		const db = this.deps.db();
+		if (outcome.ok) {
+			await markDelivered(db, d, outcome, now);
+			return outcome;
+		}
+		const retryAt = nextAttemptAt(this.schedule, Number(d.attempts), dateOf(d.first_attempt_at) ?? now, now);
+		const failingSince = await markFailure(db, d, outcome, retryAt, now);
+		this.deps.logger.warn(`Webhook ${d.webhook_id}: delivery ${d.id} (${d.event} ${d.message_id}) attempt ${d.attempts} failed: ${outcome.error}${retryAt ? `; retry at ${retryAt.toISOString()}` : "; given up"}.`);
+		if (shouldDisable(this.schedule, failingSince, now)) {
+			const hours = Math.round(this.schedule.disableAfterMs / 3_600_000);
+			if (await disableFailing(db, d.webhook_id, `no successful delivery for ${hours} h (last error: ${outcome.error})`, now)) {
+				this.deps.logger.warn(`Webhook ${d.webhook_id} disabled: failing since ${failingSince?.toISOString()}.`);
+				this.noticesDue = true;
+			}
+		}
+		return outcome;
+	}
+
+	/** Mails the owners of webhooks disabled automatically; a failure leaves the notice for the next pass. */
+	async sendNotices(): Promise<void> {
+		this.noticesDue = false;
+		const db = this.deps.db();
+		for (const w of await pendingNotices(db)) {
+			const transport = this.deps.transport();
+			if (!w.owner_email || !transport) {
+				await markNoticeSent(db, w.id, this.deps.clock());
+				continue;
+			}
+			try {
+				const mail = renderWebhookDisabled({
+					webhookId: w.id, url: w.url, reason: w.disabled_reason ?? "repeated failures",
+					disabledAt: new Date(w.disabled_at ?? this.deps.clock()).toISOString(), manageUrl: `${this.deps.publicUrl}/#/admin/webhooks`,
+				});
+				await transport.send({
+					from: this.deps.mailFrom, to: w.owner_email, subject: mail.subject, html: mail.html, text: mail.text,
+					messageId: `<webhook-disabled-${w.id}-${new Date(w.disabled_at ?? 0).getTime()}@hotel-booking>`, headers: { "X-Hotel-Webhook-Id": w.id }, attachments: [],
+				}, `webhook-disabled-${w.id}`);
+				await markNoticeSent(db, w.id, this.deps.clock());
+				this.deps.logger.info(`Webhook ${w.id}: its owner ${w.owner_email} was told it is disabled.`);
+			} catch (err) {
+				this.noticesDue = true;
+				this.deps.logger.warn(`Webhook ${w.id}: cannot email its owner: ${(err as Error).message}`);
+			}
+		}
+	}
+}

@@ -1,0 +1,267 @@
+/**
+ * The webhooks' SQL (PostgreSQL and SQLite alike) and its mapping to the API shapes.
+ * A received message, its de-duplication and its deliveries are one transaction (recordMessage);
+ * the sender claims due deliveries, sends them and marks each outcome.
+ * SQLite has one writer: every call is chained on one queue per database (`serial`), so
+ * the consumer, the sender and the API never meet in a transaction.
+ */
+import crypto from "crypto";
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { affectedRows } from "../../lib/bus/dedup";
+import type { DomainMessage } from "../../lib/events";
+import { DELIVERIES_TABLE, MESSAGES_TABLE, WEBHOOKS_TABLE } from "./migrations";
+import { coversHotel, matchesAny } from "./patterns";
+import type { DeliveryKind, DeliveryStatus, WebhookDelivery, WebhookView } from "./types";
+
+export interface WebhookRow {
+	id: string; url: string; events: string; hotel_ids: string; secret: string; enabled: boolean | number; disabled_reason: string | null;
+	disabled_at: string | Date | null; failing_since: string | Date | null; notice_pending: boolean | number; notice_sent_at: string | Date | null;
+	owner_email: string | null; created_at: string | Date; updated_at: string | Date;
+}
+
+export interface DeliveryRow {
+	id: string; webhook_id: string; message_id: string; event: string; kind: DeliveryKind; status: DeliveryStatus; attempts: number | string;
+	next_attempt_at: string | Date; locked_until: string | Date | null; first_attempt_at: string | Date | null; last_attempt_at: string | Date | null;
+	response_status: number | null; latency_ms: number | null; error: string | null; payload: string | null; created_at: string | Date; delivered_at: string | Date | null;
+}
+
+/** A claimed delivery with what sending it needs. */
+export interface DueDelivery extends DeliveryRow { url: string; secret: string; body: string }
+
+const iso = (d: string | Date | null): string | null => (d == null ? null : new Date(d).toISOString());
+export const dateOf = (d: string | Date | null): Date | null => (d == null ? null : new Date(d));
+
+export function toView(r: WebhookRow): WebhookView {
+	return {
+		id: r.id, url: r.url, events: JSON.parse(r.events) as string[], hotelIds: JSON.parse(r.hotel_ids) as string[], enabled: !!Number(r.enabled),
+		disabledReason: r.disabled_reason, disabledAt: iso(r.disabled_at), failingSince: iso(r.failing_since),
+		createdAt: iso(r.created_at) as string, updatedAt: iso(r.updated_at) as string,
+	};
+}
+
+export function toDelivery(r: DeliveryRow): WebhookDelivery {
+	return {
+		id: r.id, webhookId: r.webhook_id, messageId: r.message_id, event: r.event, kind: r.kind, status: r.status, attempts: Number(r.attempts),
+		responseStatus: r.response_status == null ? null : Number(r.response_status), latencyMs: r.latency_ms == null ? null : Number(r.latency_ms),
+		error: r.error, createdAt: iso(r.created_at) as string, lastAttemptAt: iso(r.last_attempt_at),
+		nextAttemptAt: r.status === "pending" ? iso(r.next_attempt_at) : null, deliveredAt: iso(r.delivered_at),
+	};
+}
+
+const chains = new WeakMap<Sequelize, Promise<unknown>>();
+
+/** Runs `fn` alone on SQLite (one writer, one connection in memory); as it comes on PostgreSQL. */
+export function serial<T>(db: Sequelize, fn: () => Promise<T>): Promise<T> {
+	if (db.getDialect() === "postgres") return fn();
+	const previous = chains.get(db) ?? Promise.resolve();
+	const run = previous.then(fn, fn);
+	chains.set(db, run.catch(() => undefined));
+	return run;
+}
+
+const q = <T extends object>(db: Sequelize, sql: string, replacements: Record<string, unknown> = {}, t?: Transaction | null) =>
+	db.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t ?? undefined });
+const exec = async (db: Sequelize, sql: string, replacements: Record<string, unknown> = {}, t?: Transaction | null): Promise<number> => {
+	const [, meta] = await db.query(sql, { replacements, type: QueryTypes.RAW, transaction: t ?? undefined });
+	return affectedRows(meta);
+};
+
+// ---------------------------------------------------------------- webhooks
+
+export interface NewWebhook { url: string; events: string[]; hotelIds: string[]; secret: string; ownerEmail: string | null }
+
+export function insertWebhook(db: Sequelize, w: NewWebhook, now: Date): Promise<WebhookRow> {
+	return serial(db, async () => {
+		const id = crypto.randomUUID();
+		await exec(db, `INSERT INTO ${WEBHOOKS_TABLE} (id, url, events, hotel_ids, secret, enabled, notice_pending, owner_email, created_at, updated_at)
+			VALUES (:id, :url, :events, :hotelIds, :secret, :yes, :no, :owner, :now, :now)`,
+		{ id, url: w.url, events: JSON.stringify(w.events), hotelIds: JSON.stringify(w.hotelIds), secret: w.secret, yes: true, no: false, owner: w.ownerEmail, now });
+		return (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0];
+	});
+}
+
+export function getWebhook(db: Sequelize, id: string): Promise<WebhookRow | null> {
+	return serial(db, async () => (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0] ?? null);
+}
+
+export function allWebhooks(db: Sequelize): Promise<WebhookRow[]> {
+	return serial(db, () => q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} ORDER BY created_at DESC, id`));
+}
+
+export interface WebhookChanges { url?: string; events?: string[]; hotelIds?: string[]; enabled?: boolean }
+
+/** Re-enabling clears the failure record: the webhook starts afresh. */
+export function updateWebhook(db: Sequelize, id: string, c: WebhookChanges, now: Date): Promise<WebhookRow | null> {
+	return serial(db, async () => {
+		const sets: string[] = ["updated_at = :now"];
+		const r: Record<string, unknown> = { id, now };
+		if (c.url !== undefined) { sets.push("url = :url"); r.url = c.url; }
+		if (c.events !== undefined) { sets.push("events = :events"); r.events = JSON.stringify(c.events); }
+		if (c.hotelIds !== undefined) { sets.push("hotel_ids = :hotelIds"); r.hotelIds = JSON.stringify(c.hotelIds); }
+		if (c.enabled === true) sets.push("enabled = :yes, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, notice_pending = :no");
+		if (c.enabled === false) sets.push("enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :no");
+		Object.assign(r, { yes: true, no: false, reason: "disabled by staff" });
+		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET ${sets.join(", ")} WHERE id = :id`, r);
+		return (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0] ?? null;
+	});
+}
+
+export function deleteWebhook(db: Sequelize, id: string): Promise<void> {
+	return serial(db, () => db.transaction(async t => {
+		await exec(db, `DELETE FROM ${DELIVERIES_TABLE} WHERE webhook_id = :id`, { id }, t);
+		await exec(db, `DELETE FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }, t);
+	}));
+}
+
+// ---------------------------------------------------------------- messages in, deliveries out
+
+interface NewDelivery { webhookId: string; messageId: string; event: string; kind: DeliveryKind; payload?: string | null }
+
+async function insertDeliveries(db: Sequelize, rows: NewDelivery[], now: Date, t?: Transaction | null): Promise<void> {
+	for (let i = 0; i < rows.length; i += 200) {
+		const r: Record<string, unknown> = { now };
+		const values = rows.slice(i, i + 200).map((d, j) => {
+			Object.assign(r, { [`i${j}`]: crypto.randomUUID(), [`w${j}`]: d.webhookId, [`m${j}`]: d.messageId, [`e${j}`]: d.event, [`k${j}`]: d.kind, [`p${j}`]: d.payload ?? null });
+			return `(:i${j}, :w${j}, :m${j}, :e${j}, :k${j}, 'pending', 0, :now, :p${j}, :now)`;
+		});
+		await exec(db, `INSERT INTO ${DELIVERIES_TABLE} (id, webhook_id, message_id, event, kind, status, attempts, next_attempt_at, payload, created_at) VALUES ${values.join(", ")}`, r, t);
+	}
+}
+
+/**
+ * Records a message from the bus and queues one delivery per enabled webhook it matches, in one
+ * transaction whose message row is the de-duplication record. Returns null for a repeat, else the
+ * deliveries queued. `viaMessageId`: the hotel is the one of that (earlier) message.
+ */
+export function recordMessage(db: Sequelize, message: DomainMessage, hotel: { hotelId: string | null; viaMessageId?: string }, now: Date): Promise<number | null> {
+	return serial(db, () => db.transaction(async t => {
+		let hotelId = hotel.hotelId;
+		if (!hotelId && hotel.viaMessageId) {
+			const [via] = await q<{ hotel_id: string | null }>(db, `SELECT hotel_id FROM ${MESSAGES_TABLE} WHERE id = :id`, { id: hotel.viaMessageId }, t);
+			hotelId = via?.hotel_id ?? null;
+		}
+		const inserted = await exec(db, `INSERT INTO ${MESSAGES_TABLE} (id, event, hotel_id, occurred_at, received_at, payload) VALUES (:id, :event, :hotelId, :occurredAt, :now, :payload) ON CONFLICT (id) DO NOTHING`,
+			{ id: message.id, event: message.event, hotelId, occurredAt: new Date(message.occurredAt), now, payload: JSON.stringify(message) }, t);
+		if (inserted !== 1) return null;
+		const hooks = await q<WebhookRow>(db, `SELECT id, events, hotel_ids FROM ${WEBHOOKS_TABLE} WHERE enabled = :yes`, { yes: true }, t);
+		const matching = hooks.filter(w => matchesAny(JSON.parse(w.events), message.event) && coversHotel(JSON.parse(w.hotel_ids), hotelId));
+		await insertDeliveries(db, matching.map(w => ({ webhookId: w.id, messageId: message.id, event: message.event, kind: "event" as const })), now, t);
+		return matching.length;
+	}));
+}
+
+export interface ReplayRange { from: Date; to?: Date | null }
+
+/** Queues again, for one webhook, the stored messages of the range it matches (oldest first); returns how many. */
+export function replay(db: Sequelize, w: WebhookRow, range: ReplayRange, limit: number, now: Date): Promise<number> {
+	return serial(db, () => db.transaction(async t => {
+		const rows = await q<{ id: string; event: string; hotel_id: string | null }>(db,
+			`SELECT id, event, hotel_id FROM ${MESSAGES_TABLE} WHERE occurred_at >= :from${range.to ? " AND occurred_at < :to" : ""} ORDER BY occurred_at, id`,
+			{ from: range.from, to: range.to ?? null }, t);
+		const events = JSON.parse(w.events) as string[];
+		const hotels = JSON.parse(w.hotel_ids) as string[];
+		const chosen = rows.filter(m => matchesAny(events, m.event) && coversHotel(hotels, m.hotel_id)).slice(0, limit);
+		await insertDeliveries(db, chosen.map(m => ({ webhookId: w.id, messageId: m.id, event: m.event, kind: "replay" as const })), now, t);
+		return chosen.length;
+	}));
+}
+
+export function messageTime(db: Sequelize, id: string): Promise<Date | null> {
+	return serial(db, async () => dateOf((await q<{ occurred_at: string }>(db, `SELECT occurred_at FROM ${MESSAGES_TABLE} WHERE id = :id`, { id }))[0]?.occurred_at ?? null));
+}
+
+/** The test event's delivery (its message is kept on the row, not among the replayable ones). */
+export function insertTest(db: Sequelize, webhookId: string, message: DomainMessage, now: Date): Promise<string> {
+	return serial(db, async () => {
+		await insertDeliveries(db, [{ webhookId, messageId: message.id, event: message.event, kind: "test", payload: JSON.stringify(message) }], now);
+		return (await q<{ id: string }>(db, `SELECT id FROM ${DELIVERIES_TABLE} WHERE webhook_id = :w AND message_id = :m`, { w: webhookId, m: message.id }))[0].id;
+	});
+}
+
+// ---------------------------------------------------------------- the sender's queue
+
+/**
+ * Claims up to `limit` due deliveries of enabled webhooks for `lockMs` (another node skips them;
+ * a node that dies leaves them to be claimed again) and counts the attempt.
+ */
+export function claimDue(db: Sequelize, limit: number, lockMs: number, now: Date, only?: { id: string }): Promise<DueDelivery[]> {
+	return serial(db, async () => {
+		const postgres = db.getDialect() === "postgres";
+		const claimed = await q<DeliveryRow>(db,
+			`UPDATE ${DELIVERIES_TABLE} SET locked_until = :until, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, :now), last_attempt_at = :now
+			 WHERE id IN (SELECT d.id FROM ${DELIVERIES_TABLE} d JOIN ${WEBHOOKS_TABLE} w ON w.id = d.webhook_id
+			              WHERE d.status = 'pending' AND w.enabled = :yes AND d.next_attempt_at <= :now AND (d.locked_until IS NULL OR d.locked_until < :now)${only ? " AND d.id = :only" : ""}
+			              ORDER BY d.next_attempt_at LIMIT :limit${postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""})
+			 RETURNING *`,
+			{ now, until: new Date(now.getTime() + lockMs), limit, yes: true, only: only?.id ?? null });
+		if (claimed.length === 0) return [];
+		const hooks = new Map((await q<WebhookRow>(db, `SELECT id, url, secret FROM ${WEBHOOKS_TABLE} WHERE id IN (:ids)`, { ids: [...new Set(claimed.map(d => d.webhook_id))] })).map(w => [w.id, w]));
+		const needBodies = claimed.filter(d => d.payload == null).map(d => d.message_id);
+		const bodies = new Map(needBodies.length
+			? (await q<{ id: string; payload: string }>(db, `SELECT id, payload FROM ${MESSAGES_TABLE} WHERE id IN (:ids)`, { ids: [...new Set(needBodies)] })).map(m => [m.id, m.payload])
+			: []);
+		return claimed.flatMap(d => {
+			const w = hooks.get(d.webhook_id);
+			const body = d.payload ?? bodies.get(d.message_id);
+			return w && body != null ? [{ ...d, url: w.url, secret: w.secret, body }] : [];
+		});
+	});
+}
+
+export interface Outcome { status: number | null; latencyMs: number; error: string | null }
+
+/** A success: the delivery is done and its webhook healthy again. */
+export function markDelivered(db: Sequelize, d: DeliveryRow, o: Outcome, now: Date): Promise<void> {
+	return serial(db, () => db.transaction(async t => {
+		await exec(db, `UPDATE ${DELIVERIES_TABLE} SET status = 'succeeded', delivered_at = :now, locked_until = NULL, response_status = :status, latency_ms = :latency, error = NULL WHERE id = :id`,
+			{ id: d.id, now, status: o.status, latency: o.latencyMs }, t);
+		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET failing_since = NULL WHERE id = :w AND failing_since IS NOT NULL`, { w: d.webhook_id }, t);
+	}));
+}
+
+/**
+ * A failure: retried at `retryAt`, or given up (null). A test delivery is not retried and does
+ * not count towards disabling. Returns the webhook's failing-since time after this failure.
+ */
+export function markFailure(db: Sequelize, d: DeliveryRow, o: Outcome, retryAt: Date | null, now: Date): Promise<Date | null> {
+	return serial(db, () => db.transaction(async t => {
+		const test = d.kind === "test";
+		await exec(db, `UPDATE ${DELIVERIES_TABLE} SET status = :status, next_attempt_at = :at, locked_until = NULL, response_status = :code, latency_ms = :latency, error = :error WHERE id = :id`,
+			{ id: d.id, status: retryAt && !test ? "pending" : "failed", at: retryAt ?? now, code: o.status, latency: o.latencyMs, error: (o.error ?? "").slice(0, 1000) }, t);
+		if (test) return null;
+		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET failing_since = :now WHERE id = :w AND failing_since IS NULL`, { w: d.webhook_id, now }, t);
+		const [w] = await q<{ failing_since: string | null }>(db, `SELECT failing_since FROM ${WEBHOOKS_TABLE} WHERE id = :w`, { w: d.webhook_id }, t);
+		return dateOf(w?.failing_since ?? null);
+	}));
+}
+
+/** Disables a webhook after continuous failures; its owner is to be told (notice_pending). */
+export function disableFailing(db: Sequelize, webhookId: string, reason: string, now: Date): Promise<boolean> {
+	return serial(db, async () => (await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :yes, updated_at = :now WHERE id = :id AND enabled = :yes`,
+		{ id: webhookId, reason, now, yes: true, no: false })) === 1);
+}
+
+export function pendingNotices(db: Sequelize): Promise<WebhookRow[]> {
+	return serial(db, () => q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE notice_pending = :yes`, { yes: true }));
+}
+
+export function markNoticeSent(db: Sequelize, id: string, now: Date): Promise<void> {
+	return serial(db, async () => { await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET notice_pending = :no, notice_sent_at = :now WHERE id = :id`, { id, now, no: false }); });
+}
+
+// ---------------------------------------------------------------- the delivery log
+
+export function getDelivery(db: Sequelize, id: string): Promise<DeliveryRow | null> {
+	return serial(db, async () => (await q<DeliveryRow>(db, `SELECT * FROM ${DELIVERIES_TABLE} WHERE id = :id`, { id }))[0] ?? null);
+}
+
+export function listDeliveries(db: Sequelize, webhookId: string, f: { status?: DeliveryStatus; page: number; pageSize: number }): Promise<{ rows: DeliveryRow[]; total: number }> {
+	return serial(db, async () => {
+		const where = `webhook_id = :w${f.status ? " AND status = :status" : ""}`;
+		const r = { w: webhookId, status: f.status ?? null };
+		const [count] = await q<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM ${DELIVERIES_TABLE} WHERE ${where}`, r);
+		const rows = await q<DeliveryRow>(db, `SELECT * FROM ${DELIVERIES_TABLE} WHERE ${where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`,
+			{ ...r, limit: f.pageSize, offset: (f.page - 1) * f.pageSize });
+		return { rows, total: Number(count?.n ?? 0) };
+	});
+}
