@@ -7,6 +7,7 @@ import type {
 	MailQuery, NewReservation, Occupancy, OccupancyQuery, Page, Reservation, ReservationChanges, ReservationQuery, SearchQuery, SearchRow,
 } from "./types";
 import type { AuditEntry, AuditQuery, StaffChanges, StaffInvite, StaffMe, StaffQuery, StaffUser } from "./types";
+import type { CalendarAnswer, CalendarUpdate, ReservationRates } from "./types";
 
 export const API_BASE = "/api/v1";
 
@@ -41,7 +42,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-	method?: "GET" | "POST" | "PATCH" | "DELETE";
+	method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 	body?: unknown;
 	token?: string | null;
 	query?: Record<string, string | number | boolean | undefined | null>;
@@ -142,6 +143,21 @@ export const api = {
 	mails: (query: FilterQuery<MailQuery>, token: string) => request<Page<Mail>>("/mails", { query, token }),
 	resendMail: (id: string, token: string) => request<unknown>(`/mails/${encodeURIComponent(id)}/resend`, { method: "POST", token }),
 };
+
+// Rate plans and the calendar (SPEC §9), fees (SPEC §10).
+export const ratesApi = {
+	calendar: (id: string, query: { from: string; to: string; roomTypeId?: string; ratePlanId?: string }, token: string) =>
+		request<CalendarAnswer>(`/hotels/${encodeURIComponent(id)}/calendar`, { query, token }),
+	updateCalendar: (id: string, updates: CalendarUpdate[], token: string) =>
+		request<{ changedNights: number }>(`/hotels/${encodeURIComponent(id)}/calendar`, { method: "PUT", body: { updates }, token }),
+	/** A cancel; staff may waive the fee with a reason (SPEC §10). */
+	cancel: (code: string, token: string, waive?: { reason: string }) =>
+		request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}/cancel`, { method: "POST", token, body: waive ? { waiveFee: true, reason: waive.reason } : undefined }),
+	/** Waive the fee of a reservation already cancelled or marked no-show (staff with fees.waive). */
+	waiveFee: (code: string, reason: string, token: string) =>
+		request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}/waive-fee`, { method: "POST", token, body: { reason } }),
+};
+
 // Staff accounts and the audit log (SPEC §11, issue 14).
 export const accountsApi = {
 	me: (token: string) => request<StaffMe>("/auth/me", { token }),

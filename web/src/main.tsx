@@ -21,6 +21,7 @@ import { HotelForm } from "./pages/admin/HotelForm";
 import { AdminReservations } from "./pages/admin/Reservations";
 import { AdminOccupancy } from "./pages/admin/Occupancy";
 import { AdminMails } from "./pages/admin/Mails";
+import { AdminCalendar } from "./pages/admin/Calendar";
 import { AdminStaff, roleLabel } from "./pages/admin/Staff";
 import { AdminAudit } from "./pages/admin/Audit";
 import { ForgotPassword } from "./pages/admin/Login";
@@ -70,6 +71,7 @@ function AdminRoutes({ route, expired, me }: { route: Route; expired: boolean; m
 	if (b === "hotels") return allowed("hotels.edit", <AdminHotels route={route} />);
 	if (b === "reservations") return allowed("reservations.view", <AdminReservations route={route} />);
 	if (b === "occupancy") return allowed("reports.view", <AdminOccupancy route={route} />);
+	if (b === "calendar") return allowed("rates.edit", <AdminCalendar route={route} />);
 	if (b === "mails") return allowed("mail.manage", <AdminMails route={route} />);
 	if (b === "staff") return allowed("staff.manage", <AdminStaff />);
 	if (b === "audit") return allowed("audit.view", <AdminAudit route={route} />);
@@ -154,6 +156,7 @@ function App() {
 							{can("hotels.edit", me) && <a href="#/admin/hotels" aria-current={here("/admin/hotels")}>{t("nav.hotels")}</a>}
 							{can("reservations.view", me) && <a href="#/admin/reservations" aria-current={here("/admin/reservations")}>{t("nav.reservations")}</a>}
 							{can("reports.view", me) && <a href="#/admin/occupancy" aria-current={here("/admin/occupancy")}>{t("nav.occupancy")}</a>}
+							{can("rates.edit", me) && <a href="#/admin/calendar" aria-current={here("/admin/calendar")}>{t("nav.calendar")}</a>}
 							{can("mail.manage", me) && <a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>}
 							{can("staff.manage", me) && <a href="#/admin/staff" aria-current={here("/admin/staff")}>{t("nav.staffAccounts")}</a>}
 							{can("audit.view", me) && <a href="#/admin/audit" aria-current={here("/admin/audit")}>{t("nav.audit")}</a>}

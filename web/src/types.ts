@@ -149,6 +149,144 @@ export interface LoginAnswer {
 	token: string;
 	expiresIn: number;
 }
+
+// Rate plans, the calendar and offers (SPEC §9) and cancellation policies (SPEC §10): answers
+// and hotel fields written here until the document carries them.
+
+/** A fee of a cancellation tier or a no-show: exactly one of the three. */
+export interface Fee {
+	percent?: number;
+	nights?: number;
+	amount?: number;
+}
+export interface PolicyTier {
+	hoursBeforeArrival: number;
+	fee: Fee;
+}
+export interface CancellationPolicy {
+	refundable: boolean;
+	tiers?: PolicyTier[];
+	noShowFee?: Fee;
+}
+export interface RatePlan {
+	id: string;
+	name: string;
+	description?: string;
+	roomTypeIds?: string[];
+	includes?: string[];
+	cancellationPolicy?: CancellationPolicy;
+	active?: boolean;
+	minAdvanceDays?: number;
+	maxAdvanceDays?: number;
+	derivedFrom?: { ratePlanId: string; percent?: number; amount?: number };
+}
+/** The hotel fields of §9/§10 a hotel may carry (absent on hotels saved before them). */
+export interface HotelRates {
+	ratePlans?: RatePlan[];
+	checkInTime?: string;
+	checkOutTime?: string;
+	autoNoShow?: boolean;
+}
+export interface RoomTypeRates {
+	baseOccupancy?: number;
+	extraGuestPerNight?: number;
+}
+
+/** One instant range of a cancellation schedule: `fee` from `from` until `to` (null: open). */
+export interface ScheduleStep {
+	from: string;
+	to: string | null;
+	fee: number;
+}
+export interface Cancellation {
+	refundable: boolean;
+	freeUntil: string | null;
+	schedule: ScheduleStep[];
+}
+export interface NightPrice {
+	date: string;
+	price: number;
+}
+export interface Offer {
+	ratePlanId: string;
+	name: string;
+	description?: string;
+	includes?: string[];
+	totalPrice: number;
+	nightly: NightPrice[];
+	cancellation?: Cancellation;
+}
+export type RestrictionReason = "MIN_STAY" | "MAX_STAY" | "CLOSED" | "CLOSED_TO_ARRIVAL" | "CLOSED_TO_DEPARTURE" | "MIN_ADVANCE" | "MAX_ADVANCE";
+export interface Restricted {
+	ratePlanId: string;
+	name?: string;
+	reason: RestrictionReason;
+	minStay?: number;
+	maxStay?: number;
+	minAdvanceDays?: number;
+	maxAdvanceDays?: number;
+	date?: string;
+}
+/** A room type of availability/search with the §9 offers (absent from a server without plans). */
+export type RoomOffers = RoomAvailability & { offers?: Offer[]; restricted?: Restricted[] };
+
+/** The reservation's §9/§10 fields. */
+export interface ReservationRates {
+	ratePlanId?: string;
+	ratePlanName?: string;
+	nightly?: NightPrice[];
+	cancellation?: Cancellation;
+	/** Set once cancelled / marked no-show (null before). */
+	cancellationFee?: number | null;
+	noShowFee?: number | null;
+	feeWaived?: boolean;
+	waiveReason?: string | null;
+}
+
+/** One night of a calendar row (GET /hotels/:id/calendar). */
+export interface CalendarDay {
+	date: string;
+	price: number;
+	minStay: number | null;
+	maxStay: number | null;
+	closed: boolean;
+	closedToArrival: boolean;
+	closedToDeparture: boolean;
+	total: number;
+	booked: number;
+	overbookLimit: number;
+	available: number;
+}
+export interface CalendarRow {
+	roomTypeId: string;
+	ratePlanId: string;
+	days: CalendarDay[];
+}
+export interface CalendarAnswer {
+	hotelId: string;
+	from: string;
+	to: string;
+	rows: CalendarRow[];
+}
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export interface CalendarSet {
+	price?: number | null;
+	minStay?: number | null;
+	maxStay?: number | null;
+	closed?: boolean;
+	closedToArrival?: boolean;
+	closedToDeparture?: boolean;
+	overbookLimit?: number;
+}
+export interface CalendarUpdate {
+	roomTypeIds: string[];
+	ratePlanIds?: string[];
+	from: string;
+	to: string;
+	weekdays?: Weekday[];
+	set: CalendarSet;
+}
+
 // Staff accounts, roles and the audit log (SPEC §11, issue 14).
 
 /** lib/access.ts PERMISSIONS: what GET /auth/me lists for the user's role. */
@@ -182,6 +320,10 @@ export interface StaffInvite {
 }
 export type StaffChanges = Partial<Pick<StaffUser, "role" | "hotelIds" | "active" | "name">>;
 export interface StaffQuery {
+	q?: string;
+	role?: StaffRole | "";
+	hotelId?: string;
+	active?: boolean;
 	page?: number;
 	pageSize?: number;
 }

@@ -13,12 +13,15 @@ import { setGuestSession } from "../session";
 import { defaultStay } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, photoUrl } from "../components/ui";
-import type { Hotel, NewReservation, RoomAvailability } from "../types";
+import { CancellationTerms, NightlyPrices, restrictionText } from "../components/Terms";
+import { includeLabel } from "../components/Offers";
+import type { Hotel, HotelRates, NewReservation, RoomOffers } from "../types";
 
 export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomTypeId: string; route: Route }) {
 	const stay = defaultStay(route.query);
-	const [hotel, setHotel] = useState<Hotel | null>(null);
-	const [offer, setOffer] = useState<RoomAvailability | null>(null);
+	const [hotel, setHotel] = useState<(Hotel & HotelRates) | null>(null);
+	const [offer, setOffer] = useState<RoomOffers | null>(null);
+	const askedPlan = route.query.get("ratePlanId") ?? "";
 	const [loadError, setLoadError] = useState<unknown>(null);
 	const [guest, setGuest] = useState({ name: "", email: "", phone: "" });
 	const [error, setError] = useState<unknown>(null);
@@ -34,12 +37,16 @@ export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomType
 			.catch(setLoadError);
 	}, [hotelId, roomTypeId, route.query.toString()]);
 
+	const plan = offer?.offers?.length ? (askedPlan ? offer.offers.find(o => o.ratePlanId === askedPlan) : offer.offers[0]) : undefined;
+
 	const submit = async (e: Event) => {
 		e.preventDefault();
 		if (busy) return;
-		const body: NewReservation = {
+		const body: NewReservation & { ratePlanId?: string } = {
 			hotelId,
 			roomTypeId,
+			// The plan shown is the plan booked (the server's default could be one not offered for these dates).
+			...(plan ? { ratePlanId: plan.ratePlanId } : askedPlan ? { ratePlanId: askedPlan } : {}),
 			checkIn: stay.checkIn,
 			checkOut: stay.checkOut,
 			rooms: stay.rooms,
@@ -67,6 +74,9 @@ export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomType
 	if (loadError) return <Alert kind="error" focus>{errorMessage(loadError)}</Alert>;
 	if (!hotel) return <Loading />;
 	const rt = hotel.roomTypes.find(r => r.id === roomTypeId);
+	const planGone = !!askedPlan && !!offer?.offers && !plan;
+	const refusal = offer?.restricted?.find(r => r.ratePlanId === askedPlan);
+	const restricted = error instanceof ApiError && error.type === "STAY_RESTRICTED";
 	const fe = fieldErrorsOf(error, "guest.");
 	const soldOut = error instanceof ApiError && error.type === "NO_AVAILABILITY";
 	const backToHotel = href(`/hotels/${hotelId}`, { checkIn: stay.checkIn, checkOut: stay.checkOut, guests: stay.guests, rooms: stay.rooms });
@@ -89,23 +99,52 @@ export function Book({ hotelId, roomTypeId, route }: { hotelId: string; roomType
 						<dd>
 							{t("common.guests", { n: stay.guests })}, {t("common.rooms", { n: stay.rooms })}
 						</dd>
+						{plan && (
+							<>
+								<dt>{t("rates.plan")}</dt>
+								<dd data-testid="book-plan">
+									{plan.name}
+									{plan.includes?.length ? <span class="small muted"> · {plan.includes.map(includeLabel).join(", ")}</span> : null}
+								</dd>
+							</>
+						)}
 						{offer && (
 							<>
 								<dt>{t("common.total")}</dt>
 								<dd>
 									<strong class="price" data-testid="book-total">
-										{money(offer.totalPrice, offer.currency)}
+										{money(plan?.totalPrice ?? offer.totalPrice, offer.currency)}
 									</strong>
 								</dd>
 							</>
 						)}
 					</dl>
+					{plan && offer && (
+						<>
+							<NightlyPrices nightly={plan.nightly} currency={offer.currency} rooms={stay.rooms} />
+							<h3 class="terms__title">{t("rates.cancellation")}</h3>
+							<CancellationTerms c={plan.cancellation} timeZone={hotel.timezone} currency={offer.currency} testId="book-terms" />
+						</>
+					)}
+					{planGone && (
+						<Alert kind="warning">
+							<p>{refusal ? t("rates.notOffered", { why: restrictionText(refusal) }) : t("rates.planGone")}</p>
+							<p>
+								<a href={backToHotel}>{t("book.soldOutBack")}</a>
+							</p>
+						</Alert>
+					)}
 				</section>
 				<form class="card book-form" onSubmit={submit} noValidate aria-labelledby="guest-h">
 					<h2 id="guest-h">{t("book.guestDetails")}</h2>
 					{error ? (
 						<ErrorAlert error={error} shown={["guest.name", "guest.email", "guest.phone"]} focus={!Object.keys(fe).length}>
-							{soldOut && (
+							{restricted && (
+								<p>
+									{t("rates.notOffered", { why: restrictionText({ ratePlanId: askedPlan, ...((error as ApiError).data as object) } as never) })}
+								</p>
+							)}
+							{(soldOut || restricted) && (
 								<p>
 									<a href={backToHotel}>{t("book.soldOutBack")}</a>
 								</p>

@@ -4,9 +4,12 @@ import { href } from "../router";
 import { guestSession } from "../session";
 import { PageTitle } from "../components/ui";
 import { StayFacts } from "../components/StayFacts";
+import { ReservationPlan, useHotel } from "../components/Terms";
+import type { Reservation, ReservationRates } from "../types";
 
 export function Confirmation({ code }: { code: string }) {
-	const r = guestSession(code)?.reservation;
+	const r = guestSession(code)?.reservation as (Reservation & ReservationRates) | undefined;
+	const hotel = useHotel(r?.hotelId);
 	return (
 		<div class="confirmation card">
 			<PageTitle>{t("conf.title")}</PageTitle>
@@ -25,6 +28,7 @@ export function Confirmation({ code }: { code: string }) {
 					<dd>
 						<strong>{money(r.totalPrice, r.currency)}</strong>
 					</dd>
+					<ReservationPlan r={r} timeZone={hotel?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} />
 				</dl>
 			)}
 			<a class="btn btn--primary" href={href(`/manage/${code}`)}>

@@ -13,7 +13,8 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Stars, photoUrl } from "../components/ui";
 import { LiveStatus } from "../components/LiveStatus";
 import { useLiveAvailability } from "../live";
-import type { Availability, Hotel } from "../types";
+import { OfferList } from "../components/Offers";
+import type { Availability, Hotel, RoomOffers } from "../types";
 
 export function HotelPage({ id, route }: { id: string; route: Route }) {
 	const stay = defaultStay(route.query);
@@ -56,7 +57,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 	if (error) return <Alert kind="error" focus>{errorMessage(error)}</Alert>;
 	if (!hotel) return <Loading />;
 
-	const byId = new Map((avail?.roomTypes ?? []).map(r => [r.roomTypeId, r]));
+	const byId = new Map((avail?.roomTypes ?? []).map(r => [r.roomTypeId, r as RoomOffers]));
 	const nights = nightsBetween(stay.checkIn, stay.checkOut);
 	const { lat, lng } = hotel.location ?? {};
 
@@ -92,6 +93,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 								const a = byId.get(rt.id);
 								const free = a ? stream.available(id, rt.id, a.available) : 0;
 								const bookable = !!a && free >= stay.rooms;
+								const offers = a?.offers;
 								return (
 									<li key={rt.id} class="room card" data-testid="room" data-room-type={rt.id}>
 										<div>
@@ -109,7 +111,7 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 											{a && free > 0 && (
 												<span class={`badge ${free <= 3 ? "badge--warn" : "badge--ok"}`}>{t("hotel.available", { n: free })}</span>
 											)}
-											{a && bookable && (
+											{a && bookable && !offers?.length && (
 												<>
 													<strong class="price">
 														{money(a.totalPrice, a.currency)} <span class="small muted">/ {t("common.nights", { n: nights })}</span>
@@ -121,6 +123,9 @@ export function HotelPage({ id, route }: { id: string; route: Route }) {
 												</>
 											)}
 										</div>
+										{a && (offers?.length || a.restricted?.length) ? (
+											<OfferList hotel={hotel} roomType={rt} offers={offers ?? []} restricted={a.restricted} stay={stay} bookable={bookable} currency={a.currency} />
+										) : null}
 									</li>
 								);
 							})}

@@ -3,7 +3,7 @@
  * change dates (PATCH) or cancel. A 401 (expired token) sends the guest back to the lookup.
  */
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../api";
+import { api, ApiError, ratesApi } from "../api";
 import { errorMessage, fieldErrorsOf } from "../errors";
 import { day, money } from "../format";
 import { t } from "../i18n";
@@ -13,7 +13,9 @@ import { SearchForm } from "../components/SearchForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../components/ui";
 import { StayFacts } from "../components/StayFacts";
-import type { Reservation, ReservationChanges } from "../types";
+import { ReservationPlan, useHotel } from "../components/Terms";
+import { feeAt } from "../terms";
+import type { Reservation, ReservationChanges, ReservationRates } from "../types";
 import { useSubmit } from "../hooks";
 
 export function ManageLookup({ route, notice }: { route: Route; notice?: string }) {
@@ -47,7 +49,10 @@ export function ManageLookup({ route, notice }: { route: Route; notice?: string 
 
 export function ManageBooking({ code, route }: { code: string; route: Route }) {
 	const session = guestSession(code);
-	const [r, setR] = useState<Reservation | null>(session?.reservation ?? null);
+	const [r, setR] = useState<(Reservation & ReservationRates) | null>(session?.reservation ?? null);
+	const hotel = useHotel(r?.hotelId);
+	// Today's fee, read when the guest opens the cancel step (the schedule is frozen on the booking).
+	const [feeNow, setFeeNow] = useState<number | null>(null);
 	// "none": no token for this code in the tab; "expired": the token ran out (or the server refused it).
 	const [lost, setLost] = useState<"none" | "expired" | null>(session ? null : guestSessionExpired(code) ? "expired" : "none");
 	const [error, setError] = useState<unknown>(null);
@@ -71,7 +76,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 	if (!r) return error ? <Alert kind="error" focus>{errorMessage(error)}</Alert> : <Loading />;
 
 	const token = guestSession(code)?.token ?? "";
-	const save = (next: Reservation, message: string) => {
+	const save = (next: Reservation & ReservationRates, message: string) => {
 		setR(next);
 		setGuestSession(code, { token, reservation: next });
 		setNews(message);
@@ -103,7 +108,9 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 		setError(null);
 		setNews(null);
 		try {
-			save(await api.cancel(code, token), t("manage.cancelled"));
+			const next = await ratesApi.cancel(code, token);
+			const fee = next.cancellationFee ?? 0;
+			save(next, fee > 0 ? `${t("manage.cancelled")} ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : t("manage.cancelled"));
 		} catch (err) {
 			fail(err);
 		} finally {
@@ -137,6 +144,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 					<dd>
 						<strong data-testid="total">{money(r.totalPrice, r.currency)}</strong>
 					</dd>
+					<ReservationPlan r={r} timeZone={hotel?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} />
 				</dl>
 				{!changeable && <p class="muted">{t("manage.notChangeable")}</p>}
 				{changeable && mode === "view" && (
@@ -144,7 +152,7 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 						<button type="button" class="btn" onClick={() => setMode("change")}>
 							{t("manage.change")}
 						</button>
-						<button type="button" class="btn btn--danger" onClick={() => setMode("cancel")}>
+						<button type="button" class="btn btn--danger" onClick={() => { setFeeNow(r.cancellation ? feeAt(r.cancellation.schedule) : null); setMode("cancel"); }}>
 							{t("manage.cancel")}
 						</button>
 					</div>
@@ -159,8 +167,13 @@ export function ManageBooking({ code, route }: { code: string; route: Route }) {
 					</div>
 				)}
 				{changeable && mode === "cancel" && (
-					<div class="subpanel" role="group" aria-labelledby="cancel-q">
+					<div class="subpanel" role="group" aria-labelledby="cancel-q" aria-describedby={feeNow !== null ? "cancel-fee" : undefined}>
 						<p id="cancel-q">{t("manage.cancelConfirm")}</p>
+						{feeNow !== null && (
+							<p id="cancel-fee" class={feeNow > 0 ? "fee-warning" : "fee-free"} data-testid="cancel-fee">
+								{feeNow > 0 ? t("rates.cancelCosts", { fee: money(feeNow, r.currency) }) : t("rates.cancelFree")}
+							</p>
+						)}
 						<div class="actions">
 							<button type="button" class="btn btn--danger" onClick={cancel} disabled={busy}>
 								{t("manage.cancelYes")}

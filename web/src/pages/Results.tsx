@@ -12,7 +12,8 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Loading, PageTitle, Pager, Stars, photoUrl } from "../components/ui";
 import { LiveStatus } from "../components/LiveStatus";
 import { useLiveAvailability } from "../live";
-import type { Hotel, RoomAvailability, SearchRow } from "../types";
+import { termsLine } from "../components/Terms";
+import type { Hotel, RoomAvailability, RoomOffers, SearchRow } from "../types";
 
 export interface ResultCard {
 	hotelId: string;
@@ -120,6 +121,7 @@ function ResultItem({ card, stay, available }: { card: ResultCard; stay: StayQue
 						return (
 							<li key={rt.roomTypeId} data-room-type={rt.roomTypeId}>
 								<span class="room-chips__name">{rt.name}</span> <span class="room-chips__price">{t("results.totalFor", { price: money(rt.totalPrice, rt.currency) })}</span>{" "}
+								<CheapestOffer rt={rt} timeZone={card.hotel?.timezone} />{" "}
 								{free < stay.rooms ? (
 									<span class="badge badge--bad">{t("hotel.soldOut")}</span>
 								) : (
@@ -143,5 +145,18 @@ function ResultItem({ card, stay, available }: { card: ResultCard; stay: StayQue
 				</div>
 			)}
 		</li>
+	);
+}
+
+/** The plan that sets the room type's price, with its terms (SPEC §9 offers, cheapest first). */
+function CheapestOffer({ rt, timeZone }: { rt: RoomOffers; timeZone?: string }) {
+	const o = [...(rt.offers ?? [])].sort((a, b) => a.totalPrice - b.totalPrice)[0];
+	if (!o) return null;
+	const terms = timeZone ? termsLine(o.cancellation, timeZone, rt.currency) : "";
+	return (
+		<span class="small muted room-chips__plan" data-testid="result-plan">
+			{o.name}
+			{terms ? ` · ${terms}` : ""}
+		</span>
 	);
 }

@@ -11,7 +11,8 @@ import { t } from "../../i18n";
 import { href, navigate } from "../../router";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle } from "../../components/ui";
-import type { AsTyped, Hotel, HotelInput } from "../../types";
+import { Checkbox, RatePlansEditor, fromRatePlan, toRatePlan, type PlanForm } from "../../components/RatePlansEditor";
+import type { AsTyped, Hotel, HotelInput, HotelRates, RoomTypeRates } from "../../types";
 import { token } from "./common";
 
 interface RoomForm {
@@ -22,6 +23,8 @@ interface RoomForm {
 	totalRooms: string;
 	price: string;
 	amenities: string;
+	baseOccupancy: string;
+	extraGuest: string;
 }
 interface HotelFormState {
 	name: string;
@@ -39,15 +42,19 @@ interface HotelFormState {
 	timezone: string;
 	currency: string;
 	roomTypes: RoomForm[];
+	checkInTime: string;
+	checkOutTime: string;
+	autoNoShow: boolean;
+	ratePlans: PlanForm[];
 }
 
-const emptyRoom = (): RoomForm => ({ id: "", name: "", description: "", capacity: "2", totalRooms: "10", price: "", amenities: "" });
+const emptyRoom = (): RoomForm => ({ id: "", name: "", description: "", capacity: "2", totalRooms: "10", price: "", amenities: "", baseOccupancy: "", extraGuest: "" });
 const blank = (): HotelFormState => ({
 	name: "", description: "", line1: "", city: "", postalCode: "", country: "FR", lat: "", lng: "", stars: "3", amenities: "wifi", photos: "",
-	email: "", timezone: "Europe/Paris", currency: "EUR", roomTypes: [emptyRoom()],
+	email: "", timezone: "Europe/Paris", currency: "EUR", roomTypes: [emptyRoom()], checkInTime: "", checkOutTime: "", autoNoShow: false, ratePlans: [],
 });
 
-function fromHotel(h: Hotel): HotelFormState {
+function fromHotel(h: Hotel & HotelRates): HotelFormState {
 	return {
 		name: h.name, description: h.description ?? "", line1: h.address.line1, city: h.address.city, postalCode: h.address.postalCode, country: h.address.country,
 		lat: h.location ? String(h.location.lat) : "", lng: h.location ? String(h.location.lng) : "", stars: String(h.stars), amenities: h.amenities.join(", "),
@@ -55,7 +62,11 @@ function fromHotel(h: Hotel): HotelFormState {
 		roomTypes: h.roomTypes.map(r => ({
 			id: r.id, name: r.name, description: r.description ?? "", capacity: String(r.capacity), totalRooms: String(r.totalRooms),
 			price: toMajor(r.pricePerNight, h.currency), amenities: (r.amenities ?? []).join(", "),
+			baseOccupancy: (r as RoomTypeRates).baseOccupancy === undefined ? "" : String((r as RoomTypeRates).baseOccupancy),
+			extraGuest: (r as RoomTypeRates).extraGuestPerNight === undefined ? "" : toMajor((r as RoomTypeRates).extraGuestPerNight!, h.currency),
 		})),
+		checkInTime: h.checkInTime ?? "", checkOutTime: h.checkOutTime ?? "", autoNoShow: h.autoNoShow === true,
+		ratePlans: (h.ratePlans ?? []).map(p => fromRatePlan(p, h.currency)),
 	};
 }
 
@@ -65,7 +76,16 @@ const num = (s: string) => (s.trim() === "" ? NaN : Number(s.replace(",", ".")))
 /** The API body; numbers that do not parse are sent as typed so the API names the field. */
 function toBody(f: HotelFormState): AsTyped<HotelInput> {
 	const n = (s: string) => (Number.isNaN(num(s)) ? s : num(s));
+	const cur = f.currency.trim().toUpperCase() || "EUR";
+	// SPEC §9/§10 fields, sent only when set so a hotel without them keeps the defaults.
+	const rates: HotelRates = {
+		...(f.checkInTime.trim() ? { checkInTime: f.checkInTime.trim() } : {}),
+		...(f.checkOutTime.trim() ? { checkOutTime: f.checkOutTime.trim() } : {}),
+		...(f.autoNoShow ? { autoNoShow: true } : {}),
+		...(f.ratePlans.length ? { ratePlans: f.ratePlans.map(p => toRatePlan(p, cur)) } : {}),
+	};
 	return {
+		...(rates as object),
 		name: f.name.trim(),
 		...(f.description.trim() ? { description: f.description.trim() } : {}),
 		address: { line1: f.line1.trim(), city: f.city.trim(), postalCode: f.postalCode.trim(), country: f.country.trim().toUpperCase() },
@@ -84,6 +104,8 @@ function toBody(f: HotelFormState): AsTyped<HotelInput> {
 			totalRooms: n(r.totalRooms),
 			pricePerNight: Number.isNaN(num(r.price)) ? r.price : toMinor(r.price, f.currency.trim().toUpperCase() || "EUR"),
 			amenities: tags(r.amenities),
+			...((r.baseOccupancy.trim() ? { baseOccupancy: n(r.baseOccupancy) } : {}) as object),
+			...((r.extraGuest.trim() ? { extraGuestPerNight: Number.isNaN(num(r.extraGuest)) ? r.extraGuest : toMinor(r.extraGuest, cur) } : {}) as object),
 		})),
 	};
 }
@@ -100,11 +122,12 @@ function diff<T extends object>(before: T, after: T): Partial<T> {
 /** The 422 fields shown under their inputs; the alert lists the others. */
 const SHOWN_FIELDS = [
 	"name", "description", "address.line1", "address.city", "address.postalCode", "address.country", "location.lat", "location.lng", "stars", "amenities",
-	"photos", "email", "timezone", "currency", "roomTypes", /^(amenities|photos)\[/, /^roomTypes\[\d+\]\.(name|capacity|totalRooms|pricePerNight|amenities|description)/,
+	"photos", "email", "timezone", "currency", "roomTypes", /^(amenities|photos)\[/, /^roomTypes\[\d+\]\.(name|capacity|totalRooms|pricePerNight|amenities|description|baseOccupancy|extraGuestPerNight)/,
+	"checkInTime", "checkOutTime", "autoNoShow", /^ratePlans/,
 ];
 
 export function HotelForm({ id }: { id?: string }) {
-	const [original, setOriginal] = useState<Hotel | null>(null);
+	const [original, setOriginal] = useState<(Hotel & HotelRates) | null>(null);
 	const [f, setF] = useState<HotelFormState | null>(id ? null : blank());
 	const [error, setError] = useState<unknown>(null);
 	const [busy, setBusy] = useState(false);
@@ -208,6 +231,10 @@ export function HotelForm({ id }: { id?: string }) {
 									<Field label={t("adm.form.rtPrice", { currency: f.currency })} name={`${p}pricePerNight`} value={r.price} onValue={setRoom(i, "price")} error={fe[`${p}pricePerNight`]} input={{ inputMode: "decimal", required: true }} />
 									<Field label={t("adm.form.amenities")} name={`${p}amenities`} value={r.amenities} onValue={setRoom(i, "amenities")} error={fe[`${p}amenities`] ?? firstOf(fe, `${p}amenities[`)} />
 									<Field label={t("adm.form.description")} name={`${p}description`} value={r.description} onValue={setRoom(i, "description")} error={fe[`${p}description`]} />
+									<Field label={t("plans.baseOccupancy")} name={`${p}baseOccupancy`} value={r.baseOccupancy} onValue={setRoom(i, "baseOccupancy")} error={fe[`${p}baseOccupancy`]}
+										hint={t("plans.baseOccupancyHint")} input={{ type: "number", min: 1, max: 20 }} />
+									<Field label={t("plans.extraGuest", { currency: f.currency })} name={`${p}extraGuestPerNight`} value={r.extraGuest} onValue={setRoom(i, "extraGuest")}
+										error={fe[`${p}extraGuestPerNight`]} input={{ inputMode: "decimal" }} />
 								</div>
 								{f.roomTypes.length > 1 && (
 									<button type="button" class="btn btn--ghost" onClick={() => setF({ ...f, roomTypes: f.roomTypes.filter((_, j) => j !== i) })}>
@@ -221,6 +248,16 @@ export function HotelForm({ id }: { id?: string }) {
 						{t("adm.form.addRoomType")}
 					</button>
 				</fieldset>
+				<fieldset class="card">
+					<legend>{t("plans.stayTimes")}</legend>
+					<div class="grid3">
+						<Field label={t("plans.checkInTime")} name="checkInTime" value={f.checkInTime} onValue={set("checkInTime")} error={fe.checkInTime} hint={t("plans.checkInHint")} input={{ type: "time" }} />
+						<Field label={t("plans.checkOutTime")} name="checkOutTime" value={f.checkOutTime} onValue={set("checkOutTime")} error={fe.checkOutTime} hint={t("plans.checkOutHint")} input={{ type: "time" }} />
+					</div>
+					<Checkbox name="autoNoShow" label={t("plans.autoNoShow")} hint={t("plans.autoNoShowHint")} checked={f.autoNoShow} onChange={v => setF({ ...f, autoNoShow: v })} />
+					{fe.autoNoShow && <p class="error">{fe.autoNoShow}</p>}
+				</fieldset>
+				<RatePlansEditor plans={f.ratePlans} onPlans={ratePlans => setF({ ...f, ratePlans })} roomTypes={f.roomTypes.map(r => ({ id: r.id, name: r.name }))} currency={f.currency.trim().toUpperCase() || "EUR"} errors={fe} />
 				<div class="actions">
 					<button type="submit" class="btn btn--primary" disabled={busy}>
 						{t("common.save")}

@@ -1,6 +1,8 @@
 /** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions; re-read live on every reservation event. */
 import { useState } from "preact/hooks";
-import { api, type Transition as Action } from "../../api";
+import { api, ratesApi, type Transition as Action } from "../../api";
+import { feeAt } from "../../terms";
+import { canOnHotel } from "../../session";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import type { Route } from "../../router";
@@ -8,7 +10,7 @@ import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui"
 import { PagedResult } from "./PagedResult";
 import { LiveStatus } from "../../components/LiveStatus";
 import { useLiveReservations } from "../../live";
-import type { Reservation, ReservationStatus } from "../../types";
+import type { Reservation, ReservationRates, ReservationStatus } from "../../types";
 import { token, useFilteredList, useHotels } from "./common";
 
 const STATUSES: ReservationStatus[] = ["confirmed", "checked_in", "checked_out", "cancelled", "no_show"];
@@ -27,16 +29,37 @@ export function AdminReservations({ route }: { route: Route }) {
 		{ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" },
 		(f, page) => api.reservations({ ...f, page, pageSize: 20 }, token()));
 	const [busy, setBusy] = useState<string | null>(null);
+	// The cancel step of one row: today's fee from its frozen schedule, and an optional waiver with its reason.
+	const [cancelling, setCancelling] = useState<{ code: string; waive: boolean; reason: string } | null>(null);
+	const [waiving, setWaiving] = useState<{ code: string; reason: string } | null>(null);
+
+	const waive = async (r: Reservation, reason: string) => {
+		setBusy(r.code + "waive");
+		setError(null);
+		setNews(null);
+		try {
+			await ratesApi.waiveFee(r.code, reason, token());
+			setNews(t("rates.waived", { code: r.code }));
+			setWaiving(null);
+			reload();
+		} catch (err) {
+			setError(err);
+		} finally {
+			setBusy(null);
+		}
+	};
 	// Opened once the list has loaded: a refused token ends the page at its own read, not at the stream.
 	const live = useLiveReservations(token(), "", data !== null, reload);
 
-	const act = async (r: Reservation, action: Action) => {
+	const act = async (r: Reservation, action: Action, waive?: { reason: string }) => {
 		setBusy(r.code + action);
 		setError(null);
 		setNews(null);
 		try {
-			const next = await api.transition(r.code, action, token());
-			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }));
+			const next: Reservation & ReservationRates = action === "cancel" ? await ratesApi.cancel(r.code, token(), waive) : await api.transition(r.code, action, token());
+			const fee = action === "cancel" ? next.cancellationFee : action === "no-show" ? next.noShowFee : undefined;
+			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }) + (typeof fee === "number" ? ` ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : ""));
+			setCancelling(null);
 			reload();
 		} catch (err) {
 			setError(err);
@@ -67,7 +90,7 @@ export function AdminReservations({ route }: { route: Route }) {
 				<>
 					<p role="status">{t("adm.res.count", { n: data.total })}</p>
 					<DataTable label={t("adm.res.title")} columns={[t("res.code"), t("res.hotel"), t("res.dates"), t("res.guest"), t("res.total"), t("manage.status"), t("common.actions")]}>
-					{data.rows.map(r => (
+					{(data.rows as (Reservation & ReservationRates)[]).map(r => (
 						<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
 							<th scope="row" data-label={t("res.code")} class="mono">
 								{r.code}
@@ -76,7 +99,7 @@ export function AdminReservations({ route }: { route: Route }) {
 								{r.hotelName}
 								<br />
 								<span class="small muted">
-									{r.roomTypeName} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
+									{r.roomTypeName}{r.ratePlanName ? ` · ${r.ratePlanName}` : ""} · {t("common.rooms", { n: r.rooms })} · {t("common.guests", { n: r.guests })}
 								</span>
 							</td>
 							<td data-label={t("res.dates")} class="nowrap">
@@ -87,17 +110,44 @@ export function AdminReservations({ route }: { route: Route }) {
 								<br />
 								<span class="small muted">{r.guest.email}</span>
 							</td>
-							<td data-label={t("res.total")} class="nowrap">{money(r.totalPrice, r.currency)}</td>
+							<td data-label={t("res.total")} class="nowrap">
+								{money(r.totalPrice, r.currency)}
+								<FeeNote r={r} />
+							</td>
 							<td data-label={t("manage.status")}>
 								<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
 							</td>
 							<td data-label={t("common.actions")} class="row-actions">
-								{ACTIONS[r.status].map(a => (
-									<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
-										onClick={() => act(r, a)} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
-										{t(ACTION_LABEL[a])}
-									</button>
-								))}
+								{!canOnHotel("reservations.manage", r.hotelId) ? null : cancelling?.code === r.code ? (
+									<CancelStep r={r} state={cancelling} onState={setCancelling} busy={busy !== null}
+										onConfirm={() => act(r, "cancel", cancelling.waive ? { reason: cancelling.reason.trim() } : undefined)} />
+								) : (
+									ACTIONS[r.status].map(a => (
+										<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
+											onClick={() => (a === "cancel" ? setCancelling({ code: r.code, waive: false, reason: "" }) : act(r, a))} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
+											{t(ACTION_LABEL[a])}
+										</button>
+									))
+								)}
+								{waiving?.code === r.code ? (
+									<div class="cancel-step" role="group" aria-label={t("rates.waiveOf", { code: r.code })}>
+										<Field label={t("rates.waiveReason")} name="waiveReason" value={waiving.reason} onValue={v => setWaiving({ ...waiving, reason: v })} input={{ required: true, maxLength: 500 }} />
+										<div class="actions">
+											<button type="button" class="btn btn--small btn--danger" disabled={busy !== null || !waiving.reason.trim()} onClick={() => waive(r, waiving.reason.trim())}>
+												{t("rates.waiveConfirm", { code: r.code })}
+											</button>
+											<button type="button" class="btn btn--small" disabled={busy !== null} onClick={() => setWaiving(null)}>
+												{t("common.back")}
+											</button>
+										</div>
+									</div>
+								) : (
+									chargedFee(r) > 0 && !r.feeWaived && canOnHotel("fees.waive", r.hotelId) && (
+										<button type="button" class="btn btn--small" disabled={busy !== null} onClick={() => setWaiving({ code: r.code, reason: "" })} aria-label={t("rates.waiveOf", { code: r.code })}>
+											{t("rates.waive")}
+										</button>
+									)
+								)}
 							</td>
 						</tr>
 					))}
@@ -105,6 +155,55 @@ export function AdminReservations({ route }: { route: Route }) {
 				</>
 				)}
 			</PagedResult>
+		</div>
+	);
+}
+
+const chargedFee = (r: Reservation & ReservationRates): number => (r.status === "cancelled" ? r.cancellationFee ?? 0 : r.status === "no_show" ? r.noShowFee ?? 0 : 0);
+
+/** The fee a cancelled or no-show reservation was charged, and a waiver's reason. */
+function FeeNote({ r }: { r: Reservation & ReservationRates }) {
+	const fee = r.status === "cancelled" ? r.cancellationFee : r.status === "no_show" ? r.noShowFee : undefined;
+	if (fee === undefined || fee === null) return null;
+	return (
+		<span class="small fee-note" data-testid="fee">
+			<br />
+			{r.feeWaived ? t("rates.feeWaived") : t(r.status === "cancelled" ? "rates.cancellationFeeIs" : "rates.noShowFeeIs", { fee: money(fee, r.currency) })}
+			{r.waiveReason ? ` (${r.waiveReason})` : ""}
+		</span>
+	);
+}
+
+type CancelState = { code: string; waive: boolean; reason: string };
+
+/** Cancel one reservation: today's fee first, then confirm, optionally waiving it with a reason (SPEC §10). */
+function CancelStep({ r, state, onState, onConfirm, busy }: { r: Reservation & ReservationRates; state: CancelState; onState: (s: CancelState | null) => void; onConfirm: () => void; busy: boolean }) {
+	const fee = r.cancellation ? feeAt(r.cancellation.schedule) : null;
+	const reasonMissing = state.waive && !state.reason.trim();
+	return (
+		<div class="cancel-step" role="group" aria-label={t("rates.cancelStep", { code: r.code })} data-testid="cancel-step">
+			<p class="small" data-testid="cancel-fee">
+				{fee === null ? t("manage.cancelConfirm") : fee > 0 ? t("rates.cancelCosts", { fee: money(fee, r.currency) }) : t("rates.cancelFree")}
+			</p>
+			{fee !== null && fee > 0 && canOnHotel("fees.waive", r.hotelId) && (
+				<>
+					<label class="check">
+						<input type="checkbox" checked={state.waive} onChange={e => onState({ ...state, waive: e.currentTarget.checked })} />
+						{t("rates.waive")}
+					</label>
+					{state.waive && (
+						<Field label={t("rates.waiveReason")} name="waiveReason" value={state.reason} onValue={v => onState({ ...state, reason: v })} input={{ required: true, maxLength: 500 }} />
+					)}
+				</>
+			)}
+			<div class="actions">
+				<button type="button" class="btn btn--small btn--danger" disabled={busy || reasonMissing} onClick={onConfirm}>
+					{t("rates.confirmCancel", { code: r.code })}
+				</button>
+				<button type="button" class="btn btn--small" disabled={busy} onClick={() => onState(null)}>
+					{t("manage.cancelNo")}
+				</button>
+			</div>
 		</div>
 	);
 }
