@@ -34,7 +34,7 @@ export interface AuditEntry {
 
 /** What the helper reads from a Moleculer context (or anything shaped like one). */
 export interface AuditContext {
-	meta?: { user?: AuthUser | null; clientIp?: string; [k: string]: unknown } | null;
+	meta?: { user?: AuthUser | null; clientIp?: string } | null;
 	requestID?: string | null;
 }
 
