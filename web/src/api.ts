@@ -106,7 +106,7 @@ export function tokenClaims(token: string): { role?: string; exp?: number; code?
 		return {};
 	}
 }
-/** Every token but a guest's is a staff one (the legacy "admin" role or a staff user's). */
+/** Every token but a guest's is a staff one (its role claim is the user's role, SPEC §11). */
 const isAdminToken = (token: string) => tokenClaims(token).role !== "guest";
 
 export function newIdempotencyKey(): string {
@@ -161,8 +161,9 @@ export const ratesApi = {
 // Staff accounts and the audit log (SPEC §11, issue 14).
 export const accountsApi = {
 	me: (token: string) => request<StaffMe>("/auth/me", { token }),
-	forgot: (email: string, locale?: string) => request<unknown>("/auth/forgot", { method: "POST", body: { email, ...(locale ? { locale } : {}) } }),
-	reset: (token: string, password: string) => request<unknown>("/auth/reset", { method: "POST", body: { token, password } }),
+	forgot: (email: string) => request<unknown>("/auth/forgot", { method: "POST", body: { email } }),
+	/** Spends the link's token; answers a staff token, so the user is logged in at once. */
+	reset: (token: string, password: string) => request<LoginAnswer>("/auth/reset", { method: "POST", body: { token, password } }),
 	staff: (query: StaffQuery, token: string) => request<Page<StaffUser>>("/staff", { query: { ...query }, token }),
 	invite: (body: StaffInvite, token: string) => request<StaffUser>("/staff", { method: "POST", body, token }),
 	changeStaff: (id: string, body: StaffChanges, token: string) => request<StaffUser>(`/staff/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),

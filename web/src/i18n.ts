@@ -234,7 +234,7 @@ const en = {
 	"notFound.title": "Page not found",
 	"notFound.home": "Back to the search",
 	// Staff accounts, passwords and the audit log (issue 14)
-	"nav.staffAccounts": "Staff",
+	"nav.staffAccounts": "Staff accounts",
 	"nav.audit": "Audit log",
 	"acc.title": "Staff accounts",
 	"acc.invite": "Invite a staff member",
@@ -253,7 +253,11 @@ const en = {
 	"acc.changed": "{name} is updated. The change applies to their open sessions within a minute.",
 	"acc.deactivated": "{name} is deactivated and can no longer log in.",
 	"acc.reactivated": "{name} can log in again.",
-	"acc.none": "No staff account yet.",
+	"acc.none": "No staff account matches these filters.",
+	"acc.search": "Name or email",
+	"acc.showInactive": "Status",
+	"acc.activeOnly": "Active",
+	"acc.inactiveOnly": "Deactivated",
 	"acc.lastLogin": "Last login",
 	"acc.you": "you",
 	"acc.active": "Active",
@@ -288,6 +292,8 @@ const en = {
 	"audit.by": "by {actor}",
 	"audit.system": "the system",
 	"audit.guest": "a guest",
+	"audit.guestCode": "the guest of booking {code}",
+	"audit.redacted": "(secret, not recorded)",
 	"audit.guestEmail": "the guest {email}",
 	"audit.noChanges": "No field changed.",
 	"audit.changesOf": "Changes of {action} on {id}",
@@ -308,18 +314,12 @@ const en = {
 	"pw.linkRefused": "This link no longer works: it was already used, has expired (after 72 hours) or was replaced by a newer one.",
 	"pw.askNew": "Ask for a new link",
 	"pw.doneTitle": "Password saved",
-	"pw.done": "Your password is saved. You can log in now.",
+	"pw.done": "Your password is saved and you are logged in as {email}.",
 	"pw.forgotLink": "Forgot your password?",
 	"pw.forgotTitle": "Forgot your password",
 	"pw.forgotLead": "Enter your staff email: we send a link to choose a new password.",
 	"pw.forgotSubmit": "Send the link",
 	"pw.forgotSent": "If {email} belongs to a staff account, a link to choose a new password is on its way. It works once, for 72 hours.",
-};
-
-export type MessageKey = keyof typeof en;
-
-const fr: Partial<Record<MessageKey, string>> = {
-	"app.name": "Réservation d'hôtel",
 	// Rate plans, calendar, cancellation policies (issues 12, 13)
 	"rates.plan": "Rate plan",
 	"rates.offersFor": "Rates for {name}",
@@ -474,6 +474,12 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"cal.addToBatch": "Add to the batch",
 	"cal.apply": "Apply {n} change|Apply {n} changes",
 	"cal.changed": "{n} night changed.|{n} nights changed.",
+};
+
+export type MessageKey = keyof typeof en;
+
+const fr: Partial<Record<MessageKey, string>> = {
+	"app.name": "Réservation d'hôtel",
 	"app.skip": "Aller au contenu",
 	"app.language": "Langue",
 	"app.switchTo": "English",
@@ -701,7 +707,7 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"notFound.title": "Page introuvable",
 	"notFound.home": "Retour à la recherche",
 	// Staff accounts, passwords and the audit log (issue 14)
-	"nav.staffAccounts": "Personnel",
+	"nav.staffAccounts": "Comptes du personnel",
 	"nav.audit": "Journal d'audit",
 	"acc.title": "Comptes du personnel",
 	"acc.invite": "Inviter un membre du personnel",
@@ -720,7 +726,11 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"acc.changed": "{name} est mis à jour. Le changement s'applique à ses sessions ouvertes en moins d'une minute.",
 	"acc.deactivated": "{name} est désactivé et ne peut plus se connecter.",
 	"acc.reactivated": "{name} peut de nouveau se connecter.",
-	"acc.none": "Aucun compte du personnel pour l'instant.",
+	"acc.none": "Aucun compte du personnel ne correspond à ces filtres.",
+	"acc.search": "Nom ou e-mail",
+	"acc.showInactive": "Statut",
+	"acc.activeOnly": "Actifs",
+	"acc.inactiveOnly": "Désactivés",
 	"acc.lastLogin": "Dernière connexion",
 	"acc.you": "vous",
 	"acc.active": "Actif",
@@ -755,6 +765,8 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"audit.by": "par {actor}",
 	"audit.system": "le système",
 	"audit.guest": "un client",
+	"audit.guestCode": "le client de la réservation {code}",
+	"audit.redacted": "(secret, non enregistré)",
 	"audit.guestEmail": "le client {email}",
 	"audit.noChanges": "Aucun champ modifié.",
 	"audit.changesOf": "Modifications de {action} sur {id}",
@@ -775,24 +787,12 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"pw.linkRefused": "Ce lien ne fonctionne plus : il a déjà servi, a expiré (après 72 heures) ou a été remplacé par un plus récent.",
 	"pw.askNew": "Demander un nouveau lien",
 	"pw.doneTitle": "Mot de passe enregistré",
-	"pw.done": "Votre mot de passe est enregistré. Vous pouvez vous connecter.",
+	"pw.done": "Votre mot de passe est enregistré et vous êtes connecté en tant que {email}.",
 	"pw.forgotLink": "Mot de passe oublié ?",
 	"pw.forgotTitle": "Mot de passe oublié",
 	"pw.forgotLead": "Saisissez votre e-mail professionnel : nous envoyons un lien pour choisir un nouveau mot de passe.",
 	"pw.forgotSubmit": "Envoyer le lien",
 	"pw.forgotSent": "Si {email} correspond à un compte du personnel, un lien pour choisir un nouveau mot de passe est en route. Il sert une fois, pendant 72 heures.",
-};
-
-const DICTS: Record<Locale, Partial<Record<MessageKey, string>>> = { en, fr };
-const STORAGE_KEY = "hb.locale";
-
-function initialLocale(): Locale {
-	try {
-		const saved = localStorage.getItem(STORAGE_KEY);
-		if (saved === "en" || saved === "fr") return saved;
-	} catch {
-		/* storage may be disabled */
-	}
 	// Rate plans, calendar, cancellation policies (issues 12, 13)
 	"rates.plan": "Tarif",
 	"rates.offersFor": "Tarifs pour {name}",
@@ -947,6 +947,18 @@ function initialLocale(): Locale {
 	"cal.addToBatch": "Ajouter au lot",
 	"cal.apply": "Appliquer {n} modification|Appliquer {n} modifications",
 	"cal.changed": "{n} nuit modifiée.|{n} nuits modifiées.",
+};
+
+const DICTS: Record<Locale, Partial<Record<MessageKey, string>>> = { en, fr };
+const STORAGE_KEY = "hb.locale";
+
+function initialLocale(): Locale {
+	try {
+		const saved = localStorage.getItem(STORAGE_KEY);
+		if (saved === "en" || saved === "fr") return saved;
+	} catch {
+		/* storage may be disabled */
+	}
 	return navigator.language?.toLowerCase().startsWith("fr") ? "fr" : "en";
 }
 

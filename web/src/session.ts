@@ -5,7 +5,7 @@
  * to (GET /auth/me: role, permissions, hotels), which decides the navigation and the buttons shown.
  */
 import { useEffect, useState } from "preact/hooks";
-import { accountsApi, ApiError, tokenClaims } from "./api";
+import { accountsApi, tokenClaims } from "./api";
 import type { Permission, Reservation, StaffMe } from "./types";
 
 const ADMIN = "hb.admin";
@@ -93,11 +93,6 @@ export function loadStaffMe(force = false): Promise<StaffMe | null> {
 	if (!force && staffMe() && Date.now() - meReadAt < ME_MAX_AGE_MS) return Promise.resolve(staffMe());
 	meLoading ??= accountsApi
 		.me(token)
-		.catch((err: unknown) => {
-			// A gateway without staff accounts: its single admin token holds every permission.
-			if (err instanceof ApiError && err.status === 404 && tokenClaims(token).role === "admin") return legacyAdmin(tokenClaims(token).sub ?? "");
-			throw err;
-		})
 		.then(me => {
 			meReadAt = Date.now();
 			meError = null;
@@ -115,14 +110,6 @@ export function loadStaffMe(force = false): Promise<StaffMe | null> {
 		});
 	return meLoading;
 }
-
-const ALL_PERMISSIONS: Permission[] = [
-	"staff.manage", "hotels.create", "hotels.edit", "rates.edit", "reservations.view", "reservations.manage",
-	"fees.waive", "reports.view", "mail.manage", "webhooks.manage", "audit.view",
-];
-const legacyAdmin = (email: string): StaffMe => ({
-	id: email, email, name: email, role: "owner", hotelIds: ["*"], active: true, createdAt: "", lastLoginAt: null, permissions: ALL_PERMISSIONS,
-});
 
 /** Staff login and logout go through here, so the user read for one token never serves another. */
 export function startStaffSession(token: string | null): void {
@@ -154,9 +141,14 @@ export function can(permission: Permission, me: StaffMe | null = staffMe()): boo
 	return !!me && me.permissions.includes(permission);
 }
 
+/** Is this hotel one of the staff user's? (Pickers offer only those; the server filters its lists too.) */
+export function inStaffScope(hotelId: string, me: StaffMe | null = staffMe()): boolean {
+	return !!me && (me.hotelIds.includes("*") || me.hotelIds.includes(hotelId));
+}
+
 /** May the staff user do this on that hotel? */
 export function canOnHotel(permission: Permission, hotelId: string, me: StaffMe | null = staffMe()): boolean {
-	return can(permission, me) && !!me && (me.hotelIds.includes("*") || me.hotelIds.includes(hotelId));
+	return can(permission, me) && inStaffScope(hotelId, me);
 }
 
 /** The page a staff user lands on: the first of these its role allows. */

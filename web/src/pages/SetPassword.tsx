@@ -1,7 +1,8 @@
 /**
  * Set a password from an invitation or a reset email (SPEC §11): the link carries a single-use
- * token (`#/set-password?token=…`), POST /auth/reset { token, password } spends it. A link that is
- * unknown, used or past its 72 h says so and offers a new one.
+ * token (`#/set-password?token=…` for invitations, `#/reset-password?token=…` for resets);
+ * POST /auth/reset { token, password } spends it and answers a staff token, so the user is then
+ * logged in. A link that is unknown, used or past its 72 h says so and offers a new one.
  */
 import { useState } from "preact/hooks";
 import { accountsApi, ApiError } from "../api";
@@ -10,6 +11,7 @@ import { t } from "../i18n";
 import { href, type Route } from "../router";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Alert, Field, PageTitle } from "../components/ui";
+import { loadStaffMe, staffLanding, staffMe, startStaffSession } from "../session";
 
 /** The smallest password the form accepts before asking the server (which has the last word). */
 export const MIN_PASSWORD = 10;
@@ -42,7 +44,10 @@ export function SetPassword({ route, reset = false }: { route: Route; reset?: bo
 		}
 		setBusy(true);
 		try {
-			await accountsApi.reset(linkToken, password);
+			// The answer is a staff token: the user is logged in with the password just chosen.
+			const res = await accountsApi.reset(linkToken, password);
+			startStaffSession(res.token);
+			await loadStaffMe(true);
 			setDone(true);
 		} catch (err) {
 			setError(err);
@@ -65,9 +70,9 @@ export function SetPassword({ route, reset = false }: { route: Route; reset?: bo
 		return (
 			<div class="narrow">
 				<PageTitle>{t("pw.doneTitle")}</PageTitle>
-				<Alert kind="success" focus>{t("pw.done")}</Alert>
-				<a class="btn btn--primary" href={href("/admin/login")}>
-					{t("login.submit")}
+				<Alert kind="success" focus>{t("pw.done", { email: staffMe()?.email ?? "" })}</Alert>
+				<a class="btn btn--primary" href={href(staffLanding())}>
+					{t("acc.goHome")}
 				</a>
 			</div>
 		);

@@ -15,9 +15,13 @@ import { PagedResult } from "./PagedResult";
 import { token, useFilteredList, useHotels } from "./common";
 import { roleLabel } from "./Staff";
 
+/** What the server writes in place of a secret (lib/audit.ts). */
+const REDACTED = "[redacted]";
+
 /** One side of a change as text: "—" for nothing, lists joined, objects as indented JSON. */
 export function auditValue(v: unknown): { text: string; block: boolean } {
 	if (v === null || v === undefined || v === "") return { text: "—", block: false };
+	if (v === REDACTED) return { text: t("audit.redacted"), block: false };
 	if (typeof v === "boolean") return { text: v ? t("common.yes") : t("common.no"), block: false };
 	if (typeof v !== "object") return { text: String(v), block: false };
 	if (Array.isArray(v) && v.every(x => x === null || typeof x !== "object")) return { text: v.length ? v.join(", ") : "—", block: false };
@@ -32,7 +36,7 @@ function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
 
 function actorText(a: AuditEntry["actor"]): string {
 	if (a.type === "system") return t("audit.system");
-	if (a.type === "guest") return a.email ? t("audit.guestEmail", { email: a.email }) : t("audit.guest");
+	if (a.type === "guest") return a.email ? t("audit.guestEmail", { email: a.email }) : a.id ? t("audit.guestCode", { code: a.id }) : t("audit.guest");
 	const who = a.email ?? a.id ?? "?";
 	return a.role ? `${who} (${roleLabel(a.role)})` : who;
 }

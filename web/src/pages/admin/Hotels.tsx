@@ -7,6 +7,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, Pager, Stars, DataTable } from "../../components/ui";
 import type { Hotel, Page } from "../../types";
 import { token } from "./common";
+import { can } from "../../session";
 
 export function AdminHotels({ route }: { route: Route }) {
 	const [page, setPage] = useState(1);
@@ -51,9 +52,11 @@ export function AdminHotels({ route }: { route: Route }) {
 		<div>
 			<div class="page-head">
 				<PageTitle>{t("adm.hotels.title")}</PageTitle>
-				<a class="btn btn--primary" href={href("/admin/hotels/new")}>
-					{t("adm.hotels.new")}
-				</a>
+				{can("hotels.create") && (
+					<a class="btn btn--primary" href={href("/admin/hotels/new")}>
+						{t("adm.hotels.new")}
+					</a>
+				)}
 			</div>
 			{news && <Alert kind="success">{news}</Alert>}
 			{error ? <ErrorAlert error={error} context="admin" /> : null}

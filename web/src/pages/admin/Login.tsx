@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { accountsApi, api, ApiError } from "../../api";
 import { errorMessage, fieldErrorsOf } from "../../errors";
-import { getLocale, t } from "../../i18n";
+import { t } from "../../i18n";
 import { href, navigate } from "../../router";
 import { loadStaffMe, staffLanding, startStaffSession } from "../../session";
 import { Alert, Field, PageTitle } from "../../components/ui";
@@ -50,7 +50,7 @@ export function ForgotPassword() {
 	const [email, setEmail] = useState("");
 	const [sentTo, setSentTo] = useState<string | null>(null);
 	const { submit, busy, error } = useSubmit(async () => {
-		await accountsApi.forgot(email.trim(), getLocale());
+		await accountsApi.forgot(email.trim());
 		setSentTo(email.trim());
 	});
 	const fe = fieldErrorsOf(error);

@@ -214,7 +214,9 @@ const focusInvalid = () => requestAnimationFrame(() => (document.querySelector("
 export function AdminStaff() {
 	const me = useStaffMe();
 	const { hotels } = useHotels(false);
-	const { setPage, data, error, setError, news, setNews, reload } = useFilteredList({}, (_f, page) => accountsApi.staff({ page, pageSize: 50 }, token()));
+	const { filters, set, apply, setPage, data, error, setError, news, setNews, reload } = useFilteredList(
+		{ q: "", role: "", active: "" },
+		(f, page) => accountsApi.staff({ q: f.q || undefined, role: (f.role || undefined) as StaffRole | undefined, active: f.active ? f.active === "true" : undefined, page, pageSize: 50 }, token()));
 	const [panel, setPanel] = useState<"invite" | StaffUser | null>(null);
 	const [confirming, setConfirming] = useState<string | null>(null);
 	const [busy, setBusy] = useState<string | null>(null);
@@ -257,6 +259,16 @@ export function AdminStaff() {
 			{panel && panel !== "invite" && (
 				<EditForm key={panel.id} me={me} user={panel} hotels={hotels} onCancel={() => setPanel(null)} onDone={u => done(t("acc.changed", { name: u.name || u.email }))} />
 			)}
+			<form class="filters" role="search" onSubmit={e => { e.preventDefault(); apply(f => ({ ...f, q: f.q.trim() })); }}>
+				<Field label={t("acc.search")} name="q" value={filters.q} onValue={set("q")} input={{ type: "search" }} />
+				<Select label={t("acc.role")} name="role" value={filters.role} onValue={set("role")}
+					options={[{ value: "", label: t("common.all") }, ...STAFF_ROLES.map(r => ({ value: r, label: roleLabel(r) }))]} />
+				<Select label={t("acc.showInactive")} name="active" value={filters.active} onValue={set("active")}
+					options={[{ value: "", label: t("common.all") }, { value: "true", label: t("acc.activeOnly") }, { value: "false", label: t("acc.inactiveOnly") }]} />
+				<button class="btn" type="submit">
+					{t("common.filter")}
+				</button>
+			</form>
 			<PagedResult data={data} error={error} empty={t("acc.none")} onPage={setPage}>
 				{data => (
 					<DataTable label={t("acc.title")} columns={[t("acc.name"), t("acc.role"), t("acc.hotels"), t("manage.status"), t("acc.lastLogin"), t("common.actions")]}>

@@ -1,7 +1,7 @@
 /** Staff pages share the token and the hotels list (for the filters and the occupancy picker). */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
-import { adminToken } from "../../session";
+import { adminToken, inStaffScope } from "../../session";
 import type { Hotel, Page } from "../../types";
 
 export const token = (): string => adminToken() ?? "";
@@ -12,7 +12,7 @@ export function useHotels(includeInactive = true): { hotels: Hotel[] | null; err
 	const [n, setN] = useState(0);
 	useEffect(() => {
 		api.hotels({ includeInactive: includeInactive || undefined, pageSize: 100, sort: "name" }, token())
-			.then(p => setHotels(p.rows))
+			.then(p => setHotels(p.rows.filter(h => inStaffScope(h.id))))
 			.catch(setError);
 	}, [n]);
 	return { hotels, error, reload: () => setN(x => x + 1) };
