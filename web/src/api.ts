@@ -161,6 +161,8 @@ export const ratesApi = {
 // Staff accounts and the audit log (SPEC §11, issue 14).
 export const accountsApi = {
 	me: (token: string) => request<StaffMe>("/auth/me", { token }),
+	/** A fresh staff token for the same user (refused once the account changed). */
+	refresh: (token: string) => request<LoginAnswer>("/auth/refresh", { method: "POST", token }),
 	forgot: (email: string) => request<unknown>("/auth/forgot", { method: "POST", body: { email } }),
 	/** Spends the link's token; answers a staff token, so the user is logged in at once. */
 	reset: (token: string, password: string) => request<LoginAnswer>("/auth/reset", { method: "POST", body: { token, password } }),

@@ -5,7 +5,7 @@
  * to (GET /auth/me: role, permissions, hotels), which decides the navigation and the buttons shown.
  */
 import { useEffect, useState } from "preact/hooks";
-import { accountsApi, tokenClaims } from "./api";
+import { accountsApi, ApiError, tokenClaims } from "./api";
 import type { Permission, Reservation, StaffMe } from "./types";
 
 const ADMIN = "hb.admin";
@@ -116,7 +116,45 @@ export function startStaffSession(token: string | null): void {
 	setAdminToken(token);
 	meReadAt = 0;
 	setStaffMe(null);
+	scheduleRefresh();
 }
+
+/**
+ * Staff tokens are short-lived (SPEC §11): while the app is open, a fresh one is asked for
+ * shortly before the current one ends (POST /auth/refresh), so a working day needs one login.
+ * The server refuses it once the account changed (role, hotels, deactivation): the 401 ends the
+ * session like any other.
+ */
+const REFRESH_AHEAD_MS = 120_000;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+function scheduleRefresh(retryInMs?: number): void {
+	if (refreshTimer) clearTimeout(refreshTimer);
+	refreshTimer = null;
+	const token = adminToken();
+	const exp = token ? tokenClaims(token).exp : undefined;
+	if (!token || !exp) return;
+	const wait = retryInMs ?? Math.max(0, exp * 1000 - Date.now() - REFRESH_AHEAD_MS);
+	refreshTimer = setTimeout(() => void refreshStaffToken(), wait);
+}
+
+export async function refreshStaffToken(): Promise<void> {
+	const token = adminToken();
+	if (!token) return;
+	try {
+		const res = await accountsApi.refresh(token);
+		if (adminToken() !== token) return; // logged out or in meanwhile
+		const me = staffMe();
+		setAdminToken(res.token);
+		// Same user, new token: pages re-render and reopen what holds the old one (the live stream).
+		setStaffMe(me ? { ...me } : null);
+		scheduleRefresh();
+	} catch (err) {
+		// A 401 already ended the session; a network failure tries again while the token lasts.
+		if (!(err instanceof ApiError && err.status === 401) && adminToken() === token) scheduleRefresh(30_000);
+	}
+}
+scheduleRefresh(); // a token kept from before a reload
 
 /** The staff user, re-rendering when it is (re)loaded; reads it again when older than half a minute. */
 export function useStaffMe(): StaffMe | null {

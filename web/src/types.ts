@@ -306,6 +306,8 @@ export interface StaffUser {
 	active: boolean;
 	createdAt: string;
 	lastLoginAt: string | null;
+	/** Invited, no password set yet. */
+	invitationPending?: boolean;
 }
 
 /** GET /auth/me: the user and the permissions its role gives. */

@@ -5,7 +5,7 @@
  * caller is one, never a user with hotels outside the caller's, never the caller itself.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { accountsApi } from "../../api";
+import { accountsApi, ApiError } from "../../api";
 import { dateTime } from "../../format";
 import { fieldErrorsOf } from "../../errors";
 import { getLocale, t } from "../../i18n";
@@ -119,7 +119,7 @@ function InviteForm({ me, hotels, onDone, onCancel }: { me: StaffMe | null; hote
 		<form class="card staff-form" onSubmit={submit} noValidate aria-labelledby="invite-title">
 			<h2 id="invite-title">{t("acc.invite")}</h2>
 			<p class="hint">{t("acc.inviteLead")}</p>
-			{error ? <ErrorAlert error={error} context="admin" shown={["email", "name", "role", "hotelIds", /^hotelIds\[/]} focus={Object.keys(fe).length === 0} /> : null}
+			{error ? <StaffError error={error} shown={["email", "name", "role", "hotelIds", /^hotelIds\[/]} focus={Object.keys(fe).length === 0} /> : null}
 			<div class="grid2">
 				<Field label={t("acc.email")} name="email" value={f.email} onValue={v => setF({ ...f, email: v })} error={fe.email} input={{ type: "email", autoComplete: "off", required: true }} />
 				<Field label={t("acc.name")} name="name" value={f.name} onValue={v => setF({ ...f, name: v })} error={fe.name} input={{ autoComplete: "off", required: true }} />
@@ -187,7 +187,7 @@ function EditForm({ me, user, hotels, onDone, onCancel }: { me: StaffMe | null; 
 	return (
 		<form class="card staff-form" onSubmit={submit} noValidate aria-labelledby="edit-title" data-testid="staff-edit">
 			<h2 id="edit-title" tabIndex={-1} ref={title}>{t("acc.editTitle", { name: user.name || user.email })}</h2>
-			{error ? <ErrorAlert error={error} context="admin" shown={["role", "hotelIds", /^hotelIds\[/]} focus={Object.keys(fe).length === 0} /> : null}
+			{error ? <StaffError error={error} shown={["role", "hotelIds", /^hotelIds\[/]} focus={Object.keys(fe).length === 0} /> : null}
 			<Select label={t("acc.role")} name="role" value={role} onValue={v => setRole(v as StaffRole)} error={fe.role}
 				options={grantableRoles(me).map(r => ({ value: r, label: roleLabel(r) }))} />
 			<p class="hint">{t(`acc.roleHint.${role}`)}</p>
@@ -208,13 +208,23 @@ function EditForm({ me, user, hotels, onDone, onCancel }: { me: StaffMe | null; 
 	);
 }
 
+/**
+ * An API refusal on this page: a 409 is about the account (the last active owner, one's own
+ * role), said with the server's reason; the rest as everywhere.
+ */
+function StaffError({ error, shown, focus = true }: { error: unknown; shown?: (string | RegExp)[]; focus?: boolean }) {
+	if (error instanceof ApiError && error.status === 409) return <Alert kind="error" focus={focus}>{t("acc.refused", { message: error.message })}</Alert>;
+	return <ErrorAlert error={error} context="admin" shown={shown} focus={focus} />;
+}
+
 const firstOf = (fe: Record<string, string>, prefix: string) => Object.entries(fe).find(([k]) => k.startsWith(prefix))?.[1];
 const focusInvalid = () => requestAnimationFrame(() => (document.querySelector(".staff-form [aria-invalid='true'] input, .staff-form input[aria-invalid='true'], .staff-form select[aria-invalid='true']") as HTMLElement | null)?.focus());
 
 export function AdminStaff() {
 	const me = useStaffMe();
 	const { hotels } = useHotels(false);
-	const { filters, set, apply, setPage, data, error, setError, news, setNews, reload } = useFilteredList(
+	const [actionError, setActionError] = useState<unknown>(null);
+	const { filters, set, apply, setPage, data, error, news, setNews, reload } = useFilteredList(
 		{ q: "", role: "", active: "" },
 		(f, page) => accountsApi.staff({ q: f.q || undefined, role: (f.role || undefined) as StaffRole | undefined, active: f.active ? f.active === "true" : undefined, page, pageSize: 50 }, token()));
 	const [panel, setPanel] = useState<"invite" | StaffUser | null>(null);
@@ -222,7 +232,7 @@ export function AdminStaff() {
 	const [busy, setBusy] = useState<string | null>(null);
 
 	const setActive = async (u: StaffUser, active: boolean) => {
-		setError(null);
+		setActionError(null);
 		setNews(null);
 		setBusy(u.id);
 		try {
@@ -231,7 +241,7 @@ export function AdminStaff() {
 			setConfirming(null);
 			reload();
 		} catch (err) {
-			setError(err);
+			setActionError(err);
 		} finally {
 			setBusy(null);
 		}
@@ -247,12 +257,13 @@ export function AdminStaff() {
 			<div class="page-head">
 				<PageTitle>{t("acc.title")}</PageTitle>
 				{panel !== "invite" && (
-					<button type="button" class="btn btn--primary" onClick={() => { setNews(null); setPanel("invite"); }}>
+					<button type="button" class="btn btn--primary" onClick={() => { setNews(null); setActionError(null); setPanel("invite"); }}>
 						{t("acc.invite")}
 					</button>
 				)}
 			</div>
 			{news && <Alert kind="success">{news}</Alert>}
+			{actionError ? <StaffError error={actionError} /> : null}
 			{panel === "invite" && (
 				<InviteForm me={me} hotels={hotels} onCancel={() => setPanel(null)} onDone={u => done(t("acc.invited", { email: u.email }))} />
 			)}
@@ -286,7 +297,7 @@ export function AdminStaff() {
 									<td data-label={t("acc.role")}>{roleLabel(u.role)}</td>
 									<td data-label={t("acc.hotels")}>{hotelNames(u.hotelIds, hotels)}</td>
 									<td data-label={t("manage.status")}>
-										<span class={`status ${u.active ? "status--confirmed" : "status--cancelled"}`}>{u.active ? (u.lastLoginAt ? t("acc.active") : t("acc.invitedStatus")) : t("acc.inactive")}</span>
+										<span class={`status ${u.active ? "status--confirmed" : "status--cancelled"}`}>{u.active ? (u.invitationPending ? t("acc.invitedStatus") : t("acc.active")) : t("acc.inactive")}</span>
 									</td>
 									<td data-label={t("acc.lastLogin")} class="nowrap">{dateTime(u.lastLoginAt)}</td>
 									<td data-label={t("common.actions")} class="row-actions">
@@ -305,7 +316,7 @@ export function AdminStaff() {
 										) : (
 											<>
 												{u.active && (
-													<button type="button" class="btn btn--small" onClick={() => { setNews(null); setPanel(u); }} aria-label={`${t("acc.change")} ${label}`}>
+													<button type="button" class="btn btn--small" onClick={() => { setNews(null); setActionError(null); setPanel(u); }} aria-label={`${t("acc.change")} ${label}`}>
 														{t("acc.change")}
 													</button>
 												)}
