@@ -4,7 +4,7 @@
  * One broker per process (dist/bin/start.js with SERVICES=<one service>) over the local RabbitMQ,
  * reservations and mail on local PostgreSQL, nginx in front of the api nodes when it is installed.
  *
- *   CLUSTER         replicas per service            api:2,hotels:1,reservations:2,mail:1,webhooks:1
+ *   CLUSTER         replicas per service            api:2,hotels:1,reservations:2,mail:1,webhooks:1,accounts:1
  *   CLUSTER_PORT    entry point (nginx or api #1)   8080
  *   API_BASE_PORT   first api node's port behind nginx (others follow)   CLUSTER_PORT + 1
  *   HEALTH_BASE_PORT  first HEALTH_PORT of the nodes without HTTP        9100
@@ -23,11 +23,12 @@ import { Client } from "pg";
 import { ALL_SERVICES, type ServiceName } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
 
-export const DEFAULT_CLUSTER = "api:2,hotels:1,reservations:2,mail:1,webhooks:1";
+export const DEFAULT_CLUSTER = "api:2,hotels:1,reservations:2,mail:1,webhooks:1,accounts:1";
 export const DEFAULT_TRANSPORTER = "amqp://guest:guest@127.0.0.1:5672";
 export const DEFAULT_RESERVATIONS_DB_URL = "postgres://postgres@127.0.0.1:5432/hotel_reservations";
 export const DEFAULT_MAIL_DB_URL = "postgres://postgres@127.0.0.1:5432/hotel_mail";
 export const DEFAULT_WEBHOOKS_DB_URL = "postgres://postgres@127.0.0.1:5432/hotel_webhooks";
+export const DEFAULT_ACCOUNTS_DB_URL = "postgres://postgres@127.0.0.1:5432/hotel_accounts";
 
 export type ReplicaSpec = Record<ServiceName, number>;
 
@@ -81,6 +82,7 @@ export function planCluster(env: NodeJS.ProcessEnv, withNginx: boolean): Cluster
 		RESERVATIONS_DB_URL: env.RESERVATIONS_DB_URL || DEFAULT_RESERVATIONS_DB_URL,
 		MAIL_DB_URL: env.MAIL_DB_URL || DEFAULT_MAIL_DB_URL,
 		WEBHOOKS_DB_URL: env.WEBHOOKS_DB_URL || DEFAULT_WEBHOOKS_DB_URL,
+		ACCOUNTS_DB_URL: env.ACCOUNTS_DB_URL || DEFAULT_ACCOUNTS_DB_URL,
 		PUBLIC_URL: env.PUBLIC_URL || `http://localhost:${clusterPort}`,
 	};
 	const nodes: NodePlan[] = [];
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
 		console.error(`RabbitMQ is not reachable at ${redact(common.TRANSPORTER)} (set TRANSPORTER, or start RabbitMQ).`);
 		process.exit(1);
 	}
-	for (const [service, url] of [["reservations", common.RESERVATIONS_DB_URL], ["mail", common.MAIL_DB_URL], ["webhooks", common.WEBHOOKS_DB_URL]] as const) {
+	for (const [service, url] of [["reservations", common.RESERVATIONS_DB_URL], ["mail", common.MAIL_DB_URL], ["webhooks", common.WEBHOOKS_DB_URL], ["accounts", common.ACCOUNTS_DB_URL]] as const) {
 		if (!plan.nodes.some(n => n.service === service)) continue;
 		try {
 			if (await ensureDatabase(url)) console.log(`Created database for ${service}: ${redact(url)}`);
@@ -318,6 +320,7 @@ async function main(): Promise<void> {
 		`  reservations  ${redact(common.RESERVATIONS_DB_URL ?? "")}`,
 		`  mail          ${redact(common.MAIL_DB_URL ?? "")}`,
 		`  webhooks      ${redact(common.WEBHOOKS_DB_URL ?? "")}`,
+		`  accounts      ${redact(common.ACCOUNTS_DB_URL ?? "")}`,
 		`  hotels        ${process.env.MONGO_URI ? redact(process.env.MONGO_URI) : "NeDB files under " + (plan.nodes.find(n => n.service === "hotels")?.env.DATA_DIR ?? "—")}`,
 		...plan.nodes.map(n => `  ${n.name.padEnd(16)}node ${n.env.NODE_ID}  ${n.where}`),
 		`  add a node:   SERVICES=mail TRANSPORTER=${redact(common.TRANSPORTER ?? "")}${process.env.NAMESPACE ? " NAMESPACE=" + process.env.NAMESPACE : ""} MAIL_DB_URL=… npm run node`,

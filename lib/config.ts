@@ -4,7 +4,7 @@
  */
 import path from "path";
 
-export const ALL_SERVICES = ["api", "hotels", "reservations", "mail", "webhooks"] as const;
+export const ALL_SERVICES = ["api", "hotels", "reservations", "mail", "webhooks", "accounts"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
@@ -21,6 +21,8 @@ export interface AppConfig {
 	mongoUri: string;
 	reservationsDbUrl: string;
 	mailDbUrl: string;
+	/** ACCOUNTS_DB_URL: staff users and the audit log (empty: SQLite under DATA_DIR). */
+	accountsDbUrl: string;
 	/** WEBHOOKS_DB_URL: the webhooks service's own PostgreSQL (empty: SQLite under DATA_DIR). */
 	webhooksDbUrl: string;
 	dataDir: string;
@@ -52,6 +54,7 @@ export interface AppConfig {
 	seedDemo: "true" | "false" | "auto";
 	messaging: MessagingConfig;
 	streams: StreamsConfig;
+	accounts: AccountsConfig;
 	webhooks: WebhooksConfig;
 }
 
@@ -120,6 +123,25 @@ export function streamsConfig(env: NodeJS.ProcessEnv = process.env): StreamsConf
 		maxHotels: lenientInt(env.STREAM_MAX_HOTELS, 20),
 		bufferPerHotel: lenientInt(env.STREAM_BUFFER_PER_HOTEL, 200),
 		snapshotDays: lenientInt(env.STREAM_SNAPSHOT_DAYS, 90),
+	};
+}
+
+/** Staff accounts (SPEC §11, docs/accounts.md). Nonsense falls back to the default. */
+export interface AccountsConfig {
+	/** STAFF_SESSION_TTL_MS: a gateway re-reads a staff user's state from accounts at least this often. */
+	sessionTtlMs: number;
+	/** STAFF_SESSION_MAX_STALE_MS: while accounts is unreachable, the last state read is used this long, then staff routes answer 503. */
+	maxStaleMs: number;
+	/** AUTH_ACCOUNT_LIMIT: login / forgot / reset attempts per account (email) per 15 minutes. */
+	attemptsPerAccount: number;
+}
+
+export function accountsConfig(env: NodeJS.ProcessEnv = process.env): AccountsConfig {
+	const sessionTtlMs = lenientInt(env.STAFF_SESSION_TTL_MS, 30_000);
+	return {
+		sessionTtlMs,
+		maxStaleMs: Math.max(sessionTtlMs, lenientInt(env.STAFF_SESSION_MAX_STALE_MS, 60_000)),
+		attemptsPerAccount: lenientInt(env.AUTH_ACCOUNT_LIMIT, 10),
 	};
 }
 
@@ -197,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		mongoUri: env.MONGO_URI?.trim() || "",
 		reservationsDbUrl: env.RESERVATIONS_DB_URL?.trim() || "",
 		mailDbUrl: env.MAIL_DB_URL?.trim() || "",
+		accountsDbUrl: env.ACCOUNTS_DB_URL?.trim() || "",
 		webhooksDbUrl: env.WEBHOOKS_DB_URL?.trim() || "",
 		dataDir,
 		smtpUrl: env.SMTP_URL?.trim() || "",
@@ -222,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		seedDemo: env.SEED_DEMO === "true" || env.SEED_DEMO === "false" ? env.SEED_DEMO : "auto",
 		messaging: messagingConfig(env),
 		streams: streamsConfig(env),
+		accounts: accountsConfig(env),
 		webhooks: webhooksConfig(env),
 	};
 }

@@ -14,6 +14,10 @@ export const Events = {
 	RESERVATION_NO_SHOW: "reservations.reservation.no_show",
 	MAIL_SENT: "mail.message.sent",
 	MAIL_FAILED: "mail.message.failed",
+	/** A staff user's role, hotels, state or password changed: gateways drop their cached copy (SPEC §11). */
+	ACCOUNTS_USER_CHANGED: "accounts.user.changed",
+	/** An invitation or password-reset email to send (the mail service's staff consumer). */
+	ACCOUNTS_MAIL_REQUESTED: "accounts.mail.requested",
 } as const;
 export type EventName = (typeof Events)[keyof typeof Events];
 

@@ -189,13 +189,14 @@ export interface DocumentAdapter {
 }
 
 /** A `$set` update that also appends `message` to the document's outbox: one atomic document write. */
-export function withOutbox(set: Record<string, unknown>, message: DomainMessage): Record<string, unknown> {
-	return { $set: { ...set, outboxPending: true }, $push: { outbox: message } };
+export function withOutbox(set: Record<string, unknown>, message: DomainMessage | DomainMessage[]): Record<string, unknown> {
+	const messages = Array.isArray(message) ? message : [message];
+	return { $set: { ...set, outboxPending: true }, $push: { outbox: messages.length === 1 ? messages[0] : { $each: messages } } };
 }
 
-/** A new document carrying its first message. */
-export function newWithOutbox<T extends object>(doc: T, message: DomainMessage): T & DocumentOutboxFields {
-	return { ...doc, outbox: [message], outboxPending: true };
+/** A new document carrying its first messages (the change's, its audit entry). */
+export function newWithOutbox<T extends object>(doc: T, message: DomainMessage | DomainMessage[]): T & DocumentOutboxFields {
+	return { ...doc, outbox: Array.isArray(message) ? message : [message], outboxPending: true };
 }
 
 /** The documents with pending messages scanned per claim (each then claimed by a conditional update). */

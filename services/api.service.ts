@@ -1,7 +1,8 @@
 /**
  * api: the moleculer-web gateway (SPEC §3). /api/v1 aliases from the actions' `rest` metadata
  * (./api/routes.ts), error bodies of SPEC §3 (503 with Retry-After for outages),
- * JWT authentication with per-action access levels, rate limits, health/readiness, OpenAPI,
+ * JWT authentication with per-action access levels and §11 permissions (./api/auth.ts: staff
+ * tokens checked against the accounts service's current state), rate limits, health/readiness, OpenAPI,
  * interactive docs, the static front end and the live streams (./api/streams.ts; fed by a
  * broadcast consumer: every api node gets every availability and reservation message).
  */
@@ -12,11 +13,12 @@ import type { Context, Service, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { PROJECT_ROOT } from "../lib/paths";
-import { signAdminToken, verifyToken, safeEqual, TokenError, ADMIN_TOKEN_TTL_SECONDS, type AuthUser, type AccessLevel } from "../lib/auth";
+import { verifyToken, TokenError, type AuthUser, type AccessLevel } from "../lib/auth";
+import { isStaff, type Permission } from "../lib/access";
 import { appError, errorHeaders, ErrorType, toHttpError } from "../lib/errors";
 import { checkReadiness } from "../lib/readiness";
-import { rules } from "../mixins/validation.mixin";
 import type { AppMeta } from "../types/moleculer";
+import { authorizeAction, staffStreamHotels, StaffSessions, type SessionState } from "./api/auth";
 import { apiRoutes, toAliases } from "./api/routes";
 import { buildOpenApi } from "./api/openapi";
 import { isStreamRequest, StreamHub, streamAliases, type AvailabilityChange } from "./api/streams";
@@ -27,10 +29,12 @@ const SWAGGER_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js", "swagge
 const { version } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
 
 type Req = IncomingMessage & {
-	$action?: { name: string; auth?: AccessLevel };
+	$action?: { name: string; auth?: AccessLevel; permission?: Permission };
 	$ctx?: Context<unknown, AppMeta>;
 	$params?: Record<string, unknown>;
 	$authError?: string;
+	/** accounts could not say whether a staff token still holds (503 on routes that need it). */
+	$authFailure?: unknown;
 	socket: IncomingMessage["socket"];
 };
 type Res = ServerResponse;
@@ -38,11 +42,13 @@ type Res = ServerResponse;
 interface ApiVars {
 	cfg: AppConfig;
 	streams: StreamHub | null;
+	sessions: StaffSessions;
 }
 interface ApiMethods {
 	errorHandler(req: Req, res: Res, err: unknown): void;
 	authenticate(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<AuthUser | null>;
 	authorize(ctx: Context<unknown, AppMeta>, route: unknown, req: Req): Promise<void>;
+	userOf(token: string, req: Req): Promise<AuthUser | null>;
 }
 type ApiThis = Service & ApiVars & ApiMethods;
 
@@ -86,27 +92,24 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 	// Filled in created() from the configuration of that moment (tests vary it).
 	settings: {},
 
-	actions: {
-		login: {
-			rest: "POST /auth/login",
-			auth: "public",
-			rateLimit: "auth",
-			openapi: { summary: "Administrator login: a JWT for the admin routes", tags: ["auth"] },
-			params: { $$strict: true, email: rules.email, password: { type: "string", min: 1, max: 200 } },
-			async handler(this: ApiThis, ctx: Context<{ email: string; password: string }>) {
-				const okEmail = safeEqual(ctx.params.email.toLowerCase(), this.cfg.adminEmail);
-				const okPassword = safeEqual(ctx.params.password, this.cfg.adminPassword);
-				if (!okEmail || !okPassword) throw appError(ErrorType.UNAUTHORIZED, "Invalid email or password");
-				return { token: signAdminToken(this.cfg.adminEmail, this.cfg.jwtSecret), expiresIn: ADMIN_TOKEN_TTL_SECONDS };
-			},
-		},
-	},
+	// POST /auth/login and the other staff routes are the accounts service's (SPEC §11).
+	actions: {},
 
 	/** Every api node gets every change (one queue per node), for its own streams; the hub splits a feed batch `{ changes }` into §13 events. */
 	consumers: {
 		live: {
 			events: ["reservations.availability.changed", "reservations.reservation.*"], group: "api-live", broadcast: true, concurrency: 100,
 			async handler(this: ApiThis, message) { this.streams?.onMessage(message); },
+		},
+		/** A staff user changed (role, hotels, deactivated, password): every node forgets its cached state at once. */
+		staff: {
+			events: ["accounts.user.changed"], group: "api-staff", broadcast: true,
+			async handler(this: ApiThis, message) {
+				const id = (message.data as { id?: string; active?: boolean } | null)?.id;
+				if (!id) return;
+				this.sessions.evict(id);
+				this.streams?.closeUser(id);
+			},
 		},
 	},
 
@@ -127,10 +130,24 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 				req.$authError = "Authorization header must be 'Bearer <token>'";
 				return null;
 			}
+			return this.userOf(m[1], req);
+		},
+
+		/** A token's user: guests as signed; staff as accounts says they are now (null with $authError / $authFailure otherwise). */
+		async userOf(this: ApiThis, token: string, req: Req): Promise<AuthUser | null> {
+			let user: AuthUser;
 			try {
-				return verifyToken(m[1], this.cfg.jwtSecret);
+				user = verifyToken(token, this.cfg.jwtSecret);
 			} catch (err) {
 				req.$authError = err instanceof TokenError ? err.message : "Token is invalid";
+				return null;
+			}
+			if (!isStaff(user)) return user;
+			try {
+				return await this.sessions.check(user);
+			} catch (err) {
+				if ((err as { code?: number }).code === 401) req.$authError = (err as Error).message;
+				else req.$authFailure = err;
 				return null;
 			}
 		},
@@ -138,10 +155,8 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 		/** Access level from the action's `auth` metadata; missing means admin (closed by default). */
 		async authorize(this: ApiThis, ctx: Context<unknown, AppMeta>, _route: unknown, req: Req): Promise<void> {
 			const level: AccessLevel = req.$action?.auth ?? "admin";
-			if (level === "public") return;
-			const user = ctx.meta.user;
-			if (!user) throw appError(ErrorType.UNAUTHORIZED, req.$authError ?? "Authentication required: send 'Authorization: Bearer <token>'");
-			if (level === "admin" && user.role !== "admin") throw appError(ErrorType.FORBIDDEN, "This route is for administrators only");
+			if (level !== "public" && !ctx.meta.user && req.$authFailure) throw req.$authFailure;
+			authorizeAction(ctx.meta.user, level, req.$action?.permission, req.$authError);
 		},
 
 	},
@@ -161,6 +176,7 @@ const ApiService: ServiceSchema<Record<string, unknown>, ApiMethods, ApiVars, Ap
 
 	created(this: ApiThis) {
 		this.cfg = loadConfig();
+		this.sessions = new StaffSessions(id => this.broker.call<SessionState | null, { id: string }>("accounts.session", { id }, { timeout: 3_000, retries: 1 }), { ttlMs: this.cfg.accounts.sessionTtlMs, maxStaleMs: this.cfg.accounts.maxStaleMs });
 		this.streams = new StreamHub(this.cfg.streams, hotelIds => this.broker.call<AvailabilityChange[], { hotelIds: string[] }>("reservations.liveAvailability", { hotelIds }));
 	},
 
@@ -238,13 +254,15 @@ function gatewaySettings(cfg: AppConfig) {
 						...streamAliases<ApiThis>({
 							hub: svc => svc.streams,
 							clientIp: req => clientIp(cfg, req as Req),
-							requireAdmin(svc, req, query) {
+							async requireStaff(svc, req, query, requested) {
 								const header = req.headers.authorization;
 								const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? query.get("token");
 								if (!token) throw appError(ErrorType.UNAUTHORIZED, "Authentication required: send 'Authorization: Bearer <token>'");
-								let user: AuthUser;
-								try { user = verifyToken(token, svc.cfg.jwtSecret); } catch (err) { throw appError(ErrorType.UNAUTHORIZED, err instanceof TokenError ? err.message : "Token is invalid"); }
-								if (user.role !== "admin") throw appError(ErrorType.FORBIDDEN, "This route is for administrators only");
+								const r = req as Req;
+								const user = await svc.userOf(token, r);
+								if (!user && r.$authFailure) throw r.$authFailure;
+								authorizeAction(user, "admin", "reservations.view", r.$authError);
+								return { userId: (user as AuthUser).sub, hotelIds: staffStreamHotels(user as AuthUser, requested) };
 							},
 							onError: (svc, req, res, err) => errorHandler.call(svc, req as Req, res, err),
 						}),

@@ -36,6 +36,10 @@ import { claimDue, getRow, insertQueued, insertQueuedMany, listRows, markFailed,
 import { createMailTransport, type MailTransport } from "./mail/transport";
 import { MAIL_STATUSES, MAIL_TYPES, mailTypeOf, missingFields, type MailLogEntry, type ReservationData } from "./mail/types";
 import { pickLocale } from "./mail/i18n";
+import { assertHotelAccess, hotelScope, isInternalCall, listScope } from "../lib/access";
+import { auditMessage } from "../lib/audit";
+import { appendOutbox } from "../lib/outbox";
+import { isStaffMailType, renderStaffMail, staffSubject, type StaffMailData } from "./mail/staff-templates";
 
 interface MailSettings {
 	concurrency: number;
@@ -90,12 +94,27 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 				await this.onReservationMessage(message);
 			},
 		},
+		/** Invitations and password resets (accounts.mail.requested): the same log, sender and retries. */
+		staff: {
+			events: ["accounts.mail.requested"], group: "mail-staff", dedupe: "handler",
+			async handler(this: MailThis, message: DomainMessage<StaffMailData>) {
+				const d = message.data;
+				if (!d || !isStaffMailType(d.type) || typeof d.to !== "string" || !d.to.includes("@") || typeof d.url !== "string")
+					return this.logger.warn(`Staff mail message ${message?.id} dropped: not an invitation or reset`);
+				await insertQueued(this.sequelize, null, {
+					messageId: message.id, reservationCode: "", type: d.type as unknown as NewMail["type"], to: d.to, subject: staffSubject(d),
+					locale: pickLocale(d.locale), payload: JSON.stringify(message), hotelId: null,
+				});
+				this.wakeSender();
+			},
+		},
 	},
 
 	actions: {
 		list: {
 			rest: "GET /mails",
 			auth: "admin",
+			permission: "mail.manage",
 			openapi: { summary: "The mail log, newest first, with filters and pages", tags: ["mail"] },
 			params: {
 				$$strict: true,
@@ -105,7 +124,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 				...paginationParams,
 			},
 			async handler(this: MailThis, ctx: Context<ListFilters, AppMeta>): Promise<Page<MailLogEntry>> {
-				const { rows, total } = await listRows(this.sequelize, ctx.params);
+				const { rows, total } = await listRows(this.sequelize, { ...ctx.params, hotelIds: listScope(ctx.meta.user, "mail.manage") });
 				return pageOf(rows.map(toEntry), total, ctx.params.page, ctx.params.pageSize);
 			},
 		},
@@ -113,12 +132,21 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		resend: {
 			rest: "POST /mails/:id/resend",
 			auth: "admin",
+			permission: "mail.manage",
 			openapi: { summary: "Send a mail again (a new entry in the log)", status: 202, tags: ["mail"] },
 			params: { $$strict: true, id: rules.id },
 			async handler(this: MailThis, ctx: Context<{ id: string }, AppMeta>): Promise<MailLogEntry> {
 				const original = await getRow(this.sequelize, ctx.params.id);
 				if (!original) throw notFound("Mail", ctx.params.id);
-				const id = await insertQueued(this.sequelize, null, {
+				const user = ctx.meta.user;
+				// Another hotel's mail, or a staff email for a scoped user: as if it did not exist.
+				if (original.hotel_id) assertHotelAccess(user, "mail.manage", original.hotel_id, "Mail");
+				else if (!isInternalCall(user) && hotelScope(user) !== null) throw notFound("Mail", ctx.params.id);
+				const audit = auditMessage("mail", ctx, "mail.resend", { type: "mail", id: original.id, hotelId: original.hotel_id ?? null },
+					{ resent: [null, { type: original.type, to: original.recipient, reservationCode: original.reservation_code || null }] });
+				// The new row and its audit entry in one transaction.
+				const id = await this.sequelize.transaction(async t => {
+					const newId = await insertQueued(this.sequelize, t, {
 					messageId: `resend:${crypto.randomUUID()}`,
 					reservationCode: original.reservation_code,
 					type: original.type,
@@ -127,8 +155,13 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 					locale: original.locale,
 					payload: original.payload,
 					resendOf: original.id,
+					hotelId: original.hotel_id ?? null,
+				});
+					await appendOutbox(this.sequelize, t, audit);
+					return newId;
 				});
 				this.wakeSender();
+				this.wakeOutboxRelay();
 				ctx.meta.$statusCode = 202;
 				return toEntry((await getRow(this.sequelize, id as string)) as MailRow);
 			},
@@ -154,6 +187,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 				subject: subjectOf(data, type),
 				locale: pickLocale(data.reservation.guest.locale),
 				payload: JSON.stringify(message),
+				hotelId: data.hotel.id ?? (data.reservation as { hotelId?: string }).hotelId ?? null,
 			});
 		},
 
@@ -178,7 +212,9 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 			let error: string;
 			try {
 				const message = JSON.parse(row.payload) as DomainMessage<ReservationData>;
-				const mail = renderMail(message.data, row.type, { publicUrl: this.cfg.publicUrl, mailFrom: this.cfg.mailFrom });
+				// Staff emails (staff-templates.ts) have no calendar file.
+				const mail = isStaffMailType(row.type) ? { ...renderStaffMail(message.data as unknown as StaffMailData), ics: null }
+					: renderMail(message.data, row.type, { publicUrl: this.cfg.publicUrl, mailFrom: this.cfg.mailFrom });
 				await this.transport.send({
 					from: this.cfg.mailFrom,
 					to: row.recipient,
@@ -187,7 +223,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 					text: mail.text,
 					messageId: `<${row.id}@hotel-booking>`,
 					headers: { "X-Hotel-Message-Id": row.message_id, "X-Hotel-Reservation": row.reservation_code, "X-Hotel-Mail-Type": row.type },
-					attachments: [{ filename: mail.ics.filename, content: mail.ics.content, contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}` }],
+					attachments: mail.ics ? [{ filename: mail.ics.filename, content: mail.ics.content, contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}` }] : [],
 				}, `${new Date().toISOString().replace(/[:.]/g, "-")}-${row.reservation_code}-${row.type}-${row.id}`);
 				await this.sentMarks.add({ id: row.id, message: makeMessage(Events.MAIL_SENT, { mailId: row.id, messageId: row.message_id, reservationCode: row.reservation_code, type: row.type, to: row.recipient }) });
 				countMetric(this.broker, AppMetric.MAILS_SENT, { type: row.type });

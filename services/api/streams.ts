@@ -1,7 +1,7 @@
 /**
  * Live streams of a gateway node (SPEC §13), Server-Sent Events:
  *   GET /api/v1/stream?hotelIds=a,b   public: `availability` events { hotelId, roomTypeId, nights }
- *   GET /api/v1/stream/staff          admin token: `reservation` events (the §4 messages)
+ *   GET /api/v1/stream/staff          staff token (reservations.view): `reservation` events (the §4 messages) of the user's hotels only
  *
  * Every api node receives every `reservations.availability.changed` and `reservations.reservation.*`
  * message (a broadcast consumer, api.service.ts) and hands it to its hub, which:
@@ -56,6 +56,8 @@ interface Stream {
 	ip: string;
 	hotelIds: string[];
 	staff: boolean;
+	/** Staff streams: whose (closed when the user changes: its token no longer holds). */
+	userId?: string;
 	/** While the current counts are read for a resume, live events wait here. */
 	held: string[] | null;
 	closed: boolean;
@@ -123,9 +125,9 @@ export class StreamHub {
 	}
 
 	/** A new stream (after admit()); `lastEventId` resumes. Resolves once the resume is written. */
-	async open(sink: SseSink, o: { ip: string; hotelIds: string[]; staff?: boolean; lastEventId?: unknown; onClose?: () => void }): Promise<Stream> {
+	async open(sink: SseSink, o: { ip: string; hotelIds: string[]; staff?: boolean; userId?: string; lastEventId?: unknown; onClose?: () => void }): Promise<Stream> {
 		this.admit(o.ip);
-		const s: Stream = { sink, ip: o.ip, hotelIds: o.hotelIds, staff: !!o.staff, held: null, closed: false, onClose: o.onClose };
+		const s: Stream = { sink, ip: o.ip, hotelIds: o.hotelIds, staff: !!o.staff, userId: o.userId, held: null, closed: false, onClose: o.onClose };
 		this.streams.add(s);
 		this.perClient.set(o.ip, (this.perClient.get(o.ip) ?? 0) + 1);
 		for (const h of s.hotelIds) {
@@ -152,6 +154,11 @@ export class StreamHub {
 		}
 		try { s.sink.end(); } catch { /* already gone */ }
 		s.onClose?.();
+	}
+
+	/** A staff user changed (accounts.user.changed): its streams end; the client reconnects with a token that still holds, or cannot. */
+	closeUser(userId: string): void {
+		for (const s of [...this.streams]) if (s.staff && s.userId === userId) this.close(s);
 	}
 
 	/** One message of the broadcast consumer. */
@@ -283,8 +290,12 @@ type Req = IncomingMessage & { $params?: Record<string, unknown> };
 export interface StreamRoutes<S> {
 	hub(svc: S): StreamHub | null;
 	clientIp(req: Req): string;
-	/** Throws 401/403 unless the request carries an admin token (Authorization: Bearer, or ?token= for EventSource). */
-	requireAdmin(svc: S, req: Req, query: URLSearchParams): void;
+	/**
+	 * Throws 401/403 unless the request carries a staff token that may view reservations
+	 * (Authorization: Bearer, or ?token= for EventSource); the user, and the hotels its stream
+	 * follows (null: all; a requested hotel out of its scope: 404).
+	 */
+	requireStaff(svc: S, req: Req, query: URLSearchParams, requested: string[]): Promise<{ userId: string; hotelIds: string[] | null }>;
 	onError(svc: S, req: Req, res: ServerResponse, err: unknown): void;
 }
 
@@ -308,9 +319,15 @@ export function streamAliases<S>(r: StreamRoutes<S>) {
 			const hub = r.hub(svc);
 			if (!hub) throw appError(ErrorType.SERVICE_UNAVAILABLE, "Streams are not available on this node now");
 			const query = new URL(req.url ?? "/", "http://x").searchParams;
-			if (staff) r.requireAdmin(svc, req, query);
 			const raw = query.get("hotelIds");
-			const hotelIds = staff && !raw ? [] : parseHotelIds(raw ?? "", hub.opts.maxHotels);
+			let hotelIds = staff && !raw ? [] : parseHotelIds(raw ?? "", hub.opts.maxHotels);
+			let userId: string | undefined;
+			if (staff) {
+				const allowed = await r.requireStaff(svc, req, query, hotelIds);
+				userId = allowed.userId;
+				if (allowed.hotelIds?.length === 0) throw appError(ErrorType.NOT_FOUND, "Hotel not found");
+				hotelIds = allowed.hotelIds ?? [];
+			}
 			const ip = r.clientIp(req);
 			hub.admit(ip);
 			res.writeHead(200, SSE_HEADERS);
@@ -321,7 +338,7 @@ export function streamAliases<S>(r: StreamRoutes<S>) {
 			let stream: Stream | null = null;
 			let gone = false;
 			res.on("close", () => { gone = true; if (stream) hub.close(stream); });
-			stream = await hub.open(res, { ip, hotelIds, staff, lastEventId });
+			stream = await hub.open(res, { ip, hotelIds, staff, userId, lastEventId });
 			if (gone) hub.close(stream);
 		} catch (err) {
 			if (!res.headersSent) r.onError(svc, req, res, err);

@@ -69,6 +69,18 @@ export const migrations: Migration[] = [
 			await qi.dropTable(OUTBOX_TABLE);
 		},
 	},
+	{
+		// Staff scopes (SPEC §11): a manager's mail log shows its hotels' mails only. Staff emails
+		// (invitations, resets) have no hotel: owners see them.
+		name: "mail-010-hotel-scope",
+		async up({ context: qi }) {
+			await qi.addColumn(MAILS_TABLE, "hotel_id", { type: DataTypes.STRING(64), allowNull: true });
+			await qi.addIndex(MAILS_TABLE, ["hotel_id", "created_at"], { name: "mails_hotel_idx" });
+		},
+		async down({ context: qi }) {
+			await qi.removeColumn(MAILS_TABLE, "hotel_id");
+		},
+	},
 ];
 
 /** moleculer-db's model (the service queries with SQL; the model documents the columns). */

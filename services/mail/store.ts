@@ -16,10 +16,13 @@ export interface MailRow {
 	id: string; message_id: string; reservation_code: string; type: MailType; recipient: string; subject: string; locale: string;
 	status: MailStatus; attempts: number | string; last_error: string | null; sent_at: string | Date | null; created_at: string | Date;
 	next_attempt_at: string | Date; locked_until: string | Date | null; resend_of: string | null; payload: string;
+	/** The hotel the mail is about (staff scopes); null for staff emails. */
+	hotel_id?: string | null;
 }
 
 export interface NewMail {
 	messageId: string; reservationCode: string; type: MailType; to: string; subject: string; locale: string; payload: string; resendOf?: string;
+	hotelId?: string | null;
 }
 
 const iso = (d: string | Date | null): string | null => (d == null ? null : new Date(d).toISOString());
@@ -35,10 +38,10 @@ export function toEntry(r: MailRow): MailLogEntry {
 export async function insertQueued(db: Sequelize, t: Transaction | null, m: NewMail, now = new Date()): Promise<string | null> {
 	const id = crypto.randomUUID();
 	const [, meta] = await db.query(
-		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload)
-		 VALUES (:id, :messageId, :code, :type, :to, :subject, :locale, 'queued', 0, :now, :now, :resendOf, :payload)
+		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload, hotel_id)
+		 VALUES (:id, :messageId, :code, :type, :to, :subject, :locale, 'queued', 0, :now, :now, :resendOf, :payload, :hotelId)
 		 ON CONFLICT (message_id) DO NOTHING`,
-		{ replacements: { id, messageId: m.messageId, code: m.reservationCode, type: m.type, to: m.to, subject: m.subject.slice(0, 300), locale: m.locale, now, resendOf: m.resendOf ?? null, payload: m.payload }, type: QueryTypes.RAW, transaction: t ?? undefined },
+		{ replacements: { id, messageId: m.messageId, code: m.reservationCode, type: m.type, to: m.to, subject: m.subject.slice(0, 300), locale: m.locale, now, resendOf: m.resendOf ?? null, payload: m.payload, hotelId: m.hotelId ?? null }, type: QueryTypes.RAW, transaction: t ?? undefined },
 	);
 	return affectedRows(meta) === 1 ? id : null;
 }
@@ -53,12 +56,12 @@ export async function insertQueuedMany(db: Sequelize, mails: NewMail[], now = ne
 	const values = mails.map((m, i) => {
 		Object.assign(replacements, {
 			[`id${i}`]: crypto.randomUUID(), [`m${i}`]: m.messageId, [`c${i}`]: m.reservationCode, [`t${i}`]: m.type, [`to${i}`]: m.to,
-			[`s${i}`]: m.subject.slice(0, 300), [`l${i}`]: m.locale, [`r${i}`]: m.resendOf ?? null, [`p${i}`]: m.payload,
+			[`s${i}`]: m.subject.slice(0, 300), [`l${i}`]: m.locale, [`r${i}`]: m.resendOf ?? null, [`p${i}`]: m.payload, [`h${i}`]: m.hotelId ?? null,
 		});
-		return `(:id${i}, :m${i}, :c${i}, :t${i}, :to${i}, :s${i}, :l${i}, 'queued', 0, :now, :now, :r${i}, :p${i})`;
+		return `(:id${i}, :m${i}, :c${i}, :t${i}, :to${i}, :s${i}, :l${i}, 'queued', 0, :now, :now, :r${i}, :p${i}, :h${i})`;
 	});
 	await db.query(
-		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload)
+		`INSERT INTO ${MAILS_TABLE} (id, message_id, reservation_code, type, recipient, subject, locale, status, attempts, created_at, next_attempt_at, resend_of, payload, hotel_id)
 		 VALUES ${values.join(", ")}
 		 ON CONFLICT (message_id) DO NOTHING`,
 		{ replacements, type: QueryTypes.RAW },
@@ -141,11 +144,19 @@ export async function getRow(db: Sequelize, id: string): Promise<MailRow | null>
 	return rows[0] ?? null;
 }
 
-export interface ListFilters { reservationCode?: string; status?: MailStatus; type?: MailType; page: number; pageSize: number }
+export interface ListFilters {
+	/** The caller's hotels (lib/access.ts listScope): null or absent for all. */
+	hotelIds?: string[] | null;
+	reservationCode?: string; status?: MailStatus; type?: MailType; page: number; pageSize: number }
 
 export async function listRows(db: Sequelize, f: ListFilters): Promise<{ rows: MailRow[]; total: number }> {
 	const where: string[] = [];
 	const r: Record<string, unknown> = {};
+	if (f.hotelIds) {
+		if (f.hotelIds.length === 0) return { rows: [], total: 0 };
+		where.push("hotel_id IN (:hotelIds)");
+		r.hotelIds = f.hotelIds;
+	}
 	if (f.reservationCode) { where.push("reservation_code = :code"); r.code = f.reservationCode.toUpperCase(); }
 	if (f.status) { where.push("status = :status"); r.status = f.status; }
 	if (f.type) { where.push("type = :type"); r.type = f.type; }

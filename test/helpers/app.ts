@@ -35,8 +35,13 @@ export async function startBrokerWithEnv(env: Record<string, string>, services: 
 	}
 }
 
-export async function startApp(env: Record<string, string> = {}, services: ServiceName[] = ["api", "hotels"]): Promise<TestApp> {
-	const { broker, cfg } = await startBrokerWithEnv({ PORT: "0", ...env }, services);
+/**
+ * Staff tokens are checked against the accounts service (services/api/auth.ts): an app with the
+ * gateway runs accounts too, unless the test says otherwise (`withoutAccounts`).
+ */
+export async function startApp(env: Record<string, string> = {}, services: ServiceName[] = ["api", "hotels"], opts: { withoutAccounts?: boolean } = {}): Promise<TestApp> {
+	const all: ServiceName[] = services.includes("api") && !services.includes("accounts") && !opts.withoutAccounts ? [...services, "accounts"] : services;
+	const { broker, cfg } = await startBrokerWithEnv({ PORT: "0", ...env }, all);
 	const api = broker.getLocalService("api") as (Service & { server: Server }) | undefined;
 	const server = api?.server as Server;
 	let token: string | null = null;

@@ -7,3 +7,4 @@ delete process.env.RESERVATIONS_DB_URL;
 delete process.env.MAIL_DB_URL;
 delete process.env.SERVICES;
 delete process.env.NODE_ENV;
+delete process.env.ACCOUNTS_DB_URL;

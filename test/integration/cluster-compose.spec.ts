@@ -121,8 +121,8 @@ describe("docker-compose.yml", () => {
 describe("npm run cluster's plan", () => {
 	it("reads replica counts, allows 0, refuses unknown services", () => {
 		// Every service of the product has a count (unnamed ones 0).
-		expect(parseClusterSpec("api:2,hotels:1,reservations:2,mail:0")).toMatchObject({ api: 2, hotels: 1, reservations: 2, mail: 0, webhooks: 0 });
-		expect(parseClusterSpec("api,hotels")).toMatchObject({ api: 1, hotels: 1, reservations: 0, mail: 0, webhooks: 0 });
+		expect(parseClusterSpec("api:2,hotels:1,reservations:2,mail:0")).toMatchObject({ api: 2, hotels: 1, reservations: 2, mail: 0, webhooks: 0, accounts: 0 });
+		expect(parseClusterSpec("api,hotels")).toMatchObject({ api: 1, hotels: 1, reservations: 0, mail: 0, webhooks: 0, accounts: 0 });
 		expect(() => parseClusterSpec("api:2,payments:1")).toThrow(/unknown service "payments"/);
 		expect(() => parseClusterSpec("api:x")).toThrow(/not <service>:<count>/);
 	});

@@ -25,7 +25,9 @@ export async function startNode(services: ("api" | "hotels" | "reservations")[] 
 	process.env.PORT = "0";
 	process.env.SEED_DEMO = "false";
 	const cfg = loadConfig();
-	const broker = createBroker({ ...cfg, logLevel: "warn" }, { logLevel: "warn", ...(nodeID ? { nodeID } : {}) }, services);
+	// The node with the hotels service also runs accounts: every gateway checks staff tokens there.
+	const all = services.includes("hotels") && services.includes("api") ? [...services, "accounts" as const] : services;
+	const broker = createBroker({ ...cfg, logLevel: "warn" }, { logLevel: "warn", ...(nodeID ? { nodeID } : {}) }, all);
 	await broker.start();
 	const api = broker.getLocalService("api") as unknown as { server: Server } | undefined;
 	const res = broker.getLocalService("reservations") as unknown as { db: SqlStore } | undefined;

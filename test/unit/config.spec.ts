@@ -4,7 +4,7 @@ import { brokerOptions } from "../../moleculer.config";
 describe("configuration", () => {
 	it("has working development defaults", () => {
 		const c = loadConfig({} as NodeJS.ProcessEnv);
-		expect(c).toMatchObject({ port: 3000, transporter: "", authRateLimitPerMinute: 10, adminEmail: "admin@example.com", services: ["api", "hotels", "reservations", "mail", "webhooks"] });
+		expect(c).toMatchObject({ port: 3000, transporter: "", authRateLimitPerMinute: 10, adminEmail: "admin@example.com", services: ["api", "hotels", "reservations", "mail", "webhooks", "accounts"] });
 		expect(() => assertProductionSafe(c, {})).not.toThrow();
 	});
 	it("refuses to start in production with the default secret or password, naming the variables", () => {
