@@ -8,14 +8,14 @@ import { STATUSES, type Reservation, type Status } from "../../services/reservat
 const stay = (status: Status, checkIn = "2027-05-10", checkOut = "2027-05-13"): Reservation => ({
 	id: "r1", code: "K7Q2M9XD", status, hotelId: "h1", hotelName: "H", roomTypeId: "double", roomTypeName: "Double",
 	checkIn, checkOut, nights: 3, rooms: 2, guests: 2, guest: { name: "G", email: "g@example.com", locale: "en" },
-	totalPrice: 60000, currency: "EUR", sequence: 0, createdAt: "2027-01-01T00:00:00.000Z", updatedAt: "2027-01-01T00:00:00.000Z",
+	totalPrice: 60000, currency: "EUR", ratePlanId: "standard", ratePlanName: "Standard", nightly: [], sequence: 0, createdAt: "2027-01-01T00:00:00.000Z", updatedAt: "2027-01-01T00:00:00.000Z",
 });
 
 describe("the transition table", () => {
 	it("has exactly the lifecycle of SPEC §3", () => {
 		const edges = Object.values(TRANSITIONS).map(t => `${t.from} → ${t.to}`).sort();
 		expect(edges).toEqual(["checked_in → checked_out", "confirmed → cancelled", "confirmed → checked_in", "confirmed → no_show"]);
-		expect(Object.entries(TRANSITIONS).filter(([, t]) => t.announce).map(([a]) => a)).toEqual(["cancel"]);
+		expect(Object.entries(TRANSITIONS).filter(([, t]) => t.announce).map(([a]) => a)).toEqual(["cancel", "noShow"]);
 	});
 
 	it("refuses every other move with the current status in the data", () => {
@@ -65,10 +65,10 @@ describe("check-out", () => {
 });
 
 describe("no-show", () => {
-	it("from the arrival date; frees the nights from today (all of them on the arrival date)", () => {
+	it("from the arrival date; frees the nights after the first, whenever it is marked (SPEC §10)", () => {
 		expect(decide("noShow", stay("confirmed"), "2027-05-09")).toMatchObject({ kind: "refused" });
-		expect(decide("noShow", stay("confirmed"), "2027-05-10")).toEqual({ kind: "move", to: "no_show", frees: { from: "2027-05-10", to: "2027-05-13" } });
-		expect(decide("noShow", stay("confirmed"), "2027-05-12")).toMatchObject({ frees: { from: "2027-05-12", to: "2027-05-13" } });
-		expect(decide("noShow", stay("confirmed"), "2027-05-20")).toMatchObject({ kind: "move", frees: null });
+		expect(decide("noShow", stay("confirmed"), "2027-05-10")).toEqual({ kind: "move", to: "no_show", frees: { from: "2027-05-11", to: "2027-05-13" } });
+		expect(decide("noShow", stay("confirmed"), "2027-05-12")).toMatchObject({ frees: { from: "2027-05-11", to: "2027-05-13" } });
+		expect(decide("noShow", stay("confirmed", "2027-05-10", "2027-05-11"), "2027-05-10")).toMatchObject({ kind: "move", frees: null });
 	});
 });
