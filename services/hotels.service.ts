@@ -13,6 +13,9 @@ import { notFound, validationError } from "../lib/errors";
 import { Events, makeMessage, type EventName } from "../lib/events";
 import { documentOutboxStore, newWithOutbox, withOutbox, type DocumentAdapter } from "../lib/outbox";
 import type { AppMeta } from "../types/moleculer";
+import { assertHotelAccess, assertPermission, hasPermission, hotelScope, inScope, isStaff } from "../lib/access";
+import { auditMessage, changesOf } from "../lib/audit";
+import type { DomainMessage } from "../lib/events";
 import {
 	assignRoomTypeIds, inventoryChanges, listQuery, newHotelId, sortFields, toPublic, withKeys,
 	PUBLIC_FIELDS, type Hotel, type HotelDoc, type ListFilters, type NewHotel, type SortKey,
@@ -30,7 +33,8 @@ interface HotelsMethods {
 	saveNew(ctx: Context | null, input: NewHotel, id?: string): Promise<Hotel>;
 	seedDemo(): Promise<number>;
 	isAdmin(ctx: Context<unknown, AppMeta>): boolean;
-	saveChange(id: string, next: Hotel, event: EventName): Promise<Hotel>;
+	saveChange(id: string, next: Hotel, event: EventName, audit?: DomainMessage): Promise<Hotel>;
+	auditOf(ctx: Context<unknown, AppMeta> | null, action: string, before: Hotel | null, after: Hotel): DomainMessage;
 }
 
 interface DocAdapter {
@@ -79,7 +83,12 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			params: listParams,
 			async handler(this: HotelsThis, ctx: Context<ListParams, AppMeta>): Promise<Page<Hotel>> {
 				const p = ctx.params;
-				const query = listQuery({ ...p, includeInactive: !!p.includeInactive && this.isAdmin(ctx) });
+				// Inactive hotels: for staff who edit hotels, of their own hotels only.
+				const scope = hotelScope(ctx.meta.user);
+				const withInactive = !!p.includeInactive && this.isAdmin(ctx);
+				const query = withInactive && scope !== null
+					? { $or: [listQuery({ ...p, includeInactive: false }), { $and: [listQuery({ ...p, includeInactive: true }), { _id: { $in: scope } }] }] }
+					: listQuery({ ...p, includeInactive: withInactive });
 				const [rows, total] = await Promise.all([
 					this.adapter.find({ query, sort: sortFields(p.sort), limit: p.pageSize, offset: (p.page - 1) * p.pageSize }),
 					this.adapter.count({ query }),
@@ -94,7 +103,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			openapi: { summary: "One hotel (inactive ones for admins only)", tags: ["hotels"] },
 			params: idParams,
 			async handler(this: HotelsThis, ctx: Context<{ id: string }, AppMeta>): Promise<Hotel> {
-				const doc = await this.findHotel(ctx.params.id, this.isAdmin(ctx));
+				const doc = await this.findHotel(ctx.params.id, isStaff(ctx.meta.user) && inScope(ctx.meta.user, ctx.params.id));
 				if (!doc) throw notFound("Hotel", ctx.params.id);
 				return toPublic(doc);
 			},
@@ -113,9 +122,11 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 		create: {
 			rest: "POST /hotels",
 			auth: "admin",
+			permission: "hotels.create",
 			openapi: { summary: "Create a hotel", status: 201, tags: ["hotels"] },
 			params: createParams,
 			async handler(this: HotelsThis, ctx: Context<NewHotel, AppMeta>): Promise<Hotel> {
+				assertPermission(ctx.meta.user, "hotels.create");
 				const hotel = await this.saveNew(ctx, ctx.params);
 				ctx.meta.$statusCode = 201;
 				ctx.meta.$location = `/api/v1/hotels/${hotel.id}`;
@@ -126,10 +137,12 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 		update: {
 			rest: "PATCH /hotels/:id",
 			auth: "admin",
+			permission: "hotels.edit",
 			openapi: { summary: "Change a hotel; `roomTypes` replaces the list", tags: ["hotels"] },
 			params: patchParams,
 			async handler(this: HotelsThis, ctx: Context<PatchParams, AppMeta>): Promise<Hotel> {
 				const { id, ...changes } = ctx.params;
+				assertHotelAccess(ctx.meta.user, "hotels.edit", id);
 				if (Object.keys(changes).length === 0)
 					throw validationError([{ field: "body", message: "Nothing to change: send at least one field", type: "required" }]);
 				const current = await this.findHotel(id, true);
@@ -146,19 +159,24 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 						});
 					}
 				}
-				return this.saveChange(id, next, next.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED);
+				return this.saveChange(id, next, next.active ? Events.HOTEL_UPDATED : Events.HOTEL_DEACTIVATED, this.auditOf(ctx, "hotel.update", toPublic(current), next));
 			},
 		},
 
 		deactivate: {
 			rest: "DELETE /hotels/:id",
 			auth: "admin",
+			permission: "hotels.edit",
 			openapi: { summary: "Deactivate a hotel: no longer listed or bookable; reservations stay valid", status: 204, tags: ["hotels"] },
 			params: idParams,
 			async handler(this: HotelsThis, ctx: Context<{ id: string }, AppMeta>): Promise<null> {
+				assertHotelAccess(ctx.meta.user, "hotels.edit", ctx.params.id);
 				const current = await this.findHotel(ctx.params.id, true);
 				if (!current) throw notFound("Hotel", ctx.params.id);
-				if (current.active) await this.saveChange(ctx.params.id, { ...toPublic(current), active: false, updatedAt: new Date().toISOString() }, Events.HOTEL_DEACTIVATED);
+				if (current.active) {
+					const next = { ...toPublic(current), active: false, updatedAt: new Date().toISOString() };
+					await this.saveChange(ctx.params.id, next, Events.HOTEL_DEACTIVATED, this.auditOf(ctx, "hotel.deactivate", toPublic(current), next));
+				}
 				ctx.meta.$statusCode = 204;
 				return null;
 			},
@@ -174,14 +192,21 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 	},
 
 	methods: {
+		/** Staff who edit hotels see inactive ones (of their hotels: callers check the scope). */
 		isAdmin(ctx: Context<unknown, AppMeta>): boolean {
-			return ctx.meta.user?.role === "admin";
+			return hasPermission(ctx.meta.user, "hotels.edit");
 		},
 
-		/** The new version and its message in one document write (the document outbox). */
-		async saveChange(this: HotelsThis, id: string, next: Hotel, event: EventName): Promise<Hotel> {
+		/** The audit entry of a hotel write (SPEC §11), stored with the change. */
+		auditOf(ctx: Context<unknown, AppMeta> | null, action: string, before: Hotel | null, after: Hotel): DomainMessage {
+			return auditMessage("hotels", ctx, action, { type: "hotel", id: after.id, hotelId: after.id }, changesOf(before, after, { ignore: ["createdAt"] }));
+		},
+
+		/** The new version, its message and its audit entry in one document write (the document outbox). */
+		async saveChange(this: HotelsThis, id: string, next: Hotel, event: EventName, audit?: DomainMessage): Promise<Hotel> {
 			const { id: _id, ...doc } = withKeys(next);
-			const saved = await this.adapter.updateById(id, withOutbox(doc, makeMessage(event, toPublic({ ...next, id }))));
+			const change = makeMessage(event, toPublic({ ...next, id }));
+			const saved = await this.adapter.updateById(id, withOutbox(doc, audit ? [change, audit] : change));
 			if (!saved) throw notFound("Hotel", id);
 			this.wakeOutboxRelay();
 			return toPublic({ ...saved, id });
@@ -193,7 +218,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			return { ...doc, id };
 		},
 
-		async saveNew(this: HotelsThis, _ctx: Context | null, input: NewHotel, id = newHotelId()): Promise<Hotel> {
+		async saveNew(this: HotelsThis, ctx: Context | null, input: NewHotel, id = newHotelId()): Promise<Hotel> {
 			const now = new Date().toISOString();
 			const hotel: Hotel = {
 				...input,
@@ -206,7 +231,7 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 				updatedAt: now,
 			};
 			const { id: _id, ...doc } = withKeys(hotel);
-			const saved = await this.adapter.insert(newWithOutbox({ _id: id, ...doc }, makeMessage(Events.HOTEL_CREATED, toPublic(hotel))));
+			const saved = await this.adapter.insert(newWithOutbox({ _id: id, ...doc }, [makeMessage(Events.HOTEL_CREATED, toPublic(hotel)), this.auditOf(ctx as Context<unknown, AppMeta> | null, "hotel.create", null, toPublic(hotel))]));
 			this.wakeOutboxRelay();
 			return toPublic({ ...saved, id });
 		},
