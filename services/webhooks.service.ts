@@ -85,6 +85,7 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 				const secret = newSecret();
 				const row = await store.insertWebhook(this.sequelize, { url: ctx.params.url, events: ctx.params.events, hotelIds: [...new Set(ctx.params.hotelIds)], secret, ownerEmail: ownerEmailOf(ctx.meta.user) }, this.clock());
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/webhooks/${row.id}`;
 				return { ...store.toView(row), secret };
 			},
 		},
@@ -145,10 +146,9 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 				if (!Number(w.enabled)) throw appError(ErrorType.INVALID_STATE, "The webhook is disabled: enable it first");
 				const now = this.clock();
 				const message = { event: TEST_EVENT, id: crypto.randomUUID(), occurredAt: now.toISOString(), data: { webhookId: w.id, hotelIds: JSON.parse(w.hotel_ids), test: true } };
-				const deliveryId = await store.insertTest(this.sequelize, w.id, message as unknown as DomainMessage, now);
-				const [claimed] = await store.claimDue(this.sequelize, 1, this.cfg.webhooks.lockMs, now, { id: deliveryId });
-				if (claimed) await this.deliverer.deliver(claimed);
-				return store.toDelivery((await store.getDelivery(this.sequelize, deliveryId)) as store.DeliveryRow);
+				const delivery = await store.insertTest(this.sequelize, w, message as unknown as DomainMessage, this.cfg.webhooks.lockMs, now);
+				await this.deliverer.deliver(delivery);
+				return store.toDelivery((await store.getDelivery(this.sequelize, delivery.id)) as store.DeliveryRow);
 			},
 		},
 

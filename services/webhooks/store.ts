@@ -170,11 +170,19 @@ export function messageTime(db: Sequelize, id: string): Promise<Date | null> {
 	return serial(db, async () => dateOf((await q<{ occurred_at: string }>(db, `SELECT occurred_at FROM ${MESSAGES_TABLE} WHERE id = :id`, { id }))[0]?.occurred_at ?? null));
 }
 
-/** The test event's delivery (its message is kept on the row, not among the replayable ones). */
-export function insertTest(db: Sequelize, webhookId: string, message: DomainMessage, now: Date): Promise<string> {
+/**
+ * The test event's delivery, claimed for the caller from the start (the sender loop never takes
+ * it), with its message kept on the row, not among the replayable ones.
+ */
+export function insertTest(db: Sequelize, w: WebhookRow, message: DomainMessage, lockMs: number, now: Date): Promise<DueDelivery> {
 	return serial(db, async () => {
-		await insertDeliveries(db, [{ webhookId, messageId: message.id, event: message.event, kind: "test", payload: JSON.stringify(message) }], now);
-		return (await q<{ id: string }>(db, `SELECT id FROM ${DELIVERIES_TABLE} WHERE webhook_id = :w AND message_id = :m`, { w: webhookId, m: message.id }))[0].id;
+		const id = crypto.randomUUID();
+		const payload = JSON.stringify(message);
+		await exec(db, `INSERT INTO ${DELIVERIES_TABLE} (id, webhook_id, message_id, event, kind, status, attempts, next_attempt_at, locked_until, first_attempt_at, last_attempt_at, payload, created_at)
+			VALUES (:id, :w, :m, :e, 'test', 'pending', 1, :now, :until, :now, :now, :payload, :now)`,
+		{ id, w: w.id, m: message.id, e: message.event, now, until: new Date(now.getTime() + lockMs), payload });
+		const [row] = await q<DeliveryRow>(db, `SELECT * FROM ${DELIVERIES_TABLE} WHERE id = :id`, { id });
+		return { ...row, url: w.url, secret: w.secret, body: payload };
 	});
 }
 
@@ -184,16 +192,16 @@ export function insertTest(db: Sequelize, webhookId: string, message: DomainMess
  * Claims up to `limit` due deliveries of enabled webhooks for `lockMs` (another node skips them;
  * a node that dies leaves them to be claimed again) and counts the attempt.
  */
-export function claimDue(db: Sequelize, limit: number, lockMs: number, now: Date, only?: { id: string }): Promise<DueDelivery[]> {
+export function claimDue(db: Sequelize, limit: number, lockMs: number, now: Date): Promise<DueDelivery[]> {
 	return serial(db, async () => {
 		const postgres = db.getDialect() === "postgres";
 		const claimed = await q<DeliveryRow>(db,
 			`UPDATE ${DELIVERIES_TABLE} SET locked_until = :until, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, :now), last_attempt_at = :now
 			 WHERE id IN (SELECT d.id FROM ${DELIVERIES_TABLE} d JOIN ${WEBHOOKS_TABLE} w ON w.id = d.webhook_id
-			              WHERE d.status = 'pending' AND w.enabled = :yes AND d.next_attempt_at <= :now AND (d.locked_until IS NULL OR d.locked_until < :now)${only ? " AND d.id = :only" : ""}
+			              WHERE d.status = 'pending' AND w.enabled = :yes AND d.next_attempt_at <= :now AND (d.locked_until IS NULL OR d.locked_until < :now)
 			              ORDER BY d.next_attempt_at LIMIT :limit${postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""})
 			 RETURNING *`,
-			{ now, until: new Date(now.getTime() + lockMs), limit, yes: true, only: only?.id ?? null });
+			{ now, until: new Date(now.getTime() + lockMs), limit, yes: true });
 		if (claimed.length === 0) return [];
 		const hooks = new Map((await q<WebhookRow>(db, `SELECT id, url, secret FROM ${WEBHOOKS_TABLE} WHERE id IN (:ids)`, { ids: [...new Set(claimed.map(d => d.webhook_id))] })).map(w => [w.id, w]));
 		const needBodies = claimed.filter(d => d.payload == null).map(d => d.message_id);
