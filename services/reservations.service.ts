@@ -15,6 +15,7 @@ import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { signGuestToken, type AccessLevel } from "../lib/auth";
+import { assertHotelAccess, listScope } from "../lib/access";
 import { ErrorType, notFound } from "../lib/errors";
 import type { DomainMessage } from "../lib/events";
 import { AppMetric, countMetric, registerAppMetrics } from "../lib/metrics";
@@ -60,7 +61,7 @@ type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
 /** The route of one lifecycle transition (reservations/lifecycle.ts). */
 function transition(action: Action, rest: string, auth: AccessLevel, summary: string): ActionSchema<This> {
 	return {
-		rest, auth, params: codeParams, openapi: { summary, tags: ["reservations"] },
+		rest, auth, params: codeParams, permission: "reservations.manage", openapi: { summary, tags: ["reservations"] },
 		handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
 			return this.changeStatus(ctx, action);
 		},
@@ -139,7 +140,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		get: {
 			rest: "GET /reservations/:code",
 			auth: "guest",
-			openapi: { summary: "One reservation (its guest token or an admin)", tags: ["reservations"] },
+			permission: "reservations.view",
+			openapi: { summary: "One reservation (its guest token, or staff of its hotel)", tags: ["reservations"] },
 			params: codeParams,
 			async handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
 				return toPublic(await reservationFor(this.db, ctx.meta.user, ctx.params.code));
@@ -149,13 +151,14 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		update: {
 			rest: "PATCH /reservations/:code",
 			auth: "guest",
+			permission: "reservations.manage",
 			openapi: { summary: "Change dates, rooms, guests or room type; moves only the nights that change; a refused change leaves everything as it was", tags: ["reservations"] },
 			params: updateParams,
 			async handler(this: This, ctx: Context<Changes & { code: string }, AppMeta>): Promise<PublicReservation> {
 				const { code, ...changes } = ctx.params;
 				let before: PublicReservation | null = null;
 				const done = await modifyReservation(this.db, changes, {
-					reservation: async () => (before = await reservationFor(this.db, ctx.meta.user, code)),
+					reservation: async () => (before = await reservationFor(this.db, ctx.meta.user, code, "reservations.manage")),
 					copy: (hotelId, until) => this.copies.get(hotelId, { ctx, coverUntil: until }),
 				}).catch(err => {
 					if ((err as { type?: string }).type === ErrorType.NO_AVAILABILITY) countMetric(this.broker, AppMetric.SOLD_OUTS);
@@ -174,10 +177,11 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		list: {
 			rest: "GET /reservations",
 			auth: "admin",
-			openapi: { summary: "Reservations with filters; from/to select stays overlapping [from, to)", tags: ["reservations"] },
+			permission: "reservations.view",
+			openapi: { summary: "Reservations of the caller's hotels with filters; from/to select stays overlapping [from, to)", tags: ["reservations"] },
 			params: listParams,
-			async handler(this: This, ctx: Context<ListFilters>): Promise<Page<PublicReservation>> {
-				const { rows, total } = await listReservations(this.db, ctx.params);
+			async handler(this: This, ctx: Context<ListFilters, AppMeta>): Promise<Page<PublicReservation>> {
+				const { rows, total } = await listReservations(this.db, { ...ctx.params, hotelIds: listScope(ctx.meta.user, "reservations.view", ctx.params.hotelId) });
 				return pageOf(rows.map(toPublic), total, ctx.params.page, ctx.params.pageSize);
 			},
 		},
@@ -185,10 +189,12 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		occupancy: {
 			rest: "GET /hotels/:id/occupancy",
 			auth: "admin",
+			permission: "reports.view",
 			openapi: { summary: "Rooms booked per night and room type over [from, to) (at most 366 days)", tags: ["reservations"] },
 			params: occupancyParams,
 			async handler(this: This, ctx: Context<{ id: string; from: string; to: string }, AppMeta>): Promise<Occupancy> {
 				const { id, from, to } = ctx.params;
+				assertHotelAccess(ctx.meta.user, "reports.view", id);
 				refuseInvalid(occupancyRangeErrors(from, to));
 				const copy = await this.copies.get(id, { ctx });
 				if (!copy) throw notFound("Hotel", id);
@@ -264,7 +270,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 		/** A status change of the lifecycle table (cancel, check-in, check-out, no-show). */
 		async changeStatus(this: This, ctx: CodeCtx, action: Action): Promise<PublicReservation> {
-			const r = await reservationFor(this.db, ctx.meta.user, ctx.params.code);
+			const r = await reservationFor(this.db, ctx.meta.user, ctx.params.code, "reservations.manage");
 			const copy = await this.copies.get(r.hotelId, { ctx });
 			const done = await changeStatus(this.db, r, action, copy, localDate(copy?.hotel.timezone ?? "UTC"));
 			if (done.announced) this.wakeOutboxRelay();

@@ -4,6 +4,7 @@
  */
 import { DataTypes, type Transaction } from "sequelize";
 import type { AuthUser } from "../../lib/auth";
+import { assertHotelAccess, isInternalCall, isStaff, type Permission } from "../../lib/access";
 import { appError, ErrorType, notFound } from "../../lib/errors";
 import { normalizeCode } from "./code";
 import type { SqlStore } from "./db";
@@ -93,14 +94,17 @@ export async function findByCode(db: SqlStore, code: string, t?: Transaction, lo
 }
 
 /**
- * The reservation a request may open: a guest token opens its own reservation only, an admin
- * any (403 otherwise, 404 when there is none). `raw` is the code as typed.
+ * The reservation a request may open: a guest token opens its own reservation only; staff the
+ * reservations of their hotels (another hotel's answers 404, like an unknown code) with
+ * `permission` (403 without); anyone else 403. An internal call (no user) any. `raw` is the code as typed.
  */
-export async function reservationFor(db: SqlStore, user: AuthUser | null | undefined, raw: string): Promise<Reservation> {
+export async function reservationFor(db: SqlStore, user: AuthUser | null | undefined, raw: string, permission: Permission = "reservations.view"): Promise<Reservation> {
 	const code = normalizeCode(raw);
-	if (user?.role !== "admin" && !(user?.role === "guest" && user.code === code)) throw appError(ErrorType.FORBIDDEN, "This token does not open this reservation");
+	const guest = user?.role === "guest" && user.code === code;
+	if (!guest && !isStaff(user) && !isInternalCall(user)) throw appError(ErrorType.FORBIDDEN, "This token does not open this reservation");
 	const r = await findByCode(db, code);
 	if (!r) throw notFound("Reservation", code);
+	if (!guest) assertHotelAccess(user, permission, r.hotelId, "Reservation");
 	return r;
 }
 
@@ -111,12 +115,20 @@ export async function findForGuest(db: SqlStore, raw: string, email: string): Pr
 	return r;
 }
 
-export interface ListFilters { hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }
+export interface ListFilters {
+	/** The caller's hotels (lib/access.ts listScope): null or absent for all. */
+	hotelIds?: string[] | null;
+	hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }
 
 /** Admin list: stays overlapping [from, to), newest check-in first. */
 export async function listReservations(db: SqlStore, f: ListFilters): Promise<{ rows: Reservation[]; total: number }> {
 	const where: string[] = [];
 	const r: Record<string, unknown> = {};
+	if (f.hotelIds) {
+		if (f.hotelIds.length === 0) return { rows: [], total: 0 };
+		where.push("hotel_id IN (:hotelIds)");
+		r.hotelIds = f.hotelIds;
+	}
 	if (f.hotelId) { where.push("hotel_id = :hotelId"); r.hotelId = f.hotelId; }
 	if (f.status) { where.push("status = :status"); r.status = f.status; }
 	if (f.from) { where.push("check_out > :from"); r.from = f.from; }
