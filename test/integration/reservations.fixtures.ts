@@ -90,6 +90,7 @@ export async function bookedByNight(db: SqlStore, hotelId: string, roomTypeId: s
 }
 
 export async function outboxEvents(db: SqlStore): Promise<{ event: string; data: { reservation: { code: string }; sequence: number } }[]> {
-	const rows = await db.select<{ payload: string }>(`SELECT payload FROM outbox WHERE event <> '${AVAILABILITY_CHANGED}' ORDER BY created_at, id`);
+	// Reservation messages only: the live feed's and the audit log's (SPEC §11) have other shapes.
+	const rows = await db.select<{ payload: string }>(`SELECT payload FROM outbox WHERE event <> '${AVAILABILITY_CHANGED}' AND event NOT LIKE '%.audit.recorded' ORDER BY created_at, id`);
 	return rows.map(r => JSON.parse(r.payload));
 }

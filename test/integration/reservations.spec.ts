@@ -318,8 +318,8 @@ describe("admin: transitions, list, occupancy", () => {
 		const ns = await api().post(`/api/v1/reservations/${absent.body.code}/no-show`).set(auth(node.admin));
 		expect(ns.body.status).toBe("no_show");
 		const nights = await bookedByNight(node.db, hotelId, "double");
-		// Night 0 is still the checked-out guest's; the no-show gave back all of its own.
-		expect([0, 1, 2].map(d => nights.get(day(d))?.booked)).toEqual([1, 0, 0]);
+		// Night 0: the checked-out guest's and the no-show's first night (SPEC §10: it stays sold); the later nights are free.
+		expect([0, 1, 2].map(d => nights.get(day(d))?.booked)).toEqual([3, 0, 0]);
 	});
 
 	it("lists with filters and pages; occupancy equals the booked nights", async () => {
