@@ -105,6 +105,9 @@ function NotFound() {
 	);
 }
 
+/** Pages of the staff emails' links: staff pages, though no one is logged in yet. */
+const PASSWORD_PAGES = ["set-password", "reset-password"];
+
 function App() {
 	const route = useRoute();
 	const [locale, setLoc] = useState<Locale>(getLocale());
@@ -138,7 +141,7 @@ function App() {
 	};
 
 	return (
-		<div class={`app${isAdmin ? " app--admin" : ""}`} key={locale}>
+		<div class={`app${isAdmin || PASSWORD_PAGES.includes(route.parts[0] ?? "") ? " app--admin" : ""}`} key={locale}>
 			<a class="skip" href="#main" onClick={e => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
 				{t("app.skip")}
 			</a>

@@ -297,10 +297,11 @@ export function AdminStaff() {
 									<td data-label={t("acc.role")}>{roleLabel(u.role)}</td>
 									<td data-label={t("acc.hotels")}>{hotelNames(u.hotelIds, hotels)}</td>
 									<td data-label={t("manage.status")}>
-										<span class={`status ${u.active ? "status--confirmed" : "status--cancelled"}`}>{u.active ? (u.invitationPending ? t("acc.invitedStatus") : t("acc.active")) : t("acc.inactive")}</span>
+										<span class={`status ${!u.active ? "status--cancelled" : u.invitationPending ? "status--invited" : "status--confirmed"}`}>{u.active ? (u.invitationPending ? t("acc.invitedStatus") : t("acc.active")) : t("acc.inactive")}</span>
 									</td>
 									<td data-label={t("acc.lastLogin")} class="nowrap">{dateTime(u.lastLoginAt)}</td>
-									<td data-label={t("common.actions")} class="row-actions">
+									<td data-label={t("common.actions")}>
+										<div class="staff-actions">
 										{!manageable ? (
 											<span class="muted small">—</span>
 										) : confirming === u.id ? (
@@ -331,6 +332,7 @@ export function AdminStaff() {
 												)}
 											</>
 										)}
+										</div>
 									</td>
 								</tr>
 							);
