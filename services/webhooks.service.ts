@@ -15,6 +15,8 @@ import crypto from "crypto";
 import type { Context, Service, ServiceSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
 import { SqlDbMixin } from "../mixins/db.mixin";
+import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
+import { auditMessage, changesOf, type AuditContext } from "../lib/audit";
 import ValidationMixin, { pageOf, paginationParams, rules, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
 import { appError, ErrorType, notFound, validationError } from "../lib/errors";
@@ -31,7 +33,7 @@ import * as store from "./webhooks/store";
 import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookDelivery, type WebhookView } from "./webhooks/types";
 import { assertValidWebhook } from "./webhooks/validate";
 
-interface WebhooksThis extends Service {
+interface WebhooksThis extends Service, Pick<RelayMethods, "wakeOutboxRelay"> {
 	sequelize: Sequelize;
 	cfg: AppConfig;
 	/** The service's clock (tests replace it to move time). */
@@ -42,6 +44,20 @@ interface WebhooksThis extends Service {
 	sender: PollLoop | null;
 	transport: MailTransport | null;
 	visible(ctx: Context<{ id: string }, AppMeta>): Promise<store.WebhookRow>;
+}
+
+/**
+ * The audit entries of a staff change (SPEC §11), one per hotel the webhook names before or after
+ * it ("*": one without a hotel) so each hotel's log shows it; the secret only as "set".
+ */
+function auditOf(ctx: AuditContext, action: string): store.AuditOf {
+	return (before, after) => {
+		const hotels = [...new Set([...(before?.hotelIds ?? []), ...(after?.hotelIds ?? [])])];
+		const withSecret = (v: WebhookView | null) => v && { ...v, secret: "set" };
+		const changes = changesOf(action === "webhook.create" ? null : withSecret(before), action === "webhook.delete" ? null : withSecret(after), { ignore: ["createdAt", "failingSince"] });
+		const id = (after ?? before)!.id;
+		return hotels.map(h => auditMessage("webhooks", ctx, action, { type: "webhook", id, hotelId: h === "*" ? null : h }, changes));
+	};
 }
 
 type Ctx<P> = Context<P, AppMeta>;
@@ -58,7 +74,12 @@ const newSecret = () => `whsec_${crypto.randomBytes(32).toString("base64")}`;
 
 const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, never>, Record<string, unknown>, WebhooksThis> = {
 	name: "webhooks",
-	mixins: [SqlDbMixin({ name: "webhooks", url: cfg => cfg.webhooksDbUrl, model: webhookModel, migrations }), ValidationMixin],
+	mixins: [
+		// Before SqlDbMixin: the relay starts once the store is connected and stops before it closes.
+		OutboxRelayMixin(),
+		SqlDbMixin({ name: "webhooks", url: cfg => cfg.webhooksDbUrl, model: webhookModel, migrations }),
+		ValidationMixin,
+	],
 
 	consumers: {
 		events: {
@@ -83,7 +104,8 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 				assertMayTarget(ctx.meta.user, ctx.params.hotelIds);
 				await assertValidWebhook(ctx.params, { allowPrivate: this.cfg.webhooks.allowPrivate, resolve: this.resolve });
 				const secret = newSecret();
-				const row = await store.insertWebhook(this.sequelize, { url: ctx.params.url, events: ctx.params.events, hotelIds: [...new Set(ctx.params.hotelIds)], secret, ownerEmail: ownerEmailOf(ctx.meta.user) }, this.clock());
+				const row = await store.insertWebhook(this.sequelize, { url: ctx.params.url, events: ctx.params.events, hotelIds: [...new Set(ctx.params.hotelIds)], secret, ownerEmail: ownerEmailOf(ctx.meta.user) }, this.clock(), auditOf(ctx, "webhook.create"));
+				this.wakeOutboxRelay();
 				ctx.meta.$statusCode = 201;
 				ctx.meta.$location = `/api/v1/webhooks/${row.id}`;
 				return { ...store.toView(row), secret };
@@ -119,7 +141,8 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 				const { id, ...changes } = ctx.params;
 				if (changes.hotelIds) assertMayTarget(ctx.meta.user, changes.hotelIds);
 				await assertValidWebhook(changes, { allowPrivate: this.cfg.webhooks.allowPrivate, resolve: this.resolve });
-				const row = await store.updateWebhook(this.sequelize, id, { ...changes, hotelIds: changes.hotelIds && [...new Set(changes.hotelIds)] }, this.clock());
+				const row = await store.updateWebhook(this.sequelize, id, { ...changes, hotelIds: changes.hotelIds && [...new Set(changes.hotelIds)] }, this.clock(), auditOf(ctx, "webhook.update"));
+				this.wakeOutboxRelay();
 				if (!row) throw notFound("Webhook", id);
 				if (changes.enabled) this.sender?.wake();
 				return store.toView(row);
@@ -132,7 +155,8 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 			params: { $$strict: true, id: rules.id },
 			async handler(this: WebhooksThis, ctx: Ctx<{ id: string }>): Promise<void> {
 				await this.visible(ctx);
-				await store.deleteWebhook(this.sequelize, ctx.params.id);
+				await store.deleteWebhook(this.sequelize, ctx.params.id, auditOf(ctx, "webhook.delete"));
+				this.wakeOutboxRelay();
 				ctx.meta.$statusCode = 204;
 			},
 		},

@@ -6,10 +6,13 @@
  *  - webhook_messages: every §4 message received, for replay; its primary key (the message id)
  *    is the consumer's de-duplication record;
  *  - webhook_deliveries: one row per message and webhook (a replay or a test adds rows), the
- *    sender's queue and the delivery log.
+ *    sender's queue and the delivery log;
+ *  - outbox: the audit entries of staff's changes (webhooks.audit.recorded, lib/audit.ts),
+ *    written with the change and relayed by OutboxRelayMixin.
  */
 import { DataTypes } from "sequelize";
 import type { Migration } from "../../mixins/db.mixin";
+import { addOutboxClaims, createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
 
 export const WEBHOOKS_TABLE = "webhooks";
 export const MESSAGES_TABLE = "webhook_messages";
@@ -73,6 +76,16 @@ export const migrations: Migration[] = [
 			await qi.dropTable(DELIVERIES_TABLE);
 			await qi.dropTable(MESSAGES_TABLE);
 			await qi.dropTable(WEBHOOKS_TABLE);
+		},
+	},
+	{
+		name: "webhooks-002-outbox",
+		async up({ context: qi }) {
+			await createOutboxTable(qi);
+			await addOutboxClaims(qi);
+		},
+		async down({ context: qi }) {
+			await qi.dropTable(OUTBOX_TABLE);
 		},
 	},
 ];

@@ -2,6 +2,7 @@
  * Which messages a webhook receives (SPEC §13): patterns over the §4 event names, with the bus's
  * own topic syntax (`*` one word, `#` any number), and the hotel a message belongs to.
  */
+import { ALL_HOTELS } from "../../lib/access";
 import { topicMatches } from "../../lib/bus/types";
 import { Events, type DomainMessage } from "../../lib/events";
 
@@ -35,9 +36,7 @@ export function matchesAny(patterns: readonly string[], event: string): boolean 
 	return patterns.some(p => topicMatches(p, event));
 }
 
-/** "*" in a webhook's hotelIds: every hotel, messages without a hotel included. */
-export const ALL_HOTELS = "*";
-
+/** "*" in a webhook's hotelIds (ALL_HOTELS): every hotel, messages without a hotel included. */
 export function coversHotel(hotelIds: readonly string[], hotelId: string | null): boolean {
 	if (hotelIds.includes(ALL_HOTELS)) return true;
 	return hotelId != null && hotelIds.includes(hotelId);

@@ -9,6 +9,7 @@ import crypto from "crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { affectedRows } from "../../lib/bus/dedup";
 import type { DomainMessage } from "../../lib/events";
+import { appendOutbox } from "../../lib/outbox";
 import { DELIVERIES_TABLE, MESSAGES_TABLE, WEBHOOKS_TABLE } from "./migrations";
 import { coversHotel, matchesAny } from "./patterns";
 import type { DeliveryKind, DeliveryStatus, WebhookDelivery, WebhookView } from "./types";
@@ -70,18 +71,29 @@ const exec = async (db: Sequelize, sql: string, replacements: Record<string, unk
 
 export interface NewWebhook { url: string; events: string[]; hotelIds: string[]; secret: string; ownerEmail: string | null }
 
-export function insertWebhook(db: Sequelize, w: NewWebhook, now: Date): Promise<WebhookRow> {
-	return serial(db, async () => {
+/** The audit messages of a change (lib/audit.ts), from the webhook before and after it; written with it. */
+export type AuditOf = (before: WebhookView | null, after: WebhookView | null) => DomainMessage[];
+
+async function audited(db: Sequelize, t: Transaction, audit: AuditOf, before: WebhookRow | null, after: WebhookRow | null): Promise<void> {
+	for (const m of audit(before && toView(before), after && toView(after))) await appendOutbox(db, t, m);
+}
+
+const selectOne = async (db: Sequelize, id: string, t?: Transaction | null) => (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }, t))[0] ?? null;
+
+export function insertWebhook(db: Sequelize, w: NewWebhook, now: Date, audit: AuditOf): Promise<WebhookRow> {
+	return serial(db, () => db.transaction(async t => {
 		const id = crypto.randomUUID();
 		await exec(db, `INSERT INTO ${WEBHOOKS_TABLE} (id, url, events, hotel_ids, secret, enabled, notice_pending, owner_email, created_at, updated_at)
 			VALUES (:id, :url, :events, :hotelIds, :secret, :yes, :no, :owner, :now, :now)`,
-		{ id, url: w.url, events: JSON.stringify(w.events), hotelIds: JSON.stringify(w.hotelIds), secret: w.secret, yes: true, no: false, owner: w.ownerEmail, now });
-		return (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0];
-	});
+		{ id, url: w.url, events: JSON.stringify(w.events), hotelIds: JSON.stringify(w.hotelIds), secret: w.secret, yes: true, no: false, owner: w.ownerEmail, now }, t);
+		const row = (await selectOne(db, id, t)) as WebhookRow;
+		await audited(db, t, audit, null, row);
+		return row;
+	}));
 }
 
 export function getWebhook(db: Sequelize, id: string): Promise<WebhookRow | null> {
-	return serial(db, async () => (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0] ?? null);
+	return serial(db, () => selectOne(db, id));
 }
 
 export function allWebhooks(db: Sequelize): Promise<WebhookRow[]> {
@@ -91,25 +103,30 @@ export function allWebhooks(db: Sequelize): Promise<WebhookRow[]> {
 export interface WebhookChanges { url?: string; events?: string[]; hotelIds?: string[]; enabled?: boolean }
 
 /** Re-enabling clears the failure record: the webhook starts afresh. */
-export function updateWebhook(db: Sequelize, id: string, c: WebhookChanges, now: Date): Promise<WebhookRow | null> {
-	return serial(db, async () => {
+export function updateWebhook(db: Sequelize, id: string, c: WebhookChanges, now: Date, audit: AuditOf): Promise<WebhookRow | null> {
+	return serial(db, () => db.transaction(async t => {
+		const before = await selectOne(db, id, t);
+		if (!before) return null;
 		const sets: string[] = ["updated_at = :now"];
-		const r: Record<string, unknown> = { id, now };
+		const r: Record<string, unknown> = { id, now, yes: true, no: false, reason: "disabled by staff" };
 		if (c.url !== undefined) { sets.push("url = :url"); r.url = c.url; }
 		if (c.events !== undefined) { sets.push("events = :events"); r.events = JSON.stringify(c.events); }
 		if (c.hotelIds !== undefined) { sets.push("hotel_ids = :hotelIds"); r.hotelIds = JSON.stringify(c.hotelIds); }
 		if (c.enabled === true) sets.push("enabled = :yes, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, notice_pending = :no");
-		if (c.enabled === false) sets.push("enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :no");
-		Object.assign(r, { yes: true, no: false, reason: "disabled by staff" });
-		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET ${sets.join(", ")} WHERE id = :id`, r);
-		return (await q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }))[0] ?? null;
-	});
+		if (c.enabled === false && Number(before.enabled)) sets.push("enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :no");
+		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET ${sets.join(", ")} WHERE id = :id`, r, t);
+		const after = await selectOne(db, id, t);
+		await audited(db, t, audit, before, after);
+		return after;
+	}));
 }
 
-export function deleteWebhook(db: Sequelize, id: string): Promise<void> {
+export function deleteWebhook(db: Sequelize, id: string, audit: AuditOf): Promise<void> {
 	return serial(db, () => db.transaction(async t => {
+		const before = await selectOne(db, id, t);
 		await exec(db, `DELETE FROM ${DELIVERIES_TABLE} WHERE webhook_id = :id`, { id }, t);
 		await exec(db, `DELETE FROM ${WEBHOOKS_TABLE} WHERE id = :id`, { id }, t);
+		if (before) await audited(db, t, audit, before, null);
 	}));
 }
 

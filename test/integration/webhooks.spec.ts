@@ -1,9 +1,12 @@
 /**
- * Webhooks end to end (SPEC §13). Distributed: bookings through the gateway (api + hotels +
- * reservations on one node, RabbitMQ + PostgreSQL), a separate webhooks node with its own
- * database, a local receiver (WEBHOOK_ALLOW_PRIVATE=true). Embedded: the in-process shape on
- * SQLite, for the refusals (422) that need the SSRF guard on.
+ * Webhooks end to end (SPEC §13). Distributed: bookings through one gateway (api + hotels +
+ * reservations on one node, RabbitMQ + PostgreSQL); the webhooks service on a node of its own
+ * with its own database, reached through the durable bus only (its gateway serves the webhooks
+ * routes, so stopping it never races Moleculer's transporter), a local receiver
+ * (WEBHOOK_ALLOW_PRIVATE=true). Embedded: the in-process shape on SQLite, for the refusals (422)
+ * that need the SSRF guard on, hotel scopes and the audit log, and one delivery.
  */
+import type { Server } from "http";
 import request from "supertest";
 import type { ServiceBroker } from "moleculer";
 import { createBroker } from "../../lib/broker";
@@ -27,19 +30,22 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 	let whDb: string;
 	let node: Node;
 	let hooks: ServiceBroker | null = null;
+	let hooksHttp: Server;
 	let receiver: Receiver;
 	let hotelId: string;
 	let otherHotelId: string;
 	const saved = { ...process.env };
 
+	/** Bookings go through the main node's gateway, webhooks routes through the webhooks node's. */
 	const http = () => request(node.http);
+	const wh = () => request(hooksHttp);
 	const auth = () => ({ Authorization: `Bearer ${node.admin}` });
 	async function startWebhooks(id: string): Promise<ServiceBroker> {
-		const b = createBroker(loadConfig(), { nodeID: id }, ["webhooks"]);
+		process.env.PORT = "0";
+		const b = createBroker(loadConfig(), { nodeID: id, transporter: undefined }, ["api", "accounts", "webhooks"]);
 		await b.start();
 		await currentBus(b)?.ready();
-		await b.waitForServices(["webhooks"]);
-		await node.broker.waitForServices(["webhooks"]);
+		hooksHttp = (b.getLocalService("api") as unknown as { server: Server }).server;
 		return b;
 	}
 	const book = (i: number, hotel = hotelId, from = 10, to = 12) => http().post("/api/v1/reservations").send({
@@ -47,11 +53,11 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		guest: { name: `Guest ${i}`, email: `guest${i}@example.com`, locale: "en" },
 	});
 	async function subscribe(path: string, events = ["reservations.reservation.*"], hotelIds = [hotelId]) {
-		const res = await http().post("/api/v1/webhooks").set(auth()).send({ url: receiver.url(path), events, hotelIds });
+		const res = await wh().post("/api/v1/webhooks").set(auth()).send({ url: receiver.url(path), events, hotelIds });
 		expect(res.status).toBe(201);
 		return res.body as { id: string; secret: string };
 	}
-	const deliveries = async (id: string) => (await http().get(`/api/v1/webhooks/${id}/deliveries?pageSize=100`).set(auth())).body.rows as Record<string, unknown>[];
+	const deliveries = async (id: string) => (await wh().get(`/api/v1/webhooks/${id}/deliveries?pageSize=100`).set(auth())).body.rows as Record<string, unknown>[];
 
 	beforeAll(async () => {
 		skip = await serversMissing(NEEDS);
@@ -82,16 +88,16 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		if (skip) return;
 		const created = await subscribe("/once");
 		expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-		const one = await http().get(`/api/v1/webhooks/${created.id}`).set(auth());
+		const one = await wh().get(`/api/v1/webhooks/${created.id}`).set(auth());
 		expect(one.status).toBe(200);
 		expect(one.body).toMatchObject({ id: created.id, url: receiver.url("/once"), events: ["reservations.reservation.*"], hotelIds: [hotelId], enabled: true });
 		expect(JSON.stringify(one.body)).not.toContain(created.secret);
-		const list = await http().get("/api/v1/webhooks").set(auth());
+		const list = await wh().get("/api/v1/webhooks").set(auth());
 		expect(list.body.rows.some((w: { id: string }) => w.id === created.id)).toBe(true);
 		expect(JSON.stringify(list.body)).not.toMatch(/whsec_/);
-		expect((await http().delete(`/api/v1/webhooks/${created.id}`).set(auth())).status).toBe(204);
-		expect((await http().get(`/api/v1/webhooks/${created.id}`).set(auth())).status).toBe(404);
-		expect((await http().get("/api/v1/webhooks")).status).toBe(401);
+		expect((await wh().delete(`/api/v1/webhooks/${created.id}`).set(auth())).status).toBe(204);
+		expect((await wh().get(`/api/v1/webhooks/${created.id}`).set(auth())).status).toBe(404);
+		expect((await wh().get("/api/v1/webhooks")).status).toBe(401);
 	});
 
 	it("delivers every booking, change and cancellation of its hotel, signed, with the §4 message as the body", async () => {
@@ -165,7 +171,7 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		await waitFor("3 webhooks", () => receiver.on("/replay").length >= 3);
 		// In the order they happened (deliveries run in parallel and may arrive in another).
 		const firstPass = receiver.on("/replay").sort((x, y) => (JSON.parse(x.body).occurredAt < JSON.parse(y.body).occurredAt ? -1 : 1)).map(r => r.id);
-		const res = await http().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ fromMessageId: firstPass[1] });
+		const res = await wh().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ fromMessageId: firstPass[1] });
 		expect(res.status).toBe(202);
 		expect(res.body.replayed).toBe(2);
 		await waitFor("2 replayed", () => receiver.on("/replay").length >= 5);
@@ -174,10 +180,10 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		for (const r of again) receiver.verify(r, secret);
 		expect((await deliveries(id)).filter(d => d.kind === "replay")).toHaveLength(2);
 		// A time range works too; an unknown message id is a 422 with the field.
-		const byTime = await http().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ from: new Date(Date.now() - 3_600_000).toISOString() });
+		const byTime = await wh().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ from: new Date(Date.now() - 3_600_000).toISOString() });
 		expect(byTime.status).toBe(202);
 		expect(byTime.body.replayed).toBeGreaterThanOrEqual(3);
-		const unknown = await http().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ fromMessageId: "no-such-message" });
+		const unknown = await wh().post(`/api/v1/webhooks/${id}/replay`).set(auth()).send({ fromMessageId: "no-such-message" });
 		expect(unknown.status).toBe(422);
 		expect(unknown.body.data[0].field).toBe("fromMessageId");
 	});
@@ -185,7 +191,7 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 	it("sends a test event on demand and answers its delivery", async () => {
 		if (skip) return;
 		const { id, secret } = await subscribe("/test");
-		const res = await http().post(`/api/v1/webhooks/${id}/test`).set(auth()).send({});
+		const res = await wh().post(`/api/v1/webhooks/${id}/test`).set(auth()).send({});
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ kind: "test", status: "succeeded", responseStatus: 200, attempts: 1, event: "webhooks.webhook.tested" });
 		const [got] = receiver.on("/test");
@@ -200,12 +206,12 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		const { id } = await subscribe("/dead");
 		receiver.answer("/dead", 503);
 		expect((await book(300)).status).toBe(201);
-		await waitFor("first failure recorded", async () => (await http().get(`/api/v1/webhooks/${id}`).set(auth())).body.failingSince !== null);
+		await waitFor("first failure recorded", async () => (await wh().get(`/api/v1/webhooks/${id}`).set(auth())).body.failingSince !== null);
 		expect(receiver.on("/dead").length).toBeGreaterThanOrEqual(1);
-		expect((await http().get(`/api/v1/webhooks/${id}`).set(auth())).body.enabled).toBe(true);
+		expect((await wh().get(`/api/v1/webhooks/${id}`).set(auth())).body.enabled).toBe(true);
 		offsetMs = 3 * 24 * 3_600_000 + 1_000; // three days later: the next attempt fails too
-		await waitFor("disabled", async () => (await http().get(`/api/v1/webhooks/${id}`).set(auth())).body.enabled === false, 20_000);
-		const after = await http().get(`/api/v1/webhooks/${id}`).set(auth());
+		await waitFor("disabled", async () => (await wh().get(`/api/v1/webhooks/${id}`).set(auth())).body.enabled === false, 20_000);
+		const after = await wh().get(`/api/v1/webhooks/${id}`).set(auth());
 		expect(after.body.disabledReason).toMatch(/no successful delivery for 72 h/);
 		const log = await deliveries(id);
 		expect(log[0]).toMatchObject({ status: "failed", responseStatus: 503 });
@@ -216,7 +222,7 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		expect(await settled("no delivery while disabled", () => receiver.on("/dead").length, 600)).toBe(before);
 		offsetMs = 0;
 		receiver.answer("/dead", 200);
-		const enabled = await http().patch(`/api/v1/webhooks/${id}`).set(auth()).send({ enabled: true });
+		const enabled = await wh().patch(`/api/v1/webhooks/${id}`).set(auth()).send({ enabled: true });
 		expect(enabled.body).toMatchObject({ enabled: true, failingSince: null, disabledReason: null });
 		svc.clock = () => new Date();
 	});
@@ -254,7 +260,48 @@ describe("webhooks, embedded shape (SQLite, in-process bus, SSRF guard on)", () 
 		expect(await count()).toBe(before);
 	});
 
+	it("scopes webhooks to the caller's hotels: another hotel's answers 404, '*' needs every hotel", async () => {
+		const user = (role: "owner" | "manager" | "front_desk", hotelIds: string[]) => ({ meta: { user: { role, sub: `u-${role}-${hotelIds.join("")}`, email: `${role}@hotel.example`, hotelIds } } });
+		const call = (action: string, params: Record<string, unknown>, opts: object) => app.broker.call(`webhooks.${action}`, params, opts);
+		const url = "https://93.184.215.14/hook"; // a public address: accepted, never called (no event happens)
+		const a = await call("create", { url, events: ["hotels.hotel.*"], hotelIds: ["hotel-a"] }, user("manager", ["hotel-a"])) as { id: string };
+		const both = await call("create", { url, events: ["hotels.hotel.*"], hotelIds: ["hotel-a", "hotel-b"] }, user("owner", ["*"])) as { id: string };
+		const managerB = user("manager", ["hotel-b"]);
+		await expect(call("get", { id: a.id }, managerB)).rejects.toMatchObject({ code: 404 });
+		await expect(call("update", { id: a.id, enabled: false }, managerB)).rejects.toMatchObject({ code: 404 });
+		await expect(call("remove", { id: both.id }, managerB)).rejects.toMatchObject({ code: 404 });
+		await expect(call("deliveries", { id: a.id }, managerB)).rejects.toMatchObject({ code: 404 });
+		await expect(call("create", { url, events: ["hotels.hotel.*"], hotelIds: ["hotel-a"] }, managerB)).rejects.toMatchObject({ code: 404 });
+		await expect(call("create", { url, events: ["hotels.hotel.*"], hotelIds: ["*"] }, managerB)).rejects.toMatchObject({ code: 403 });
+		await expect(call("create", { url, events: ["hotels.hotel.*"], hotelIds: ["hotel-b"] }, user("front_desk", ["hotel-b"]))).rejects.toMatchObject({ code: 403 });
+		const listB = await call("list", { page: 1, pageSize: 20 }, managerB) as { rows: { id: string }[] };
+		expect(listB.rows).toEqual([]);
+		const listA = await call("list", { page: 1, pageSize: 20 }, user("manager", ["hotel-a"])) as { rows: { id: string }[] };
+		expect(listA.rows.map(w => w.id)).toEqual([a.id]);
+		await expect(call("get", { id: both.id }, user("manager", ["hotel-a", "hotel-b"]))).resolves.toMatchObject({ id: both.id });
+		for (const id of [a.id, both.id]) await call("remove", { id }, user("owner", ["*"]));
+	});
+
+	it("records each staff change in the audit log, the secret only as redacted", async () => {
+		const hook = await post({ url: "https://93.184.215.14/audited", events: ["hotels.hotel.*"], hotelIds: ["*"] });
+		expect(hook.status).toBe(201);
+		const auth = { Authorization: `Bearer ${token}` };
+		expect((await app.http().patch(`/api/v1/webhooks/${hook.body.id}`).set(auth).send({ enabled: false })).status).toBe(200);
+		expect((await app.http().delete(`/api/v1/webhooks/${hook.body.id}`).set(auth)).status).toBe(204);
+		let rows: { action: string; changes: Record<string, unknown> }[] = [];
+		await waitFor("three audit entries", async () => {
+			rows = (await app.http().get(`/api/v1/audit?targetId=${hook.body.id}`).set(auth)).body.rows ?? [];
+			return rows.length === 3;
+		});
+		expect(rows.map(r => r.action).sort()).toEqual(["webhook.create", "webhook.delete", "webhook.update"]);
+		const created = rows.find(r => r.action === "webhook.create")!;
+		expect(created.changes.secret).toBe("[redacted]"); // lib/audit.ts: a secret's change says only that it changed
+		expect(JSON.stringify(rows)).not.toContain(hook.body.secret);
+		expect(rows.find(r => r.action === "webhook.update")!.changes.enabled).toEqual([true, false]);
+	});
+
 	it("refuses bad patterns, unknown fields and empty lists with 422 naming the fields", async () => {
+		const before = await count();
 		const url = "http://192.0.2.10/x"; // refused too: the answer lists every field at once
 		const res = await post({ url, events: ["reservations.reservation.*", "reservations.bogus.*", "nope"], hotelIds: ["*"] });
 		expect(res.status).toBe(422);
@@ -263,7 +310,7 @@ describe("webhooks, embedded shape (SQLite, in-process bus, SSRF guard on)", () 
 		expect((await post({ url: "https://example.com/x", events: ["hotels.hotel.*"], hotelIds: [] })).status).toBe(422);
 		expect((await post({ url: "https://example.com/x", events: ["hotels.hotel.*"], hotelIds: ["*"], secret: "mine" })).status).toBe(422);
 		expect((await post({ url: "https://example.com/x", events: ["hotels.hotel.*"], hotelIds: ["bad id!"] })).status).toBe(422);
-		expect(await count()).toBe(0);
+		expect(await count()).toBe(before);
 		const patch = await app.http().patch("/api/v1/webhooks/unknown-id").set("Authorization", `Bearer ${token}`).send({ events: ["x.y.z"] });
 		expect(patch.status).toBe(404);
 		const replay = await app.http().post("/api/v1/webhooks/unknown-id/replay").set("Authorization", `Bearer ${token}`).send({ from: "not a date" });
