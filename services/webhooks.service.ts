@@ -76,7 +76,7 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 	name: "webhooks",
 	mixins: [
 		// Before SqlDbMixin: the relay starts once the store is connected and stops before it closes.
-		OutboxRelayMixin(),
+		OutboxRelayMixin({ store: s => (s.sequelize ? store.serialOutboxStore(s.sequelize as Sequelize) : null) }),
 		SqlDbMixin({ name: "webhooks", url: cfg => cfg.webhooksDbUrl, model: webhookModel, migrations }),
 		ValidationMixin,
 	],

@@ -8,7 +8,7 @@ import { Events, type DomainMessage } from "../../lib/events";
 
 /** The §4 events a webhook can subscribe to (the live availability feed and audit records are not offered). */
 export const WEBHOOK_EVENTS: readonly string[] = [
-	Events.RESERVATION_CONFIRMED, Events.RESERVATION_MODIFIED, Events.RESERVATION_CANCELLED,
+	Events.RESERVATION_CONFIRMED, Events.RESERVATION_MODIFIED, Events.RESERVATION_CANCELLED, Events.RESERVATION_NO_SHOW,
 	Events.HOTEL_CREATED, Events.HOTEL_UPDATED, Events.HOTEL_DEACTIVATED,
 	Events.MAIL_SENT, Events.MAIL_FAILED,
 ];

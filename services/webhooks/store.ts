@@ -2,14 +2,15 @@
  * The webhooks' SQL (PostgreSQL and SQLite alike) and its mapping to the API shapes.
  * A received message, its de-duplication and its deliveries are one transaction (recordMessage);
  * the sender claims due deliveries, sends them and marks each outcome.
- * SQLite has one writer: every call is chained on one queue per database (`serial`), so
- * the consumer, the sender and the API never meet in a transaction.
+ * SQLite has one writer: every call is chained on one queue per database (`serial`), the outbox
+ * relay's too (serialOutboxStore), so the consumer, the sender, the relay and the API never meet
+ * in a transaction (SQLITE_BUSY).
  */
 import crypto from "crypto";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { affectedRows } from "../../lib/bus/dedup";
 import type { DomainMessage } from "../../lib/events";
-import { appendOutbox } from "../../lib/outbox";
+import { appendOutbox, sqlOutboxStore, type OutboxStore } from "../../lib/outbox";
 import { DELIVERIES_TABLE, MESSAGES_TABLE, WEBHOOKS_TABLE } from "./migrations";
 import { coversHotel, matchesAny } from "./patterns";
 import type { DeliveryKind, DeliveryStatus, WebhookDelivery, WebhookView } from "./types";
@@ -58,6 +59,19 @@ export function serial<T>(db: Sequelize, fn: () => Promise<T>): Promise<T> {
 	const run = previous.then(fn, fn);
 	chains.set(db, run.catch(() => undefined));
 	return run;
+}
+
+/** The outbox relay's store (lib/outbox.ts), its statements on the same queue as everything else here. */
+export function serialOutboxStore(db: Sequelize): OutboxStore {
+	const inner = sqlOutboxStore(db);
+	return {
+		claim: (...a) => serial(db, () => inner.claim(...a)),
+		delivered: (...a) => serial(db, () => inner.delivered(...a)),
+		failed: (...a) => serial(db, () => inner.failed(...a)),
+		stats: (...a) => serial(db, () => inner.stats(...a)),
+		replay: (...a) => serial(db, () => inner.replay(...a)),
+		prune: (...a) => serial(db, () => inner.prune(...a)),
+	};
 }
 
 const q = <T extends object>(db: Sequelize, sql: string, replacements: Record<string, unknown> = {}, t?: Transaction | null) =>

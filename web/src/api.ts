@@ -9,6 +9,8 @@ import type {
 import type { AuditEntry, AuditQuery, StaffChanges, StaffInvite, StaffMe, StaffQuery, StaffUser } from "./types";
 import type { CalendarAnswer, CalendarUpdate, ReservationRates } from "./types";
 
+import type { DeliveryQuery, Webhook, WebhookChanges, WebhookDelivery, WebhookInput, WebhookReplay } from "./types";
+
 export const API_BASE = "/api/v1";
 
 export interface FieldError {
@@ -170,4 +172,18 @@ export const accountsApi = {
 	invite: (body: StaffInvite, token: string) => request<StaffUser>("/staff", { method: "POST", body, token }),
 	changeStaff: (id: string, body: StaffChanges, token: string) => request<StaffUser>(`/staff/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
 	audit: (query: FilterQuery<AuditQuery>, token: string) => request<Page<AuditEntry>>("/audit", { query: { ...query }, token }),
+};
+
+// Webhooks (SPEC §13, issue 16).
+export const webhooksApi = {
+	list: (query: { page?: number; pageSize?: number }, token: string) => request<Page<Webhook>>("/webhooks", { query, token }),
+	/** The answer carries the signing secret: the only time the server gives it. */
+	create: (body: WebhookInput, token: string) => request<Webhook & { secret: string }>("/webhooks", { method: "POST", body, token }),
+	update: (id: string, body: Omit<WebhookChanges, "id">, token: string) => request<Webhook>(`/webhooks/${encodeURIComponent(id)}`, { method: "PATCH", body, token }),
+	remove: (id: string, token: string) => request<void>(`/webhooks/${encodeURIComponent(id)}`, { method: "DELETE", token }),
+	test: (id: string, token: string) => request<WebhookDelivery>(`/webhooks/${encodeURIComponent(id)}/test`, { method: "POST", token }),
+	deliveries: (id: string, query: Omit<DeliveryQuery, "id">, token: string) =>
+		request<Page<WebhookDelivery>>(`/webhooks/${encodeURIComponent(id)}/deliveries`, { query: { ...query }, token }),
+	replay: (id: string, body: Omit<WebhookReplay, "id">, token: string) =>
+		request<{ replayed: number }>(`/webhooks/${encodeURIComponent(id)}/replay`, { method: "POST", body, token }),
 };

@@ -24,6 +24,7 @@ import { AdminMails } from "./pages/admin/Mails";
 import { AdminCalendar } from "./pages/admin/Calendar";
 import { AdminStaff, roleLabel } from "./pages/admin/Staff";
 import { AdminAudit } from "./pages/admin/Audit";
+import { AdminWebhooks } from "./pages/admin/Webhooks";
 import { ForgotPassword } from "./pages/admin/Login";
 import { SetPassword } from "./pages/SetPassword";
 import "./styles.css";
@@ -75,6 +76,7 @@ function AdminRoutes({ route, expired, me }: { route: Route; expired: boolean; m
 	if (b === "mails") return allowed("mail.manage", <AdminMails route={route} />);
 	if (b === "staff") return allowed("staff.manage", <AdminStaff />);
 	if (b === "audit") return allowed("audit.view", <AdminAudit route={route} />);
+	if (b === "webhooks") return allowed("webhooks.manage", <AdminWebhooks route={route} />);
 	if (b === "account") return <NotAllowed me={me} />;
 	return <NotFound />;
 }
@@ -163,6 +165,7 @@ function App() {
 							{can("mail.manage", me) && <a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>}
 							{can("staff.manage", me) && <a href="#/admin/staff" aria-current={here("/admin/staff")}>{t("nav.staffAccounts")}</a>}
 							{can("audit.view", me) && <a href="#/admin/audit" aria-current={here("/admin/audit")}>{t("nav.audit")}</a>}
+							{can("webhooks.manage", me) && <a href="#/admin/webhooks" aria-current={here("/admin/webhooks")}>{t("nav.webhooks")}</a>}
 							<button type="button" class="linklike" onClick={logout}>{t("nav.logout")}</button>
 						</>
 					) : (

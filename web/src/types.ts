@@ -351,3 +351,43 @@ export interface AuditQuery {
 	page?: number;
 	pageSize?: number;
 }
+
+// Webhooks (SPEC §13, issue 16).
+export type WebhookInput = BodyOf<"/api/v1/webhooks", "post">;
+export type WebhookChanges = BodyOf<"/api/v1/webhooks/{id}", "patch">;
+export type WebhookReplay = BodyOf<"/api/v1/webhooks/{id}/replay", "post">;
+export type DeliveryQuery = QueryOf<"/api/v1/webhooks/{id}/deliveries">;
+export type DeliveryStatus = NonNullable<DeliveryQuery["status"]>;
+
+/** A webhook as the API answers it (never its secret, except once in the answer to its creation). */
+export interface Webhook {
+	id: string;
+	url: string;
+	events: string[];
+	hotelIds: string[];
+	enabled: boolean;
+	disabledReason: string | null;
+	disabledAt: string | null;
+	/** The first failure since the last success; null while healthy. */
+	failingSince: string | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** One delivery of the log: `messageId` is the `webhook-id` the receiver got. */
+export interface WebhookDelivery {
+	id: string;
+	webhookId: string;
+	messageId: string;
+	event: string;
+	kind: "event" | "replay" | "test";
+	status: DeliveryStatus;
+	attempts: number;
+	responseStatus: number | null;
+	latencyMs: number | null;
+	error: string | null;
+	createdAt: string;
+	lastAttemptAt: string | null;
+	nextAttemptAt: string | null;
+	deliveredAt: string | null;
+}
