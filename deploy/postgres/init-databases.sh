@@ -23,3 +23,4 @@ create() {
 
 create reservations reservations "${RESERVATIONS_DB_PASSWORD:?RESERVATIONS_DB_PASSWORD is required}"
 create mail mail "${MAIL_DB_PASSWORD:?MAIL_DB_PASSWORD is required}"
+create webhooks webhooks "${WEBHOOKS_DB_PASSWORD:?WEBHOOKS_DB_PASSWORD is required}"

@@ -46,7 +46,7 @@ function withoutLegacyIds(node: unknown, isPropertyMap = false): unknown {
 	return out;
 }
 
-const NODE_SERVICES = ["api-1", "api-2", "hotels", "reservations", "mail"];
+const NODE_SERVICES = ["api-1", "api-2", "hotels", "reservations", "mail", "webhooks"];
 
 describe("docker-compose.yml", () => {
 	it("is valid against the Compose Specification schema", () => {
