@@ -144,6 +144,7 @@ export async function resetPassword(store: AccountsStore, ctx: StaffContext | nu
 		if (!link) throw bad();
 		const u = await store.byId(link.userId, t);
 		if (!u || !u.active) throw bad();
+		await store.revokeLinks(t, u.id);
 		const s = await store.save(t, { ...u, passwordHash: hash });
 		const actorCtx: StaffContext = { ...ctx, meta: { ...ctx?.meta, user: { role: s.role, sub: s.id, email: s.email, hotelIds: s.hotelIds, ver: s.version } } };
 		await store.outbox(t, [audit(actorCtx, link.kind === "invite" ? "staff.accept_invitation" : "staff.reset_password", u, s), changed(s)]);

@@ -141,10 +141,15 @@ export class AccountsStore {
 	 * requests with the same token cannot both win). Its user id and kind, or null.
 	 */
 	async takeLink(t: Transaction, tokenHash: string, now = new Date()): Promise<{ userId: string; kind: LinkKind } | null> {
-		const [link] = await this.select<{ user_id: string; kind: LinkKind }>(`SELECT user_id, kind FROM ${LINKS_TABLE} WHERE token_hash = :tokenHash`, { tokenHash }, t);
-		if (!link) return null;
-		const n = await this.exec(`UPDATE ${LINKS_TABLE} SET used_at = :now WHERE token_hash = :tokenHash AND used_at IS NULL AND expires_at > :now`, { tokenHash, now }, t);
-		return n === 1 ? { userId: link.user_id, kind: link.kind } : null;
+		// RETURNING: the row this statement changed (SQLite's driver reports no count for a raw UPDATE).
+		const [link] = await this.select<{ user_id: string; kind: LinkKind }>(
+			`UPDATE ${LINKS_TABLE} SET used_at = :now WHERE token_hash = :tokenHash AND used_at IS NULL AND expires_at > :now RETURNING user_id, kind`, { tokenHash, now }, t);
+		return link ? { userId: link.user_id, kind: link.kind } : null;
+	}
+
+	/** Every unused link of the user stops working (its password was just set). */
+	async revokeLinks(t: Transaction, userId: string, now = new Date()): Promise<void> {
+		await this.exec(`UPDATE ${LINKS_TABLE} SET used_at = :now WHERE user_id = :userId AND used_at IS NULL`, { userId, now }, t);
 	}
 
 	async linkUser(tokenHash: string): Promise<string | null> {
