@@ -78,6 +78,8 @@ export interface WebhooksConfig {
 	pollMs: number;
 	/** WEBHOOK_LOCK_MS: how long a claimed delivery is reserved for the node sending it. */
 	lockMs: number;
+	/** WEBHOOK_KEEP_DAYS: received events (the replay window) and finished deliveries are kept this long. */
+	keepDays: number;
 }
 
 export function webhooksConfig(env: NodeJS.ProcessEnv = process.env): WebhooksConfig {
@@ -93,6 +95,7 @@ export function webhooksConfig(env: NodeJS.ProcessEnv = process.env): WebhooksCo
 		concurrency: lenientInt(env.WEBHOOK_CONCURRENCY, 8),
 		pollMs: lenientInt(env.WEBHOOK_POLL_MS, 1000),
 		lockMs: lenientInt(env.WEBHOOK_LOCK_MS, 60_000),
+		keepDays: lenientInt(env.WEBHOOK_KEEP_DAYS, 30),
 	};
 }
 

@@ -11,7 +11,10 @@ import { renderWebhookDisabled } from "../mail/webhook-templates";
 import { nextAttemptAt, shouldDisable, type Schedule } from "./schedule";
 import { sendWebhook, type SendOutcome } from "./sender";
 import type { Resolver } from "./ssrf";
-import { claimDue, dateOf, disableFailing, markDelivered, markFailure, markNoticeSent, pendingNotices, type DueDelivery } from "./store";
+import { claimDue, dateOf, disableFailing, markDelivered, markFailure, markNoticeSent, pendingNotices, prune, type DueDelivery } from "./store";
+
+/** How often old messages and deliveries are pruned. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface DelivererDeps {
 	db: () => Sequelize;
@@ -27,6 +30,7 @@ export interface DelivererDeps {
 export class Deliverer {
 	/** Set when a webhook was disabled here (or at start): the next pass mails the owners. */
 	noticesDue = true;
+	private lastPrune = 0;
 
 	constructor(private readonly deps: DelivererDeps) {}
 
@@ -45,6 +49,7 @@ export class Deliverer {
 		};
 		await Promise.all(Array.from({ length: Math.min(cfg.concurrency, due.length) }, worker));
 		if (this.noticesDue) await this.sendNotices();
+		if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
 		return due.length > 0;
 	}
 
@@ -72,6 +77,14 @@ export class Deliverer {
 			}
 		}
 		return outcome;
+	}
+
+	/** Forgets messages and finished deliveries older than WEBHOOK_KEEP_DAYS (the service's clock). */
+	async prune(): Promise<void> {
+		this.lastPrune = Date.now();
+		const before = new Date(this.deps.clock().getTime() - this.deps.cfg.keepDays * 86_400_000);
+		const gone = await prune(this.deps.db(), before);
+		if (gone.messages || gone.deliveries) this.deps.logger.info(`Webhooks: forgot ${gone.messages} message(s) and ${gone.deliveries} delivery row(s) older than ${this.deps.cfg.keepDays} days.`);
 	}
 
 	/** Mails the owners of webhooks disabled automatically; a failure leaves the notice for the next pass. */

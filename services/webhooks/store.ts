@@ -288,6 +288,17 @@ export function markNoticeSent(db: Sequelize, id: string, now: Date): Promise<vo
 	return serial(db, async () => { await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET notice_pending = :no, notice_sent_at = :now WHERE id = :id`, { id, now, no: false }); });
 }
 
+/**
+ * Forgets what is older than `before`: received messages (the replay window) and finished
+ * deliveries; pending ones stay whatever their age (they end within the retry window).
+ */
+export function prune(db: Sequelize, before: Date): Promise<{ messages: number; deliveries: number }> {
+	return serial(db, async () => ({
+		deliveries: await exec(db, `DELETE FROM ${DELIVERIES_TABLE} WHERE status <> 'pending' AND created_at < :before`, { before }),
+		messages: await exec(db, `DELETE FROM ${MESSAGES_TABLE} WHERE received_at < :before`, { before }),
+	}));
+}
+
 // ---------------------------------------------------------------- the delivery log
 
 export function getDelivery(db: Sequelize, id: string): Promise<DeliveryRow | null> {

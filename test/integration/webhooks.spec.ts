@@ -352,4 +352,22 @@ describe("webhooks, embedded shape (SQLite, in-process bus) delivering to a loca
 		const log = await app.http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).set(auth);
 		expect(log.body.total).toBe(2);
 	});
+
+	it("forgets events and finished deliveries after WEBHOOK_KEEP_DAYS (clock injected), not before", async () => {
+		const auth = { Authorization: `Bearer ${token}` };
+		const svc = app.broker.getLocalService("webhooks") as unknown as WebhooksService & { deliverer: { prune(): Promise<void> } };
+		const [hook] = (await app.http().get("/api/v1/webhooks").set(auth)).body.rows as { id: string }[];
+		const total = async () => (await app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth)).body.total as number;
+		const replayable = async () => (await app.http().post(`/api/v1/webhooks/${hook.id}/replay`).set(auth).send({ from: "2000-01-01T00:00:00Z" })).body.replayed as number;
+		svc.clock = () => new Date(Date.now() + 29 * 86_400_000);
+		await svc.deliverer.prune();
+		expect(await total()).toBe(2);
+		expect(await replayable()).toBe(2);
+		await waitFor("the replays delivered", async () => (await app.http().get(`/api/v1/webhooks/${hook.id}/deliveries?status=succeeded`).set(auth)).body.total === 4);
+		svc.clock = () => new Date(Date.now() + 31 * 86_400_000);
+		await svc.deliverer.prune();
+		expect(await total()).toBe(2); // the replays, made "29 days later"
+		expect(await replayable()).toBe(0);
+		svc.clock = () => new Date();
+	});
 });
