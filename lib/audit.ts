@@ -85,7 +85,8 @@ export function changesOf(before: object | null | undefined, after: object | nul
 /** Secrets replaced by a marker, at any depth: the log says a secret changed, never what it is. */
 export function redact<T>(value: T): T {
 	const walk = (v: unknown, key?: string): unknown => {
-		if (key && SECRET_KEY.test(key)) return v == null ? v : REDACTED;
+		// A secret's [before, after] pair keeps its shape: whether it was set, never what it is.
+		if (key && SECRET_KEY.test(key)) return Array.isArray(v) ? v.map(x => (x == null ? x : REDACTED)) : v == null ? v : REDACTED;
 		if (Array.isArray(v)) return v.map(x => walk(x));
 		if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
 		return v;

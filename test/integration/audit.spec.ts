@@ -1,0 +1,164 @@
+/**
+ * The audit log (SPEC §11): each kind of write leaves one entry with its actor and field-level
+ * changes, written with the change (outbox) and collected by accounts; GET /audit filters, pages
+ * and scopes; the database itself refuses UPDATE and DELETE on the table (SQLite and PostgreSQL);
+ * a redelivered message adds nothing.
+ */
+import request from "supertest";
+import { QueryTypes, type Sequelize } from "sequelize";
+import { startApp, type TestApp } from "../helpers/app";
+import { createTestDatabase, describeWithServers, dropTestDatabase, serversMissing } from "../helpers/infra";
+import { waitFor } from "../helpers/wait";
+import { createSequelize, migrate } from "../../mixins/db.mixin";
+import { loadConfig } from "../../lib/config";
+import { auditMessage, REDACTED, type AuditEntry } from "../../lib/audit";
+import type { DomainMessage } from "../../lib/events";
+import { migrations } from "../../services/accounts/migrations";
+import { insertEntries } from "../../services/accounts/audit-log";
+import { AccountsStore } from "../../services/accounts/store";
+
+const hotel = (name: string) => ({
+	name, address: { line1: "1 rue", city: "Annecy", postalCode: "74000", country: "FR" }, stars: 3, email: "h@example.com",
+	timezone: "Europe/Paris", currency: "EUR", roomTypes: [{ id: "double", name: "Double", capacity: 2, totalRooms: 5, pricePerNight: 10000 }],
+});
+const isoDay = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+
+interface Entry extends AuditEntry { service: string }
+
+/** The database's own refusal message (Sequelize wraps it: "Validation error" on SQLite). */
+async function refusal(db: Sequelize, sql: string): Promise<string> {
+	try {
+		await db.query(sql);
+		return "accepted";
+	} catch (err) {
+		const e = err as { original?: Error; parent?: Error; message: string };
+		return (e.original ?? e.parent ?? e).message;
+	}
+}
+
+describe("audit entries for every write kind (embedded)", () => {
+	let app: TestApp;
+	let owner: string;
+	const http = () => request(app.server);
+	const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+	const entries = async (q = "", token = owner): Promise<Entry[]> => (await http().get(`/api/v1/audit?pageSize=100${q}`).set(as(token))).body.rows;
+	const entry = async (action: string, targetId: string): Promise<Entry> => {
+		let found: Entry | undefined;
+		await waitFor(`audit entry ${action} on ${targetId}`, async () => !!(found = (await entries(`&targetId=${targetId}`)).find(e => e.action === action)), 10_000);
+		return found as Entry;
+	};
+
+	beforeAll(async () => {
+		app = await startApp({ OUTBOX_POLL_MS: "50", MAIL_POLL_MS: "50", SEED_DEMO: "false", AUTH_RATE_LIMIT_PER_MINUTE: "1000" }, ["api", "hotels", "reservations", "mail", "accounts"]);
+		owner = await app.adminToken();
+	}, 60_000);
+
+	afterAll(() => app?.stop());
+
+	it("hotels: create, update and deactivate, with the staff actor, request id and before/after per field", async () => {
+		const created = await http().post("/api/v1/hotels").set(as(owner)).send(hotel("Audited"));
+		const id = created.body.id as string;
+		await http().patch(`/api/v1/hotels/${id}`).set(as(owner)).send({ stars: 4, name: "Audited Inn" });
+		await http().delete(`/api/v1/hotels/${id}`).set(as(owner));
+		const c = await entry("hotel.create", id);
+		expect(c).toMatchObject({ service: "hotels", actor: { type: "staff", email: "admin@example.com", role: "owner" }, target: { type: "hotel", id, hotelId: id } });
+		expect(c.changes.name).toEqual([null, "Audited"]);
+		expect(c.requestId).toBeTruthy();
+		expect(c.ip).toBeTruthy();
+		const u = await entry("hotel.update", id);
+		expect(u.changes).toEqual({ stars: [3, 4], name: ["Audited", "Audited Inn"] });
+		const d = await entry("hotel.deactivate", id);
+		expect(d.changes).toEqual({ active: [true, false] });
+		// Filters: by action prefix, by hotel, by actor, by time.
+		expect((await entries(`&action=hotel&hotelId=${id}`)).map(e => e.action).sort()).toEqual(["hotel.create", "hotel.deactivate", "hotel.update"]);
+		expect((await entries(`&actorId=${c.actor.id}&targetId=${id}`)).length).toBe(3);
+		expect((await entries(`&targetId=${id}&from=${new Date(Date.now() + 60_000).toISOString()}`)).length).toBe(0);
+	});
+
+	it("staff: the bootstrap, an invitation, a role change and a password set (the password redacted)", async () => {
+		const boot = (await entries("&action=staff.bootstrap"))[0];
+		expect(boot).toMatchObject({ actor: { type: "system" }, changes: { email: [null, "admin@example.com"], role: [null, "owner"], password: [null, REDACTED] } });
+		const inv = await http().post("/api/v1/staff").set(as(owner)).send({ email: "clerk@example.com", name: "Clerk", role: "front_desk", hotelIds: ["htl_x"] });
+		const id = inv.body.id as string;
+		const i = await entry("staff.invite", id);
+		expect(i).toMatchObject({ service: "accounts", actor: { role: "owner" }, target: { type: "staff", id, hotelId: "htl_x" } });
+		expect(i.changes.role).toEqual([null, "front_desk"]);
+		await http().patch(`/api/v1/staff/${id}`).set(as(owner)).send({ role: "revenue" });
+		expect((await entry("staff.update", id)).changes).toEqual({ role: ["front_desk", "revenue"] });
+		const all = JSON.stringify(await entries());
+		expect(all).not.toMatch(/argon2|token=/);
+	});
+
+	it("mail: a resend, written with the new mail row", async () => {
+		let mailId = "";
+		await waitFor("the invitation in the mail log", async () => {
+			const res = await http().get("/api/v1/mails").set(as(owner));
+			if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+			const rows = res.body.rows as { id: string }[];
+			mailId = rows[0]?.id ?? "";
+			return !!mailId;
+		}, 10_000);
+		expect((await http().post(`/api/v1/mails/${mailId}/resend`).set(as(owner))).status).toBe(202);
+		const r = await entry("mail.resend", mailId);
+		expect(r).toMatchObject({ service: "mail", actor: { type: "staff", role: "owner" }, target: { type: "mail", id: mailId } });
+	});
+
+	it("reservations: a guest's cancellation names the guest as actor and the status change", async () => {
+		const id = (await http().post("/api/v1/hotels").set(as(owner)).send(hotel("Booked"))).body.id as string;
+		await app.broker.call("reservations.syncHotel", { id });
+		const b = await http().post("/api/v1/reservations").send({ hotelId: id, roomTypeId: "double", checkIn: isoDay(30), checkOut: isoDay(32), rooms: 1, guests: 1, guest: { name: "G", email: "g@example.com" } });
+		expect(b.status).toBe(201);
+		expect((await http().post(`/api/v1/reservations/${b.body.code}/cancel`).set(as(b.body.guestToken)).send({})).status).toBe(200);
+		const c = await entry("reservation.cancel", b.body.code);
+		expect(c).toMatchObject({ service: "reservations", actor: { type: "guest" }, target: { type: "reservation", id: b.body.code, hotelId: id } });
+		expect(c.changes.status).toEqual(["confirmed", "cancelled"]);
+	});
+
+	it("the embedded database refuses UPDATE and DELETE on the audit log", async () => {
+		const db = (app.broker.getLocalService("accounts") as unknown as { sequelize: Sequelize }).sequelize;
+		const [{ n }] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log", { type: QueryTypes.SELECT });
+		expect(Number(n)).toBeGreaterThan(0);
+		expect(await refusal(db, "UPDATE audit_log SET action = 'forged'")).toMatch(/append-only: UPDATE refused/);
+		expect(await refusal(db, "DELETE FROM audit_log")).toMatch(/append-only: DELETE refused/);
+		const [{ m }] = await db.query<{ m: number }>("SELECT COUNT(*) AS m FROM audit_log WHERE action = 'forged'", { type: QueryTypes.SELECT });
+		expect(Number(m)).toBe(0);
+		// No route changes or deletes it either.
+		expect((await http().delete("/api/v1/audit").set(as(owner))).status).toBe(404);
+	});
+});
+
+describeWithServers("the audit log on PostgreSQL", ["pg"], () => {
+	let url = "";
+	let db: Sequelize | null = null;
+	let skip = false;
+
+	beforeAll(async () => {
+		skip = await serversMissing(["pg"]);
+		if (skip) return;
+		url = await createTestDatabase("hb_audit");
+		db = createSequelize("accounts", url, loadConfig());
+		await migrate(db, migrations);
+	}, 30_000);
+
+	afterAll(async () => {
+		await db?.close();
+		if (url) await dropTestDatabase(url);
+	});
+
+	it("refuses UPDATE, DELETE and TRUNCATE, and a redelivered message adds nothing", async () => {
+		if (skip || !db) return;
+		const store = new AccountsStore(db);
+		const msg = auditMessage("hotels", { meta: { user: { role: "owner", sub: "usr_1", email: "o@example.com", hotelIds: ["*"], ver: 1 }, clientIp: "10.0.0.1" }, requestID: "req-1" },
+			"hotel.update", { type: "hotel", id: "htl_1", hotelId: "htl_1" }, { stars: [3, 4], secretKey: ["a", "b"] }) as DomainMessage<AuditEntry>;
+		expect(msg.data.changes.secretKey).toEqual([REDACTED, REDACTED]);
+		await insertEntries(store, [msg]);
+		await insertEntries(store, [msg]);
+		const rows = await db.query<{ id: string; actor_email: string; ip: string; changes: string }>("SELECT * FROM audit_log", { type: QueryTypes.SELECT });
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ id: msg.id, actor_email: "o@example.com", ip: "10.0.0.1" });
+		expect(await refusal(db, "UPDATE audit_log SET action = 'forged'")).toMatch(/append-only: UPDATE refused/);
+		expect(await refusal(db, "DELETE FROM audit_log")).toMatch(/append-only: DELETE refused/);
+		expect(await refusal(db, "TRUNCATE audit_log")).toMatch(/append-only: TRUNCATE refused/);
+		expect(await db.query("SELECT action FROM audit_log", { type: QueryTypes.SELECT })).toEqual([{ action: "hotel.update" }]);
+	});
+});
