@@ -9,6 +9,8 @@ import { signGuestToken } from "../../lib/auth";
 import { loadConfig } from "../../lib/config";
 import { createTestDatabase, describeWithServers, dropTestDatabase, serversMissing } from "../helpers/infra";
 import { cancellationTerms, zonedInstant, type CancellationPolicy } from "../../services/reservations/policy";
+import { renderMail } from "../../services/mail/render";
+import type { ReservationData } from "../../services/mail/types";
 import { booking, bookedByNight, createHotel, day, guest, hotelBody, outboxEvents, snapshot, startNode, waitForCopy, TZ, type Node } from "./reservations.fixtures";
 
 const SPEC_POLICY: CancellationPolicy = {
@@ -111,6 +113,20 @@ function suite(store: "sqlite" | "postgres") {
 		expect([10, 11, 12].map(d => nights.get(day(d))?.booked)).toEqual([1, 1, 1]); // the first test's booking only
 	});
 
+	it("the messages carry what the emails need: the terms in the confirmation, the fee in the cancellation", async () => {
+		if (c.skip) return;
+		const r = await book(90, 92, { guest: { ...guest(9), locale: "fr" } });
+		at(arrival(day(90)) - HOUR);
+		await cancelAs(r.code, r.guestToken);
+		const opts = { publicUrl: "https://booking.example.com", mailFrom: "m@example.com" };
+		const [confirmed] = await eventsOf(r.code, "reservations.reservation.confirmed");
+		const mail = renderMail(confirmed.data as unknown as ReservationData, "confirmation", opts);
+		expect(mail.text).toContain("Tarif: Flexible");
+		expect(mail.text).toMatch(/Annulation gratuite jusqu'au .* à 15:00 \(heure de l'hôtel\)\./);
+		const [cancelled] = await eventsOf(r.code, "reservations.reservation.cancelled");
+		expect(renderMail(cancelled.data as unknown as ReservationData, "cancellation", opts).text).toMatch(/Frais d'annulation: 100,00\s€/);
+	});
+
 	it("non-refundable: the full total from the moment of booking", async () => {
 		if (c.skip) return;
 		const r = await book(20, 22, { ratePlanId: "saver" });
@@ -151,6 +167,28 @@ function suite(store: "sqlite" | "postgres") {
 		// Back to the test policy for the other cases.
 		const restored = await api().patch(`/api/v1/hotels/${c.hotelId}`).set(auth(c.node.admin)).send({ ratePlans: hotel.body.ratePlans });
 		await waitForCopy(c.node, c.hotelId, restored.body.updatedAt);
+	});
+
+	it("a change of dates recomputes the schedule for the new stay under the policy as booked, from the moment of the change", async () => {
+		if (c.skip) return;
+		const r = await book(44, 46);
+		const hotel = await api().get(`/api/v1/hotels/${c.hotelId}`).set(auth(c.node.admin));
+		const patched = await api().patch(`/api/v1/hotels/${c.hotelId}`).set(auth(c.node.admin)).send({
+			ratePlans: (hotel.body.ratePlans as { id: string }[]).map(p => (p.id === "flex" ? { ...p, cancellationPolicy: { refundable: false } } : p)),
+		});
+		await waitForCopy(c.node, c.hotelId, patched.body.updatedAt);
+		try {
+			const moved = await api().patch(`/api/v1/reservations/${r.code}`).set(auth(r.guestToken)).send({ checkIn: day(47), checkOut: day(50) });
+			expect(moved.status).toBe(200);
+			const a = arrival(day(47));
+			expect(moved.body.cancellation.refundable).toBe(true);
+			expect(moved.body.cancellation.schedule.map((s: { fee: number }) => s.fee)).toEqual([0, 10000, 30000]);
+			expect(moved.body.cancellation.schedule.slice(1).map((s: { from: string }) => Date.parse(s.from))).toEqual([a - 24 * HOUR, a]);
+			expect(Date.parse(moved.body.cancellation.schedule[0].from)).toBeGreaterThanOrEqual(Date.parse(r.cancellation.schedule[0].from));
+		} finally {
+			const restored = await api().patch(`/api/v1/hotels/${c.hotelId}`).set(auth(c.node.admin)).send({ ratePlans: hotel.body.ratePlans });
+			await waitForCopy(c.node, c.hotelId, restored.body.updatedAt);
+		}
 	});
 
 	it("a guest asking to waive is refused with 403 and nothing changes", async () => {
