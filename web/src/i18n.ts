@@ -231,6 +231,8 @@ const en = {
 	"mailType.confirmation": "Confirmation",
 	"mailType.modification": "Change",
 	"mailType.cancellation": "Cancellation",
+	// No-show email (issue 13)
+	"mailType.no_show": "No-show",
 	"notFound.title": "Page not found",
 	"notFound.home": "Back to the search",
 	// Staff accounts, passwords and the audit log (issue 14)
@@ -762,6 +764,8 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"mailType.confirmation": "Confirmation",
 	"mailType.modification": "Modification",
 	"mailType.cancellation": "Annulation",
+	// No-show email (issue 13)
+	"mailType.no_show": "Non-présentation",
 	"notFound.title": "Page introuvable",
 	"notFound.home": "Retour à la recherche",
 	// Staff accounts, passwords and the audit log (issue 14)
