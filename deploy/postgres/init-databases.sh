@@ -24,3 +24,4 @@ create() {
 create reservations reservations "${RESERVATIONS_DB_PASSWORD:?RESERVATIONS_DB_PASSWORD is required}"
 create mail mail "${MAIL_DB_PASSWORD:?MAIL_DB_PASSWORD is required}"
 create webhooks webhooks "${WEBHOOKS_DB_PASSWORD:?WEBHOOKS_DB_PASSWORD is required}"
+create accounts accounts "${ACCOUNTS_DB_PASSWORD:?ACCOUNTS_DB_PASSWORD is required}"
