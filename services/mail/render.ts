@@ -7,7 +7,7 @@ import { buildIcs } from "./ics";
 import { LOCALES, pickLocale, type MailStrings } from "./i18n";
 import { addressLines, formatDate, formatMoney } from "./format";
 import { HTML_TEMPLATE, TEXT_TEMPLATE } from "./templates";
-import { rateFacts } from "./terms";
+import { phrase, rateFacts } from "./terms";
 import type { MailType, ReservationData } from "./types";
 
 export interface RenderOptions {
@@ -26,16 +26,6 @@ export interface RenderedMail {
 
 const html = Handlebars.compile(HTML_TEMPLATE, { strict: false });
 const text = Handlebars.compile(TEXT_TEMPLATE, { noEscape: true });
-/** The i18n strings are small templates too; compiled once each. */
-const phraseCache = new Map<string, HandlebarsTemplateDelegate>();
-function phrase(template: string, vars: Record<string, unknown>): string {
-	let t = phraseCache.get(template);
-	if (!t) {
-		t = Handlebars.compile(template, { noEscape: true });
-		phraseCache.set(template, t);
-	}
-	return t(vars);
-}
 
 export function manageUrl(publicUrl: string, code: string): string {
 	return `${publicUrl.replace(/\/+$/, "")}/#/manage?code=${encodeURIComponent(code)}`;

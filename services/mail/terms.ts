@@ -8,8 +8,9 @@ import { formatInstant, formatMoney, formatShortDate } from "./format";
 import type { MailStrings } from "./i18n";
 import type { CancellationTerms, MailType, ReservationData } from "./types";
 
+/** The i18n strings are small templates too ({{hotel}}, {{fee}}, {{when}}…); compiled once each. */
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function say(template: string, vars: Record<string, unknown>): string {
+export function phrase(template: string, vars: Record<string, unknown>): string {
 	let t = compiled.get(template);
 	if (!t) {
 		t = Handlebars.compile(template, { noEscape: true });
@@ -23,12 +24,12 @@ export function termsLines(terms: CancellationTerms, totalPrice: number, currenc
 	const money = (n: number) => formatMoney(n, currency, s.intl);
 	const when = (iso: string) => formatInstant(iso, timeZone, s.intl);
 	const steps = terms.schedule ?? [];
-	if (!terms.refundable) return [say(s.terms.nonRefundable, { fee: money(steps[0]?.fee ?? totalPrice) })];
-	if (steps.every(st => st.fee === 0)) return [say(s.terms.alwaysFree, {})];
+	if (!terms.refundable) return [phrase(s.terms.nonRefundable, { fee: money(steps[0]?.fee ?? totalPrice) })];
+	if (steps.every(st => st.fee === 0)) return [phrase(s.terms.alwaysFree, {})];
 	const lines: string[] = [];
 	steps.forEach((st, i) => {
-		if (i === 0) lines.push(st.fee === 0 ? say(s.terms.freeUntil, { when: when(terms.freeUntil ?? st.to ?? st.from) }) : say(s.terms.now, { fee: money(st.fee) }));
-		else lines.push(say(s.terms.step, { when: when(st.from), fee: money(st.fee) }));
+		if (i === 0) lines.push(st.fee === 0 ? phrase(s.terms.freeUntil, { when: when(terms.freeUntil ?? st.to ?? st.from) }) : phrase(s.terms.now, { fee: money(st.fee) }));
+		else lines.push(phrase(s.terms.step, { when: when(st.from), fee: money(st.fee) }));
 	});
 	return lines;
 }
@@ -60,6 +61,6 @@ export function rateFacts(data: ReservationData, type: MailType, s: MailStrings)
 		nightly,
 		terms: showTerms ? { heading: s.terms.heading, lines: termsLines(r.cancellation as CancellationTerms, r.totalPrice, r.currency, data.hotel.timezone, s) } : null,
 		fee,
-		intro: type === "cancellation" && typeof feeOf === "number" && feeOf > 0 ? say(s.cancelledWithFee, { hotel: data.hotel.name, fee: money(feeOf) }) : null,
+		intro: type === "cancellation" && typeof feeOf === "number" && feeOf > 0 ? phrase(s.cancelledWithFee, { hotel: data.hotel.name, fee: money(feeOf) }) : null,
 	};
 }
