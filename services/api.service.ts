@@ -212,6 +212,8 @@ function gatewaySettings(cfg: AppConfig) {
 				const key = req.headers["idempotency-key"];
 				if (typeof key === "string") ctx.meta.idempotencyKey = key;
 				ctx.meta.clientIp = clientIp(cfg, req);
+				// Only what an action answers differently for (reports: CSV); meta travels with every call.
+				if (req.headers.accept?.includes("text/csv")) ctx.meta.accept = req.headers.accept;
 			},
 			onError: errorHandler,
 			...(cors ? { cors } : {}),

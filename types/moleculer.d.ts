@@ -80,8 +80,11 @@ export interface AppMeta {
 	/** moleculer-web response controls. */
 	$statusCode?: number;
 	$responseHeaders?: Record<string, string>;
+	$responseType?: string;
 	$location?: string;
 	/** Request headers the gateway passes on. */
 	idempotencyKey?: string;
 	clientIp?: string;
+	/** The Accept header (reports answer CSV for text/csv). */
+	accept?: string;
 }

@@ -21,6 +21,7 @@ import { cancellationFeeAt, noShowFeeOf, waived, type Fees, type Waiver } from "
 import type { HotelCopy } from "./hotel-copies";
 import { shiftNights } from "./inventory";
 import { findByCode, messageData, toPublic, updateReservation, type Reservation, type Status } from "./repository";
+import { stampStatus } from "./reports";
 import { addDays } from "./stay";
 
 export type Action = "cancel" | "checkIn" | "checkOut" | "noShow";
@@ -145,6 +146,7 @@ export async function changeStatus(db: SqlStore, r: Reservation, action: Action,
 		let next: Reservation = { ...cur, ...tr.fees?.(cur, now), status: d.to, sequence: cur.sequence + (tr.announce ? 1 : 0), updatedAt: now.toISOString() };
 		if (opts.waive && tr.fees) next = { ...next, ...waived(next, opts.waive, actorId(opts.ctx)) };
 		await updateReservation(db, t, next);
+		await stampStatus(db, t, next.id, now, today);
 		if (tr.announce && copy) await appendOutbox(db.sequelize, t, makeMessage(tr.announce, messageData(next, copy), now));
 		await appendOutbox(db.sequelize, t, auditMessage("reservations", opts.ctx, tr.audit, { type: "reservation", id: cur.code, hotelId: cur.hotelId }, changesOf(toPublic(cur), toPublic(next), { only: AUDITED }), now));
 		return { reservation: next, announced: !!tr.announce };
