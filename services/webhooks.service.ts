@@ -6,7 +6,7 @@
  * Flow: the §4 events arrive through the durable bus (the `consumers:` block, its own queue:
  * messages published while no webhooks node runs wait there). Each message is stored (for replay)
  * with one delivery row per enabled webhook it matches, in one transaction whose message row is
- * the de-duplication record. The sender loop (./webhooks/delivery.ts) claims due deliveries,
+ * the de-duplication record (the messages that arrive together share it: lib/batcher.ts). The sender loop (./webhooks/delivery.ts) claims due deliveries,
  * posts them signed, retries with back-off for a day, and disables a webhook failing for three.
  *
  * Knobs: lib/config.ts `webhooks` (WEBHOOK_ALLOW_PRIVATE, WEBHOOK_*_MS, WEBHOOK_CONCURRENCY …).
@@ -21,6 +21,7 @@ import ValidationMixin, { pageOf, paginationParams, rules, type Page } from "../
 import { loadConfig, type AppConfig } from "../lib/config";
 import { appError, ErrorType, notFound, validationError } from "../lib/errors";
 import type { DomainMessage } from "../lib/events";
+import { Batcher } from "../lib/batcher";
 import { PollLoop } from "../lib/poll-loop";
 import type { AppMeta } from "../types/moleculer";
 import { createMailTransport, type MailTransport } from "./mail/transport";
@@ -41,6 +42,8 @@ interface WebhooksThis extends Service, Pick<RelayMethods, "wakeOutboxRelay"> {
 	/** DNS for the SSRF guard (tests replace it). */
 	resolve?: Resolver;
 	deliverer: Deliverer;
+	/** Group commit of the consumer: the messages that arrive together are stored by one transaction. */
+	incoming: Batcher<store.Incoming>;
 	sender: PollLoop | null;
 	transport: MailTransport | null;
 	visible(ctx: Context<{ id: string }, AppMeta>): Promise<store.WebhookRow>;
@@ -85,12 +88,14 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 		events: {
 			events: CONSUMED_PATTERNS,
 			// The webhook_messages row (primary key = message id) is the de-duplication record, written
-			// in the transaction that queues the deliveries (store.recordMessage).
+			// in the transaction that queues the deliveries (store.recordMessages).
 			dedupe: "handler",
-			concurrency: 20,
+			concurrency: 100,
 			async handler(this: WebhooksThis, message: DomainMessage) {
-				const queued = await store.recordMessage(this.sequelize, message, hotelOf(message), this.clock());
-				if (queued) this.sender?.wake();
+				// Checked alone: a message the table cannot hold must not fail the others of its batch.
+				if (message.id.length > 100 || message.event.length > 100 || Number.isNaN(Date.parse(message.occurredAt)))
+					throw new Error(`message ${message.id.slice(0, 100)} cannot be stored (id or event over 100 characters, or no occurredAt)`);
+				await this.incoming.add({ message, hotel: hotelOf(message) });
 			},
 		},
 	},
@@ -226,6 +231,9 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 		this.clock = () => new Date();
 		this.sender = null;
 		this.transport = null;
+		this.incoming = new Batcher(async batch => {
+			if (await store.recordMessages(this.sequelize, batch, this.clock())) this.sender?.wake();
+		}, { max: 200 });
 		this.deliverer = new Deliverer({
 			db: () => this.sequelize, cfg: this.cfg.webhooks, clock: () => this.clock(), logger: this.logger,
 			transport: () => this.transport, mailFrom: this.cfg.mailFrom, publicUrl: this.cfg.publicUrl,

@@ -159,25 +159,48 @@ async function insertDeliveries(db: Sequelize, rows: NewDelivery[], now: Date, t
 	}
 }
 
+export interface Incoming { message: DomainMessage; hotel: { hotelId: string | null; viaMessageId?: string } }
+
 /**
- * Records a message from the bus and queues one delivery per enabled webhook it matches, in one
- * transaction whose message row is the de-duplication record. Returns null for a repeat, else the
- * deliveries queued. `viaMessageId`: the hotel is the one of that (earlier) message.
+ * Records messages from the bus and queues one delivery per enabled webhook each matches, in one
+ * transaction whose message rows are the de-duplication records (a message already stored, or
+ * twice in the batch, queues nothing). `viaMessageId`: the hotel is the one of that earlier
+ * message, stored or in this batch. Returns the deliveries queued.
  */
-export function recordMessage(db: Sequelize, message: DomainMessage, hotel: { hotelId: string | null; viaMessageId?: string }, now: Date): Promise<number | null> {
+export function recordMessages(db: Sequelize, batch: Incoming[], now: Date): Promise<number> {
 	return serial(db, () => db.transaction(async t => {
-		let hotelId = hotel.hotelId;
-		if (!hotelId && hotel.viaMessageId) {
-			const [via] = await q<{ hotel_id: string | null }>(db, `SELECT hotel_id FROM ${MESSAGES_TABLE} WHERE id = :id`, { id: hotel.viaMessageId }, t);
-			hotelId = via?.hotel_id ?? null;
+		const hotels = new Map<string, string | null>();
+		const items = batch.filter((x, i) => batch.findIndex(y => y.message.id === x.message.id) === i);
+		const lookups = [...new Set(items.flatMap(x => (!x.hotel.hotelId && x.hotel.viaMessageId ? [x.hotel.viaMessageId] : [])))];
+		if (lookups.length)
+			for (const r of await q<{ id: string; hotel_id: string | null }>(db, `SELECT id, hotel_id FROM ${MESSAGES_TABLE} WHERE id IN (:ids)`, { ids: lookups }, t)) hotels.set(r.id, r.hotel_id);
+		const rows = items.map(({ message, hotel }) => {
+			const hotelId = hotel.hotelId ?? (hotel.viaMessageId ? hotels.get(hotel.viaMessageId) ?? null : null);
+			hotels.set(message.id, hotelId);
+			return { message, hotelId };
+		});
+		const r: Record<string, unknown> = { now };
+		const values = rows.map(({ message, hotelId }, i) => {
+			Object.assign(r, { [`i${i}`]: message.id, [`e${i}`]: message.event, [`h${i}`]: hotelId, [`o${i}`]: new Date(message.occurredAt), [`p${i}`]: JSON.stringify(message) });
+			return `(:i${i}, :e${i}, :h${i}, :o${i}, :now, :p${i})`;
+		});
+		const insert = `INSERT INTO ${MESSAGES_TABLE} (id, event, hotel_id, occurred_at, received_at, payload) VALUES ${values.join(", ")} ON CONFLICT (id) DO NOTHING`;
+		let fresh: Set<string>;
+		if (db.getDialect() === "postgres") fresh = new Set((await q<{ id: string }>(db, `${insert} RETURNING id`, r, t)).map(x => x.id));
+		else {
+			// Sequelize's SQLite dialect returns no rows for an INSERT; SQLite has one writer (serial), so read first.
+			const known = new Set((await q<{ id: string }>(db, `SELECT id FROM ${MESSAGES_TABLE} WHERE id IN (:ids)`, { ids: rows.map(x => x.message.id) }, t)).map(x => x.id));
+			await exec(db, insert, r, t);
+			fresh = new Set(rows.map(x => x.message.id).filter(id => !known.has(id)));
 		}
-		const inserted = await exec(db, `INSERT INTO ${MESSAGES_TABLE} (id, event, hotel_id, occurred_at, received_at, payload) VALUES (:id, :event, :hotelId, :occurredAt, :now, :payload) ON CONFLICT (id) DO NOTHING`,
-			{ id: message.id, event: message.event, hotelId, occurredAt: new Date(message.occurredAt), now, payload: JSON.stringify(message) }, t);
-		if (inserted !== 1) return null;
-		const hooks = await q<WebhookRow>(db, `SELECT id, events, hotel_ids FROM ${WEBHOOKS_TABLE} WHERE enabled = :yes`, { yes: true }, t);
-		const matching = hooks.filter(w => matchesAny(JSON.parse(w.events), message.event) && coversHotel(JSON.parse(w.hotel_ids), hotelId));
-		await insertDeliveries(db, matching.map(w => ({ webhookId: w.id, messageId: message.id, event: message.event, kind: "event" as const })), now, t);
-		return matching.length;
+		if (fresh.size === 0) return 0;
+		const hooks = (await q<WebhookRow>(db, `SELECT id, events, hotel_ids FROM ${WEBHOOKS_TABLE} WHERE enabled = :yes`, { yes: true }, t))
+			.map(w => ({ id: w.id, events: JSON.parse(w.events) as string[], hotels: JSON.parse(w.hotel_ids) as string[] }));
+		const deliveries = rows.filter(x => fresh.has(x.message.id)).flatMap(({ message, hotelId }) => hooks
+			.filter(w => matchesAny(w.events, message.event) && coversHotel(w.hotels, hotelId))
+			.map(w => ({ webhookId: w.id, messageId: message.id, event: message.event, kind: "event" as const })));
+		await insertDeliveries(db, deliveries, now, t);
+		return deliveries.length;
 	}));
 }
 
