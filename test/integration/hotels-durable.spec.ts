@@ -97,7 +97,7 @@ describeWithServers("hotels: a change saved just before a SIGKILL, with RabbitMQ
 		port = await freePort();
 		Object.assign(process.env, { TRANSPORTER: AMQP_URL, NAMESPACE: namespace, DATA_DIR: path.join(tmp, "reservations"), SEED_DEMO: "false", RETRY_BASE_MS: "100", RETRY_MAX_MS: "500" });
 		delete process.env.RESERVATIONS_DB_URL;
-		reservations = createBroker({ ...loadConfig(), logLevel: "warn" }, { nodeID: `${namespace}-reservations`, logLevel: "warn" }, ["reservations"]);
+		reservations = createBroker({ ...loadConfig(), logLevel: "warn" }, { nodeID: `${namespace}-reservations`, logLevel: "warn" }, ["reservations", "accounts"]); // accounts: the gateway child checks staff tokens there
 		await reservations.start();
 		sequelize = (reservations.getLocalService("reservations") as unknown as { sequelize: Sequelize }).sequelize;
 	}, 60_000);
