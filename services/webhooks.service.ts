@@ -72,6 +72,9 @@ const urlRule = { type: "string", trim: true, min: 1, max: 2000 };
 const common = { auth: "admin" as const, permission: "webhooks.manage" as const };
 const tags = ["webhooks"];
 
+/** The test event's request, answered to a waiting caller (the gateway's request timeout is 10 s). */
+const TEST_SEND_MS = 5_000;
+
 /** A Standard Webhooks secret: "whsec_" and 32 random bytes in base64. */
 const newSecret = () => `whsec_${crypto.randomBytes(32).toString("base64")}`;
 
@@ -176,7 +179,8 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 				const now = this.clock();
 				const message = { event: TEST_EVENT, id: crypto.randomUUID(), occurredAt: now.toISOString(), data: { webhookId: w.id, hotelIds: JSON.parse(w.hotel_ids), test: true } };
 				const delivery = await store.insertTest(this.sequelize, w, message as unknown as DomainMessage, this.cfg.webhooks.lockMs, now);
-				await this.deliverer.deliver(delivery);
+				// The caller waits for it: its lookup and request end well within the request timeout.
+				await this.deliverer.deliver(delivery, TEST_SEND_MS);
 				return store.toDelivery((await store.getDelivery(this.sequelize, delivery.id)) as store.DeliveryRow);
 			},
 		},

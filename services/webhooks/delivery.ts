@@ -53,11 +53,12 @@ export class Deliverer {
 		return due.length > 0;
 	}
 
-	/** Sends one claimed delivery and records what happened. */
-	async deliver(d: DueDelivery): Promise<SendOutcome> {
+	/** Sends one claimed delivery and records what happened; `maxTimeMs` bounds the request further (a caller waits). */
+	async deliver(d: DueDelivery, maxTimeMs?: number): Promise<SendOutcome> {
 		const { cfg, clock } = this.deps;
+		const bound = (ms: number) => (maxTimeMs ? Math.min(ms, maxTimeMs) : ms);
 		const outcome = await sendWebhook(d.url, d.secret, d.message_id, d.body, {
-			allowPrivate: cfg.allowPrivate, connectTimeoutMs: cfg.connectTimeoutMs, timeoutMs: cfg.timeoutMs, maxResponseBytes: cfg.maxResponseBytes,
+			allowPrivate: cfg.allowPrivate, connectTimeoutMs: bound(cfg.connectTimeoutMs), timeoutMs: bound(cfg.timeoutMs), maxResponseBytes: cfg.maxResponseBytes,
 			resolve: this.deps.resolve, now: clock(),
 		});
 		const now = clock();

@@ -12,9 +12,20 @@ import net from "net";
 export interface ResolvedAddress { address: string; family: 4 | 6 }
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
+/** How long a lookup may take (the system resolver's own retries can last far longer than a request). */
+export const LOOKUP_TIMEOUT_MS = 3_000;
+
 export const systemResolver: Resolver = async hostname => {
-	const found = await dns.promises.lookup(hostname, { all: true, verbatim: true });
-	return found.map(a => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${LOOKUP_TIMEOUT_MS} ms`), { code: "ETIMEOUT" })), LOOKUP_TIMEOUT_MS);
+	});
+	try {
+		const found = await Promise.race([dns.promises.lookup(hostname, { all: true, verbatim: true }), timeout]);
+		return found.map(a => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+	} finally {
+		clearTimeout(timer);
+	}
 };
 
 const blocked = new net.BlockList();
