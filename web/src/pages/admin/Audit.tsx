@@ -14,24 +14,23 @@ import type { AuditEntry, Hotel, StaffUser } from "../../types";
 import { PagedResult } from "./PagedResult";
 import { token, useFilteredList, useHotels } from "./common";
 import { roleLabel } from "./Staff";
-
-/** What the server writes in place of a secret (lib/audit.ts). */
-const REDACTED = "[redacted]";
-
-/** One side of a change as text: "—" for nothing, lists joined, objects as indented JSON. */
-export function auditValue(v: unknown): { text: string; block: boolean } {
-	if (v === null || v === undefined || v === "") return { text: "—", block: false };
-	if (v === REDACTED) return { text: t("audit.redacted"), block: false };
-	if (typeof v === "boolean") return { text: v ? t("common.yes") : t("common.no"), block: false };
-	if (typeof v !== "object") return { text: String(v), block: false };
-	if (Array.isArray(v) && v.every(x => x === null || typeof x !== "object")) return { text: v.length ? v.join(", ") : "—", block: false };
-	return { text: JSON.stringify(v, null, 2), block: true };
-}
+import { auditValue, dayStart } from "../../staff-rules";
 
 function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
-	const { text, block } = auditValue(v);
-	if (text === "—") return <span class="muted" aria-label={t("audit.empty")}>—</span>;
-	return block ? <pre class={`audit-value audit-value--${kind}`}>{text}</pre> : <span class={`audit-value audit-value--${kind}`}>{text}</span>;
+	const a = auditValue(v);
+	const cls = `audit-value audit-value--${kind}`;
+	switch (a.kind) {
+		case "empty":
+			return <span class="muted" title={t("audit.empty")}>—<span class="visually-hidden">{t("audit.empty")}</span></span>;
+		case "redacted":
+			return <span class={cls}>{t("audit.redacted")}</span>;
+		case "boolean":
+			return <span class={cls}>{a.value ? t("common.yes") : t("common.no")}</span>;
+		case "json":
+			return <pre class={cls}>{a.text}</pre>;
+		default:
+			return <span class={cls}>{a.text}</span>;
+	}
 }
 
 function actorText(a: AuditEntry["actor"]): string {
@@ -86,13 +85,6 @@ function Entry({ e, hotels }: { e: AuditEntry; hotels: Hotel[] | null }) {
 	);
 }
 
-/** A day typed in the filter (the browser's zone) → the instant it starts; `to` covers its whole day. */
-const dayStart = (d: string, plusDays = 0): string | undefined => {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return d || undefined;
-	const x = new Date(`${d}T00:00:00`);
-	x.setDate(x.getDate() + plusDays);
-	return x.toISOString();
-};
 
 export function AdminAudit({ route }: { route: Route }) {
 	const q = route.query;
@@ -103,6 +95,7 @@ export function AdminAudit({ route }: { route: Route }) {
 	}, []);
 	const { filters, set, apply, setPage, data, error } = useFilteredList(
 		{ hotelId: q.get("hotelId") ?? "", actorId: q.get("actorId") ?? "", action: q.get("action") ?? "", targetId: q.get("targetId") ?? "", from: "", to: "" },
+		// The day range is whole days in the browser's zone: `to` is sent as the next day's start (exclusive).
 		(f, page) => accountsApi.audit({ ...f, from: dayStart(f.from), to: f.to ? dayStart(f.to, 1) : undefined, page, pageSize: 20 }, token()));
 
 	return (

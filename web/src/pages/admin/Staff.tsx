@@ -14,22 +14,12 @@ import { Alert, DataTable, Field, PageTitle, Select, useId } from "../../compone
 import { useStaffMe } from "../../session";
 import { STAFF_ROLES, type Hotel, type StaffMe, type StaffRole, type StaffUser } from "../../types";
 import { PagedResult } from "./PagedResult";
+import { grantableRoles, mayManage } from "../../staff-rules";
 import { token, useFilteredList, useHotels } from "./common";
 
 const ALL = "*";
 
-/** The roles the caller may give: an owner any, a manager any but owner. */
-export const grantableRoles = (me: StaffMe | null): StaffRole[] => (me?.role === "owner" ? STAFF_ROLES : STAFF_ROLES.filter(r => r !== "owner"));
-
 const hasAll = (ids: string[]) => ids.includes(ALL);
-
-/** May the caller change this user? Not itself, not an owner unless owner, not beyond its own hotels. */
-export function mayManage(me: StaffMe | null, user: StaffUser): boolean {
-	if (!me || !me.permissions.includes("staff.manage") || user.id === me.id) return false;
-	if (user.role === "owner" && me.role !== "owner") return false;
-	if (hasAll(me.hotelIds)) return true;
-	return !hasAll(user.hotelIds) && user.hotelIds.every(h => me.hotelIds.includes(h));
-}
 
 export const roleLabel = (role: string): string => (STAFF_ROLES as string[]).includes(role) ? t(`acc.role.${role as StaffRole}`) : role;
 
