@@ -91,12 +91,14 @@ export function CalendarGrid({ roomTypeId, roomTypeName, dates, plans, rows, cur
 		}
 	};
 
-	const cellButton = (row: number, col: number, label: string, body: ComponentChildren, extra = "") => {
+	// The name is the content (visible text first-hand), with the row and night for a screen reader that lands on a cell.
+	const cellButton = (row: number, col: number, context: string, body: ComponentChildren, extra = "") => {
 		const c = { row, col };
 		return (
 			<td key={col} class={`cal__td${dayHead(dates[col]).weekend ? " cal__td--weekend" : ""}`}>
-				<button type="button" class={`cal__cell${extra}`} data-cell={`${row}:${col}`} aria-pressed={isSelected(row, col)} aria-label={label}
+				<button type="button" class={`cal__cell${extra}`} data-cell={`${row}:${col}`} aria-pressed={isSelected(row, col)}
 					tabIndex={cursor.row === row && cursor.col === col ? 0 : -1} onClick={e => pick(c, e.shiftKey)} onKeyDown={e => onKey(e, c)}>
+					<span class="sr-only">{context}: </span>
 					{body}
 				</button>
 			</td>
@@ -128,11 +130,11 @@ export function CalendarGrid({ roomTypeId, roomTypeName, dates, plans, rows, cur
 						{dates.map((d, col) => {
 							const n = rooms.get(d);
 							if (!n) return <td key={col}>—</td>;
-							const label = `${t("cal.rooms")}, ${dayHead(d).long}: ${t("cal.availableLong", { n: n.available, booked: n.booked, total: n.total })}${n.overbookLimit ? `, ${t("cal.overbook", { n: n.overbookLimit })}` : ""}`;
-							return cellButton(0, col, label, (
+							return cellButton(0, col, `${t("cal.rooms")}, ${dayHead(d).long}`, (
 								<>
 									<span class={`cal__avail${n.available <= 0 ? " cal__avail--none" : ""}`}>{n.available}</span>
-									<span class="cal__sub">
+									<span class="sr-only"> {t("cal.availableLong", { booked: n.booked, total: n.total })}{n.overbookLimit ? `, ${t("cal.overbook", { n: n.overbookLimit })}` : ""}</span>
+									<span class="cal__sub" aria-hidden="true">
 										{n.booked}/{n.total}
 										{n.overbookLimit ? ` +${n.overbookLimit}` : ""}
 									</span>
@@ -150,11 +152,10 @@ export function CalendarGrid({ roomTypeId, roomTypeName, dates, plans, rows, cur
 								const n = byPlan.get(p.id)?.get(d);
 								if (!n) return <td key={col}>—</td>;
 								const r = restrictions(n);
-								const label = `${p.name}, ${dayHead(d).long}: ${money(n.price, currency)}${r.length ? `, ${r.join(", ")}` : ""}`;
-								return cellButton(i + 1, col, label, (
+								return cellButton(i + 1, col, `${p.name}, ${dayHead(d).long}`, (
 									<>
 										<span class="cal__price" data-testid="cal-price">{money(n.price, currency)}</span>
-										{r.length > 0 && <span class="cal__sub cal__restr">{r.join(" · ")}</span>}
+										{r.length > 0 && <span class="cal__sub cal__restr"><span class="sr-only">, </span>{r.join(" · ")}</span>}
 									</>
 								), n.closed ? " cal__cell--closed" : "");
 							})}

@@ -23,7 +23,7 @@ export function CancellationTerms({ c, timeZone, currency, testId = "terms" }: {
 	const steps = c.schedule ?? [];
 	return (
 		<div class="terms">
-			<p class={`terms__line ${c.refundable ? "terms--free" : "terms--strict"}`} data-testid={testId}>
+			<p class={`terms__line ${c.refundable && feeAt(c.schedule) === 0 ? "terms--free" : "terms--strict"}`} data-testid={testId}>
 				{termsLine(c, timeZone, currency)}
 			</p>
 			{steps.length > 1 && (

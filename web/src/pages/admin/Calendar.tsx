@@ -41,6 +41,9 @@ const blankEdit = (from: string): EditForm => ({
 	closed: "", closedToArrival: "", closedToDeparture: "", overbookLimit: "",
 });
 
+/** The form after a change was taken: the same nights, room types and plans, nothing to set. */
+const clearValues = (e: EditForm): EditForm => ({ ...blankEdit(e.from), last: e.last, roomTypeIds: e.roomTypeIds, ratePlanIds: e.ratePlanIds });
+
 const int = (s: string): number | string => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
 
 /** The PUT update of the form, or null when it sets nothing. Numbers that do not parse go as typed so the API names the field. */
@@ -130,6 +133,7 @@ export function AdminCalendar({ route }: { route: Route }) {
 			const res = await ratesApi.updateCalendar(hotelId, updates, token());
 			setNews(t("cal.changed", { n: res.changedNights }));
 			setBatch([]);
+			setEdit(e => clearValues(e));
 			setN(x => x + 1);
 		} catch (err) {
 			setSaveError(err);
@@ -229,7 +233,7 @@ export function AdminCalendar({ route }: { route: Route }) {
 						</div>
 					)}
 					<div class="actions">
-						<button type="button" class="btn" disabled={!current || busy} onClick={() => current && (setBatch([...batch, current]), setEdit({ ...blankEdit(edit.from), last: edit.last, roomTypeIds: edit.roomTypeIds, ratePlanIds: edit.ratePlanIds }))}>
+						<button type="button" class="btn" disabled={!current || busy} onClick={() => current && (setBatch([...batch, current]), setEdit(clearValues(edit)))}>
 							{t("cal.addToBatch")}
 						</button>
 						<button type="submit" class="btn btn--primary" disabled={busy || (!current && !batch.length)}>
