@@ -95,7 +95,7 @@ describeWithServers("store outage: 503 with Retry-After, 2xx again once it is ba
 		({ resDb, mailDb, proxy } = stores);
 		const cfg = loadConfig();
 		// "error": the stores' background loops (outbox relay, mail sender) warn on every pass while cut.
-		broker = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error" }, ["api", "hotels", "reservations", "mail"]);
+		broker = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error" }, ["api", "hotels", "reservations", "mail", "accounts"]);
 		await broker.start();
 		http = (broker.getLocalService("api") as unknown as { server: Server }).server;
 		admin = signAdminToken(cfg.adminEmail, cfg.jwtSecret);
@@ -179,7 +179,7 @@ describeWithServers("store outage seen from a gateway on another node", ["pg", "
 		dbs = await proxiedStores({ TRANSPORTER: AMQP_URL, NAMESPACE: namespace });
 		proxy = dbs.proxy;
 		const cfg = loadConfig();
-		stores = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-stores` }, ["hotels", "reservations", "mail"]);
+		stores = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-stores` }, ["hotels", "reservations", "mail", "accounts"]);
 		gateway = createBroker({ ...cfg, logLevel: "error" }, { logLevel: "error", nodeID: `${namespace}-gateway` }, ["api"]);
 		await stores.start();
 		await gateway.start();
