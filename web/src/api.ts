@@ -10,6 +10,7 @@ import type { AuditEntry, AuditQuery, StaffChanges, StaffInvite, StaffMe, StaffQ
 import type { CalendarAnswer, CalendarUpdate, ReservationRates } from "./types";
 
 import type { DeliveryQuery, Webhook, WebhookChanges, WebhookDelivery, WebhookInput, WebhookReplay } from "./types";
+import type { DailyReport, DeskDay, RoomOffers } from "./types";
 
 export const API_BASE = "/api/v1";
 
@@ -186,4 +187,32 @@ export const webhooksApi = {
 		request<Page<WebhookDelivery>>(`/webhooks/${encodeURIComponent(id)}/deliveries`, { query: { ...query }, token }),
 	replay: (id: string, body: Omit<WebhookReplay, "id">, token: string) =>
 		request<{ replayed: number }>(`/webhooks/${encodeURIComponent(id)}/replay`, { method: "POST", body, token }),
+};
+
+// Reports and the front desk (SPEC §12, issue 17).
+export const reportsApi = {
+	daily: (id: string, from: string, to: string, token: string) =>
+		request<DailyReport>(`/hotels/${encodeURIComponent(id)}/reports/daily`, { query: { from, to }, token }),
+	/** The same report as the server's CSV (Accept: text/csv), for a download. */
+	dailyCsv: async (id: string, from: string, to: string, token: string): Promise<Blob> => {
+		let res: Response;
+		try {
+			res = await fetch(`${API_BASE}/hotels/${encodeURIComponent(id)}/reports/daily${queryString({ from, to })}`, { headers: { Accept: "text/csv", Authorization: `Bearer ${token}` } });
+		} catch {
+			throw new ApiError("Network error", 0, "NETWORK_ERROR");
+		}
+		if (!res.ok) {
+			const b = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
+			throw new ApiError(b.message ?? res.statusText, res.status, b.type ?? "ERROR", b.data);
+		}
+		return res.blob();
+	},
+	today: (id: string, token: string) => request<DeskDay>(`/hotels/${encodeURIComponent(id)}/today`, { token }),
+	/** A booking made by staff for a guest (the same route as guests'; the staff token makes staff the actor). */
+	book: (body: NewReservation & { ratePlanId?: string }, idempotencyKey: string, token: string) =>
+		request<Reservation & ReservationRates & { guestToken: string }>("/reservations", { method: "POST", body, token, headers: { "Idempotency-Key": idempotencyKey } }),
+	reservation: (code: string, token: string) => request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}`, { token }),
+	mailsOf: (code: string, token: string) => request<Page<Mail>>("/mails", { query: { reservationCode: code, pageSize: 100 }, token }),
+	auditOf: (code: string, token: string) => request<Page<AuditEntry>>("/audit", { query: { targetId: code, pageSize: 100 }, token }),
+	offers: (id: string, query: AvailabilityQuery) => request<Availability & { roomTypes: RoomOffers[] }>(`/hotels/${encodeURIComponent(id)}/availability`, { query }),
 };

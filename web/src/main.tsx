@@ -25,6 +25,10 @@ import { AdminCalendar } from "./pages/admin/Calendar";
 import { AdminStaff, roleLabel } from "./pages/admin/Staff";
 import { AdminAudit } from "./pages/admin/Audit";
 import { AdminWebhooks } from "./pages/admin/Webhooks";
+import { AdminReports } from "./pages/admin/Reports";
+import { AdminToday } from "./pages/admin/Today";
+import { NewBooking } from "./pages/admin/NewBooking";
+import { ReservationDetail } from "./pages/admin/ReservationDetail";
 import { ForgotPassword } from "./pages/admin/Login";
 import { SetPassword } from "./pages/SetPassword";
 import "./styles.css";
@@ -70,7 +74,11 @@ function AdminRoutes({ route, expired, me }: { route: Route; expired: boolean; m
 	if (b === "hotels" && c === "new") return allowed("hotels.create", <HotelForm />);
 	if (b === "hotels" && c) return allowed("hotels.edit", <HotelForm key={c} id={c} />);
 	if (b === "hotels") return allowed("hotels.edit", <AdminHotels route={route} />);
+	if (b === "reservations" && c) return allowed("reservations.view", <ReservationDetail key={c} code={c.toUpperCase()} />);
 	if (b === "reservations") return allowed("reservations.view", <AdminReservations route={route} />);
+	if (b === "today") return allowed("reservations.view", <AdminToday route={route} />);
+	if (b === "book") return allowed("reservations.manage", <NewBooking route={route} />);
+	if (b === "reports") return allowed("reports.view", <AdminReports route={route} />);
 	if (b === "occupancy") return allowed("reports.view", <AdminOccupancy route={route} />);
 	if (b === "calendar") return allowed("rates.edit", <AdminCalendar route={route} />);
 	if (b === "mails") return allowed("mail.manage", <AdminMails route={route} />);
@@ -159,7 +167,9 @@ function App() {
 					{isAdmin && loggedIn ? (
 						<>
 							{can("hotels.edit", me) && <a href="#/admin/hotels" aria-current={here("/admin/hotels")}>{t("nav.hotels")}</a>}
+							{can("reservations.view", me) && <a href="#/admin/today" aria-current={here("/admin/today")}>{t("nav.today")}</a>}
 							{can("reservations.view", me) && <a href="#/admin/reservations" aria-current={here("/admin/reservations")}>{t("nav.reservations")}</a>}
+							{can("reports.view", me) && <a href="#/admin/reports" aria-current={here("/admin/reports")}>{t("nav.reports")}</a>}
 							{can("reports.view", me) && <a href="#/admin/occupancy" aria-current={here("/admin/occupancy")}>{t("nav.occupancy")}</a>}
 							{can("rates.edit", me) && <a href="#/admin/calendar" aria-current={here("/admin/calendar")}>{t("nav.calendar")}</a>}
 							{can("mail.manage", me) && <a href="#/admin/mails" aria-current={here("/admin/mails")}>{t("nav.mails")}</a>}

@@ -192,6 +192,9 @@ export function canOnHotel(permission: Permission, hotelId: string, me: StaffMe 
 /** The page a staff user lands on: the first of these its role allows. */
 const LANDINGS: [Permission, string][] = [
 	["hotels.edit", "/admin/hotels"],
+	// The front desk starts its day on the day's arrivals and departures; revenue on the reports.
+	["reservations.manage", "/admin/today"],
+	["reports.view", "/admin/reports"],
 	["reservations.view", "/admin/reservations"],
 	["reports.view", "/admin/occupancy"],
 	["staff.manage", "/admin/staff"],

@@ -391,3 +391,63 @@ export interface WebhookDelivery {
 	nextAttemptAt: string | null;
 	deliveredAt: string | null;
 }
+
+// Reports and the front desk (SPEC §12, issue 17).
+/** The figures of one day (or of the range: totals; ADR and RevPAR weighted). */
+export interface ReportFigures {
+	roomsAvailable: number;
+	roomsSold: number;
+	occupancy: number;
+	roomRevenue: number;
+	adr: number;
+	revpar: number;
+	arrivals: number;
+	departures: number;
+	cancellations: number;
+	noShows: number;
+	cancellationFees: number;
+	noShowFees: number;
+	bookingsMade: number;
+}
+export interface ReportDay extends ReportFigures {
+	date: string;
+}
+/** GET /hotels/:id/reports/daily. */
+export interface DailyReport {
+	hotelId: string;
+	from: string;
+	to: string;
+	currency: string;
+	timezone: string;
+	days: ReportDay[];
+	totals: ReportFigures;
+}
+/** The desk's moves on a stay (lifecycle transitions). */
+export type DeskAction = "checkIn" | "checkOut" | "noShow";
+export interface DeskRow {
+	code: string;
+	status: ReservationStatus;
+	guestName: string;
+	guestEmail: string;
+	guestPhone: string | null;
+	roomTypeId: string;
+	roomTypeName: string;
+	ratePlanName: string | null;
+	rooms: number;
+	guests: number;
+	checkIn: string;
+	checkOut: string;
+	nights: number;
+	totalPrice: number;
+	currency: string;
+	actions: DeskAction[];
+}
+/** GET /hotels/:id/today. */
+export interface DeskDay {
+	hotelId: string;
+	date: string;
+	timezone: string;
+	arrivals: DeskRow[];
+	inHouse: DeskRow[];
+	departures: DeskRow[];
+}

@@ -51,7 +51,7 @@ export function AdminMails({ route }: { route: Route }) {
 					{data.rows.map(m => (
 						<tr key={m.id} data-testid="mail-row" data-code={m.reservationCode} data-type={m.type}>
 							<th scope="row" data-label={t("adm.mail.subject")} class="cell--wide">{m.subject}</th>
-							<td data-label={t("adm.mail.code")} class="mono">{m.reservationCode}</td>
+							<td data-label={t("adm.mail.code")} class="mono"><a href={`#/admin/reservations/${m.reservationCode}`}>{m.reservationCode}</a></td>
 							<td data-label={t("adm.mail.type")}>{typeLabel(m.type)}</td>
 							<td data-label={t("adm.mail.to")}>{m.to}</td>
 							<td data-label={t("adm.mail.status")}>

@@ -93,7 +93,7 @@ export function AdminReservations({ route }: { route: Route }) {
 					{(data.rows as (Reservation & ReservationRates)[]).map(r => (
 						<tr key={r.code} data-testid="reservation-row" data-code={r.code}>
 							<th scope="row" data-label={t("res.code")} class="mono">
-								{r.code}
+								<a href={`#/admin/reservations/${r.code}`}>{r.code}</a>
 							</th>
 							<td data-label={t("res.hotel")}>
 								{r.hotelName}
