@@ -27,7 +27,7 @@
  *   --no-write         do not rewrite the figures block of docs/benchmarks.md
  *   --keep             leave the processes' logs and profiles in the work directory
  * Environment: TRANSPORTER, PGHOST/PGPORT/PGUSER, BENCH_PORT_BASE (39000), BENCH_TOPOLOGY
- * ("api:1,hotels:1,reservations:1,mail:1"), BENCH_SOAK_SECONDS, BENCH_PG_CLIENTS.
+ * ("api:1,hotels:1,reservations:1,mail:1,accounts:1,webhooks:1"), BENCH_SOAK_SECONDS, BENCH_PG_CLIENTS.
  */
 import { execFileSync } from "child_process";
 import crypto from "crypto";
@@ -79,7 +79,7 @@ function parseArgs(argv: string[]): Opts {
 	};
 	const quick = flag("quick");
 	const topology: Record<string, number> = {};
-	for (const part of (process.env.BENCH_TOPOLOGY || "api:1,hotels:1,reservations:1,mail:1").split(",")) {
+	for (const part of (process.env.BENCH_TOPOLOGY || "api:1,hotels:1,reservations:1,mail:1,accounts:1,webhooks:1").split(",")) {
 		const [name, n] = part.trim().split(":");
 		if (name) topology[name] = Number(n ?? 1);
 	}
@@ -209,6 +209,9 @@ interface Cluster {
 
 const DB_RES = "hotel_bench_reservations";
 const DB_MAIL = "hotel_bench_mail";
+// Every product node declares the accounts (audit) and webhooks queues: their services run in the bench, so no queue only grows.
+const DB_ACCOUNTS = "hotel_bench_accounts";
+const DB_WEBHOOKS = "hotel_bench_webhooks";
 const DB_PGBENCH = "hotel_bench_pgbench";
 
 function nodeFlags(o: Opts, workDir: string, name: string): string[] {
@@ -224,6 +227,8 @@ function clusterEnv(workDir: string, namespace: string, smtpPort: number): NodeJ
 		NAMESPACE: namespace,
 		RESERVATIONS_DB_URL: dbUrl(DB_RES),
 		MAIL_DB_URL: dbUrl(DB_MAIL),
+		ACCOUNTS_DB_URL: dbUrl(DB_ACCOUNTS),
+		WEBHOOKS_DB_URL: dbUrl(DB_WEBHOOKS),
 		DATA_DIR: path.join(workDir, "data"),
 		SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
 		PUBLIC_URL: "http://localhost:8080",
@@ -242,7 +247,7 @@ async function startCluster(o: Opts, workDir: string, base: number, env: NodeJS.
 	let apiPort = base + 10;
 	let healthPort = base + 100;
 	// Stores first (migrations), then the gateway.
-	for (const service of ["hotels", "reservations", "mail", "api"]) {
+	for (const service of ["hotels", "reservations", "mail", "accounts", "webhooks", "api"]) {
 		for (let i = 0; i < (o.topology[service] ?? 0); i++) {
 			const name = `${service}-${i + 1}`;
 			const own: NodeJS.ProcessEnv = { ...env, SERVICES: service, NODE_ID: `bench-${name}-${process.pid}` };
@@ -451,11 +456,10 @@ async function main(): Promise<void> {
 
 	try {
 		// Databases and SMTP sink.
-		log(`Recreating databases ${DB_RES}, ${DB_MAIL}…`);
-		await recreateDb(DB_RES);
-		await recreateDb(DB_MAIL);
+		log(`Recreating databases ${DB_RES}, ${DB_MAIL}, ${DB_ACCOUNTS}, ${DB_WEBHOOKS}…`);
+		for (const db of [DB_RES, DB_MAIL, DB_ACCOUNTS, DB_WEBHOOKS]) await recreateDb(db);
 		cleanup = async () => {
-			if (!o.keep) for (const db of [DB_RES, DB_MAIL, DB_PGBENCH]) await dropDb(db);
+			if (!o.keep) for (const db of [DB_RES, DB_MAIL, DB_ACCOUNTS, DB_WEBHOOKS, DB_PGBENCH]) await dropDb(db);
 		};
 		const smtpPort = base + 200;
 		const smtp = spawnNode({ name: "smtp-sink", script: path.join(__dirname, "smtp-sink.js"), args: [String(smtpPort)], env: process.env, logDir: workDir, ipc: true });
@@ -782,7 +786,7 @@ function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[
 const PROFILED: Record<string, string[]> = {
 	S1: ["bench-gateway"],
 	S3: ["bench-gateway", "bench-echo"],
-	S5: ["api-1", "reservations-1", "mail-1"],
+	S5: ["api-1", "reservations-1", "mail-1", "accounts-1", "webhooks-1"],
 	S6: ["api-1", "reservations-1"],
 	S8: ["api-1", "reservations-1"],
 };
