@@ -136,6 +136,8 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await expect(cell(page, "double", 1, satCol).textContent()).resolves.toContain("min 2");
 		// The saver follows Flexible: −12 % and its restriction.
 		await expect(cell(page, "double", 3, satCol).textContent()).resolves.toMatch(/€158\.40.*min 2/);
+		// The grid scrolls inside its region; the page itself never scrolls sideways.
+		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
 		await screenshot(page, "rates-calendar", viewport);
 
 		const cal = await apiCall<Cal>(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}/calendar?from=${from}&to=${addDays(from, 7)}`, undefined, token);
@@ -209,6 +211,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await bb.getByText("Price per night").click();
 		await expect(bb.locator(".nightly__table tbody tr").count()).resolves.toBe(2);
 		await expect(bb.locator(".nightly__table tbody").textContent()).resolves.toMatch(/€130.*€130/);
+		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
 		await screenshot(page, "rates-offers", viewport);
 
 		await bb.getByRole("link", { name: "Book Double room, Bed and breakfast" }).click();
