@@ -76,7 +76,7 @@ describe("staff accounts (embedded, SMTP)", () => {
 		expect(me.body.permissions).toHaveLength(11);
 		expect(me.body).not.toHaveProperty("passwordHash");
 		expect(JSON.stringify(me.body)).not.toMatch(/argon2/);
-		const list = await app.broker.call<{ rows: { email: string }[] }>("accounts.list", {});
+		const list = await app.broker.call<{ rows: { email: string }[] }, object>("accounts.list", {});
 		expect(list.rows.map(r => r.email)).toContain("admin@example.com");
 	});
 
@@ -174,11 +174,11 @@ describe("staff accounts (embedded, SMTP)", () => {
 		expect(await call("hotels.update", { id: h2, stars: 1 })).toBe(404);
 		expect(await call("hotels.deactivate", { id: h2 })).toBe(404);
 		expect(await call("hotels.create", hotel("Forged"))).toBe(403);
-		const listed = await app.broker.call<{ rows: { hotelId: string }[] }>("reservations.list", {}, { meta: { user: scoped } });
+		const listed = await app.broker.call<{ rows: { hotelId: string }[] }, object>("reservations.list", {}, { meta: { user: scoped } });
 		expect(listed.rows.every(r => r.hotelId === h1)).toBe(true);
 		expect(await call("reservations.occupancy", { id: h2, from: isoDay(1), to: isoDay(3) })).toBe(404);
 		expect(await call("accounts.audit", { hotelId: h2 }, { ...scoped })).toBe(200);
-		const audit = await app.broker.call<{ rows: { target: { hotelId: string | null } }[] }>("accounts.audit", {}, { meta: { user: scoped } });
+		const audit = await app.broker.call<{ rows: { target: { hotelId: string | null } }[] }, object>("accounts.audit", {}, { meta: { user: scoped } });
 		expect(audit.rows.every(e => e.target.hotelId === h1)).toBe(true);
 		expect(await call("accounts.invite", { email: "f@example.com", name: "F", role: "front_desk", hotelIds: [h2] })).toBe(404);
 		expect(await call("mail.list", {}, { ...scoped, role: "front_desk" })).toBe(403);

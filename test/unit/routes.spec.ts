@@ -42,8 +42,8 @@ describe("routes from the actions' rest metadata", () => {
 		for (const r of routes) expect(["public", "guest", "admin"]).toContain(r.auth);
 	});
 
-	it("login and lookup are on the brute-force limited route, and only they", () => {
-		expect(routes.filter(r => r.rateLimit === "auth").map(key).sort()).toEqual(["POST /auth/login", "POST /reservations/lookup"]);
+	it("login, forgot, reset and lookup are on the brute-force limited route, and only they", () => {
+		expect(routes.filter(r => r.rateLimit === "auth").map(key).sort()).toEqual(["POST /auth/forgot", "POST /auth/login", "POST /auth/reset", "POST /reservations/lookup"]);
 	});
 
 	it("the gateway serves exactly these aliases: the limited ones on the auth route, the rest on v1", async () => {
