@@ -265,4 +265,28 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		const r = await apiCall<{ feeWaived: boolean; waiveReason: string }>(stack.baseUrl, "GET", `/api/v1/reservations/${code}`, undefined, token);
 		expect(r.body).toMatchObject({ feeWaived: true, waiveReason: "Flight cancelled by the airline" });
 	});
+
+	it("shows staff today's fee before they cancel, and cancels waiving it with a reason", async () => {
+		const { page } = browser();
+		const booked = await apiCall<{ code: string }>(stack.baseUrl, "POST", "/api/v1/reservations", {
+			hotelId, roomTypeId: "double", ratePlanId: "bb", checkIn, checkOut, rooms: 1, guests: 2, guest: { name: "Mary Jackson", email: `mary.${viewport}@example.com`, locale: "en" },
+		});
+		expect(booked.status).toBe(201);
+		const other = booked.body.code;
+		await page.getByRole("button", { name: "Filter" }).click();
+		const row = page.locator(`[data-testid=reservation-row][data-code="${other}"]`);
+		await row.waitFor();
+		await row.getByRole("button", { name: `Cancel ${other}` }).click();
+		await expect(row.locator("[data-testid=cancel-fee]").textContent()).resolves.toBe("Cancelling now costs €130.");
+		const confirm = row.getByRole("button", { name: `Confirm cancelling ${other}` });
+		await row.getByLabel("Waive the fee").check();
+		// A waiver needs its reason.
+		await expect(confirm.isDisabled()).resolves.toBe(true);
+		await row.getByLabel("Reason for the waiver").fill("Goodwill: regular guest");
+		await confirm.click();
+		await page.locator("[data-testid=alert-success]", { hasText: `${other}: Cancelled. Fee waived.` }).waitFor();
+		await page.waitForFunction(`document.querySelector('[data-code="${other}"] [data-testid=fee]')?.textContent.includes("Fee waived")`);
+		const r = await apiCall<{ status: string; cancellationFee: number; feeWaived: boolean; waiveReason: string }>(stack.baseUrl, "GET", `/api/v1/reservations/${other}`, undefined, token);
+		expect(r.body).toMatchObject({ status: "cancelled", cancellationFee: 0, feeWaived: true, waiveReason: "Goodwill: regular guest" });
+	});
 });

@@ -58,7 +58,8 @@ export function AdminReservations({ route }: { route: Route }) {
 		try {
 			const next: Reservation & ReservationRates = action === "cancel" ? await ratesApi.cancel(r.code, token(), waive) : await api.transition(r.code, action, token());
 			const fee = action === "cancel" ? next.cancellationFee : action === "no-show" ? next.noShowFee : undefined;
-			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }) + (typeof fee === "number" ? ` ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : ""));
+			const feeText = next.feeWaived ? ` ${t("rates.feeWaived")}.` : typeof fee === "number" && fee > 0 ? ` ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : "";
+			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }) + feeText);
 			setCancelling(null);
 			reload();
 		} catch (err) {
