@@ -16,6 +16,8 @@ import { token, useFilteredList, useHotels } from "./common";
 import { roleLabel } from "./Staff";
 import { auditValue, dayStart } from "../../staff-rules";
 
+const LONG_JSON_LINES = 8;
+
 function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
 	const a = auditValue(v);
 	const cls = `audit-value audit-value--${kind}`;
@@ -26,8 +28,17 @@ function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
 			return <span class={cls}>{t("audit.redacted")}</span>;
 		case "boolean":
 			return <span class={cls}>{a.value ? t("common.yes") : t("common.no")}</span>;
-		case "json":
-			return <pre class={cls}>{a.text}</pre>;
+		case "json": {
+			// A whole object (a created hotel's room types) folds away, so the log stays readable.
+			const lines = a.text.split("\n").length;
+			if (lines <= LONG_JSON_LINES) return <pre class={cls}>{a.text}</pre>;
+			return (
+				<details class="audit-json">
+					<summary>{t("audit.showValue", { n: lines })}</summary>
+					<pre class={cls}>{a.text}</pre>
+				</details>
+			);
+		}
 		default:
 			return <span class={cls}>{a.text}</span>;
 	}

@@ -243,7 +243,7 @@ export function AdminStaff() {
 	};
 
 	return (
-		<div>
+		<div class="staff-page">
 			<div class="page-head">
 				<PageTitle>{t("acc.title")}</PageTitle>
 				{panel !== "invite" && (
