@@ -165,6 +165,13 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await flex.getByRole("button", { name: "Add a tier" }).click();
 		await flex.getByRole("button", { name: "Add a tier" }).click();
 		const tiers = flex.locator("[data-testid=tier]");
+		// Tiers out of order first: the API's message sits under the tiers, nothing is saved.
+		await tiers.nth(0).getByLabel("Hours before arrival").fill("0");
+		browser().expectConsoleError(/status of 422/);
+		await page.getByRole("button", { name: "Save" }).click();
+		await expect(flex.locator(".error", { hasText: "strictly decreasing" }).count()).resolves.toBe(1);
+		const unchanged = await apiCall<{ ratePlans: { id: string; cancellationPolicy?: unknown }[] }>(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}`, undefined, token);
+		expect(unchanged.body.ratePlans.find(p => p.id === "flex")!.cancellationPolicy).toBeUndefined();
 		await tiers.nth(0).getByLabel("Hours before arrival").fill("48");
 		await expect(tiers.nth(1).getByLabel("Fee").inputValue()).resolves.toBe("percent");
 		await flex.getByLabel("No-show fee").selectOption("percent");
@@ -214,6 +221,10 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
 		await screenshot(page, "rates-offers", viewport);
 
+		// A link to a plan not offered for the stay says why, and leads back.
+		await page.goto(`${stack.baseUrl}/#/book/${hotelId}/double?${stay}&ratePlanId=saver`);
+		await expect(page.locator("[data-testid=alert-warning]").textContent()).resolves.toContain("not offered for these dates: book at least 60 days ahead");
+		await page.locator("[data-testid=alert-warning]").getByRole("link", { name: "Back to the hotel" }).click();
 		await bb.getByRole("link", { name: "Book Double room, Bed and breakfast" }).click();
 		await page.waitForSelector("[data-testid=book-plan]");
 		await expect(page.locator("[data-testid=book-plan]").textContent()).resolves.toContain("Bed and breakfast");

@@ -121,6 +121,7 @@ const KINDS: FeeKind[] = ["percent", "nights", "amount"];
 
 /** The fields of one plan whose 422 messages are shown next to an input; the others are listed in the plan's box. */
 const PLAN_FIELDS = ["id", "name", "description", "minAdvanceDays", "maxAdvanceDays", "derivedFrom", "derivedFrom.ratePlanId", "derivedFrom.percent", "derivedFrom.amount"];
+const shownInPlan = (k: string) => PLAN_FIELDS.includes(k) || /^cancellationPolicy\.(tiers(\[\d+\]\.(hoursBeforeArrival|fee(\.\w+)?))?|noShowFee(\.\w+)?)$/.test(k);
 
 export function RatePlansEditor({ plans, onPlans, roomTypes, currency, errors }: {
 	plans: PlanForm[];
@@ -140,7 +141,7 @@ export function RatePlansEditor({ plans, onPlans, roomTypes, currency, errors }:
 			{plans.map((p, i) => {
 				const pre = `ratePlans[${i}].`;
 				const fe = (k: string) => errors[pre + k];
-				const others = Object.entries(errors).filter(([k]) => k.startsWith(pre) && !PLAN_FIELDS.includes(k.slice(pre.length)));
+				const others = Object.entries(errors).filter(([k]) => k.startsWith(pre) && !shownInPlan(k.slice(pre.length)));
 				const bases = plans.filter((b, j) => j !== i && b.pricing === "own" && b.id.trim());
 				const pol = p.policy;
 				return (
