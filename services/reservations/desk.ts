@@ -17,11 +17,14 @@ export interface DeskRow {
 export interface Today { hotelId: string; date: string; timezone: string; arrivals: DeskRow[]; inHouse: DeskRow[]; departures: DeskRow[] }
 
 const DESK_ACTIONS: Action[] = ["checkIn", "noShow", "checkOut"];
+/** Each list offers its own moves: an arrival checked in is then in house, where its check-out is. */
+const LIST_ACTIONS: Record<DeskList, Action[]> = { arrivals: ["checkIn", "noShow"], inHouse: ["checkOut"], departures: ["checkOut"] };
+type DeskList = "arrivals" | "inHouse" | "departures";
 
 interface DeskSql {
 	code: string; status: Status; guest_name: string; guest_email: string; guest_phone: string | null;
 	room_type_id: string; room_type_name: string; rate_plan_name: string | null; rooms: number | string; guests: number | string;
-	check_in: string; check_out: string; nights: number | string; total_price: number | string; currency: string; list: string;
+	check_in: string; check_out: string; nights: number | string; total_price: number | string; currency: string; list: DeskList;
 }
 
 /** What the desk may do with a stay today: the moves the lifecycle table allows (a cancel is not a desk action). */
@@ -47,9 +50,9 @@ export async function deskDay(db: SqlStore, copy: HotelCopy, today: string): Pro
 			code: r.code, status: r.status, guestName: r.guest_name, guestEmail: r.guest_email, guestPhone: r.guest_phone,
 			roomTypeId: r.room_type_id, roomTypeName: r.room_type_name, ratePlanName: r.rate_plan_name, rooms: Number(r.rooms), guests: Number(r.guests),
 			checkIn: r.check_in, checkOut: r.check_out, nights: Number(r.nights), totalPrice: Number(r.total_price), currency: r.currency,
-			actions: deskActions({ status: r.status, checkIn: r.check_in, checkOut: r.check_out }, today),
+			actions: deskActions({ status: r.status, checkIn: r.check_in, checkOut: r.check_out }, today).filter(a => LIST_ACTIONS[r.list].includes(a)),
 		};
-		(out[r.list as "arrivals" | "inHouse" | "departures"] ?? []).push(row);
+		out[r.list].push(row);
 	}
 	return out;
 }

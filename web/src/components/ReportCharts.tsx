@@ -73,7 +73,7 @@ export function PickupChart({ report, title }: { report: DailyReport; title: str
 				{[0, 0.5, 1].map(v => (
 					<g key={v}>
 						<line x1={PAD.l} x2={W - PAD.r} y1={y(v, 1)} y2={y(v, 1)} stroke="#d0d5dd" stroke-dasharray={v === 0 ? undefined : "3 3"} />
-						<text x={PAD.l - 6} y={y(v, 1) + 4} text-anchor="end" font-size="11" fill="#344054">{Math.round(top * v)}</text>
+						{Number.isInteger(top * v) && <text x={PAD.l - 6} y={y(v, 1) + 4} text-anchor="end" font-size="11" fill="#344054">{top * v}</text>}
 					</g>
 				))}
 				{days.map((d, i) => {
@@ -99,9 +99,12 @@ const COLUMNS: [keyof ReportDay, string, "n" | "pct" | "money"][] = [
 	["bookingsMade", "rep.bookingsMade", "n"],
 ];
 
+/** Occupancy to one decimal (the KPI and the table). */
+export const pct1 = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
 /** Every figure of every day, with the totals row; the table the charts summarise. */
 export function ReportTable({ report }: { report: DailyReport }) {
-	const cell = (v: number, kind: "n" | "pct" | "money") => (kind === "pct" ? `${(v * 100).toFixed(1)} %` : kind === "money" ? money(v, report.currency) : String(v));
+	const cell = (v: number, kind: "n" | "pct" | "money") => (kind === "pct" ? pct1(v) : kind === "money" ? money(v, report.currency) : String(v));
 	return (
 		<div class="table-wrap" tabIndex={0} role="region" aria-label={t("rep.table")}>
 			<table class="table table--compact table--report" data-testid="report-table">

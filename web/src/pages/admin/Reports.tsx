@@ -4,10 +4,10 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { reportsApi } from "../../api";
-import { isoDay, money, percent } from "../../format";
+import { isoDay, money } from "../../format";
 import { t } from "../../i18n";
 import { navigate, type Route } from "../../router";
-import { PickupChart, RatesChart, ReportTable } from "../../components/ReportCharts";
+import { pct1, PickupChart, RatesChart, ReportTable } from "../../components/ReportCharts";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Field, Loading, PageTitle, Select } from "../../components/ui";
 import type { DailyReport } from "../../types";
@@ -96,7 +96,7 @@ export function AdminReports({ route }: { route: Route }) {
 					<section class="card">
 						<h2>{t("rep.heading", { name, from: data.from, to: data.to })}</h2>
 						<dl class="kpis" data-testid="report-kpis">
-							<div><dt>{t("rep.occupancy")}</dt><dd>{percent(data.totals.occupancy)}</dd></div>
+							<div><dt>{t("rep.occupancy")}</dt><dd>{pct1(data.totals.occupancy)}</dd></div>
 							<div><dt>{t("rep.adr")}</dt><dd>{money(data.totals.adr, data.currency)}</dd></div>
 							<div><dt>{t("rep.revpar")}</dt><dd>{money(data.totals.revpar, data.currency)}</dd></div>
 							<div><dt>{t("rep.roomRevenue")}</dt><dd>{money(data.totals.roomRevenue, data.currency)}</dd></div>

@@ -82,7 +82,7 @@ export function AdminToday({ route }: { route: Route }) {
 	return (
 		<div>
 			<PageTitle>{t("today.title")}</PageTitle>
-			<div class="filters">
+			<div class="filters filters--desk">
 				<Select label={t("adm.occ.hotel")} name="hotelId" value={hotelId} onValue={v => navigate("/admin/today", { hotelId: v })}
 					options={(hotels ?? []).map(h => ({ value: h.id, label: `${h.name} (${h.address.city})` }))} />
 				<div class="desk-tools">
