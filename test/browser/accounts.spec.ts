@@ -229,11 +229,12 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff accounts a
 			await page.waitForTimeout(300);
 		}
 		const hotels = update.first().locator("tr[data-field=hotelIds]");
-		await expect(hotels.locator(".audit-value--before").textContent()).resolves.toBe(home.id);
-		expect((await hotels.locator(".audit-value--after").textContent())!.split(", ").sort()).toEqual([home.id, other.id].sort());
+		// Hotels and roles by their names.
+		await expect(hotels.locator(".audit-value--before").textContent()).resolves.toBe(home.name);
+		expect((await hotels.locator(".audit-value--after").textContent())!.split(", ").sort()).toEqual([home.name, other.name].sort());
 		await expect(update.first().textContent()).resolves.toContain("by admin@example.com (Owner)");
 		const invite = page.locator("[data-testid=audit-row][data-action='staff.invite']");
-		await expect(invite.locator("tr[data-field=role] .audit-value--after").textContent()).resolves.toBe("front_desk");
+		await expect(invite.locator("tr[data-field=role] .audit-value--after").textContent()).resolves.toBe("Front desk");
 		await expect(invite.locator("tr[data-field=email] .audit-value--after").textContent()).resolves.toBe(clerkEmail);
 		// The password is in the log only as "changed", never its hash.
 		const passwordSet = page.locator("[data-testid=audit-row]", { has: page.locator("tr[data-field=password]") }).first();

@@ -44,6 +44,15 @@ function Value({ v, kind }: { v: unknown; kind: "before" | "after" }) {
 	}
 }
 
+/** Ids that have a name on screen: a role's label, a hotel's name (the id where the hotel is not known). */
+function readable(field: string, v: unknown, hotels: Hotel[] | null): unknown {
+	const hotelName = (id: unknown) => (typeof id === "string" ? (id === "*" ? t("acc.allHotels") : hotels?.find(h => h.id === id)?.name ?? id) : id);
+	if (field === "role" && typeof v === "string") return roleLabel(v);
+	if (field === "hotelIds" && Array.isArray(v)) return v.map(hotelName);
+	if (field === "hotelId") return hotelName(v);
+	return v;
+}
+
 function actorText(a: AuditEntry["actor"]): string {
 	if (a.type === "system") return t("audit.system");
 	if (a.type === "guest") return a.email ? t("audit.guestEmail", { email: a.email }) : a.id ? t("audit.guestCode", { code: a.id }) : t("audit.guest");
@@ -84,8 +93,8 @@ function Entry({ e, hotels }: { e: AuditEntry; hotels: Hotel[] | null }) {
 							return (
 								<tr key={field} data-field={field}>
 									<th scope="row" data-label={t("audit.field")} class="mono">{field}</th>
-									<td data-label={t("audit.before")}><Value v={before} kind="before" /></td>
-									<td data-label={t("audit.after")}><Value v={after} kind="after" /></td>
+									<td data-label={t("audit.before")}><Value v={readable(field, before, hotels)} kind="before" /></td>
+									<td data-label={t("audit.after")}><Value v={readable(field, after, hotels)} kind="after" /></td>
 								</tr>
 							);
 						})}
