@@ -292,3 +292,59 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff accounts a
 		expect(answer).toBe(`If ${unknown} belongs to a staff account, a link to choose a new password is on its way. It works once, for 72 hours.`);
 	});
 });
+
+/** A staff user with a password, made through the API as the owner would (invitation → link → password). */
+async function staffUser(role: string, hotelIds: string[], email: string, password: string): Promise<void> {
+	const owner = await apiCall<{ token: string }>(stack.baseUrl, "POST", "/api/v1/auth/login", { email: "admin@example.com", password: "admin" });
+	const invited = await apiCall(stack.baseUrl, "POST", "/api/v1/staff", { email, name: `${role} user`, role, hotelIds, locale: "en" }, owner.body.token);
+	expect(invited.status).toBe(201);
+	const token = decodeURIComponent(new URL((await linkFor(email, "set-password")).replace("/#/", "/")).searchParams.get("token")!);
+	expect((await apiCall(stack.baseUrl, "POST", "/api/v1/auth/reset", { token, password })).status).toBe(200);
+}
+
+browserDescribe("every staff page of each role", () => {
+	const browser = useBrowser("desktop");
+
+	it.each([["manager"], ["revenue"], ["front_desk"]])("opens every page a %s is offered without a refused request", async role => {
+		const { page } = browser();
+		const hotels = await apiCall<{ rows: HotelRow[] }>(stack.baseUrl, "GET", "/api/v1/hotels?pageSize=100&sort=name");
+		const email = `${role}.pages@example.com`;
+		await staffUser(role, [hotels.body.rows[4].id], email, `${role}-pages-password`);
+		await page.goto(`${stack.baseUrl}/#/admin/login`);
+		await page.evaluate("sessionStorage.clear()");
+		await page.reload();
+		await page.getByLabel("Email").fill(email);
+		await page.getByLabel("Password").fill(`${role}-pages-password`);
+		await page.getByRole("button", { name: "Log in" }).click();
+		await page.waitForFunction(`!location.hash.startsWith("#/admin/login")`);
+		await nav(page).getByRole("button", { name: "Log out" }).waitFor();
+		const links = await navLinks(page);
+		expect(links.length).toBeGreaterThan(0);
+		// Any 4xx/5xx a page causes is a console error, which fails the test (the harness).
+		for (const name of links) {
+			await nav(page).getByRole("link", { name, exact: true }).click();
+			// Loaded: nothing left saying "Loading…" (a page stuck on a refused read would stay so).
+			const loaded = await page.waitForFunction(`!document.querySelector("main .loading")`, null, { timeout: 10_000 }).then(() => true, () => false);
+			expect([name, loaded, await heading(page)]).toEqual([name, true, expect.not.stringMatching(/Not part of your role/)]);
+		}
+		if (role !== "manager") expect(links).not.toContain("Staff accounts");
+		if (role === "manager") {
+			expect(links).toEqual(expect.arrayContaining(["Hotels", "Staff accounts", "Audit log"]));
+			// A manager edits its hotel but creates none, and invites no owner nor anyone for "all hotels".
+			await nav(page).getByRole("link", { name: "Hotels", exact: true }).click();
+			await page.waitForSelector("[data-testid=hotel-row]");
+			await expect(page.getByRole("link", { name: "New hotel" }).count()).resolves.toBe(0);
+			// Edit and deactivate only on its own hotel.
+			const own = hotels.body.rows[4];
+			await expect(page.locator("[data-testid=hotel-row] .row-actions a, [data-testid=hotel-row] .row-actions button").evaluateAll(els => els.map(e => e.getAttribute("aria-label"))))
+				.resolves.toEqual([`Edit ${own.name}`, `Deactivate ${own.name}`]);
+			await nav(page).getByRole("link", { name: "Staff accounts" }).click();
+			await page.getByRole("button", { name: "Invite a staff member" }).click();
+			const form = page.locator("form.staff-form");
+			expect(await form.getByLabel("Role").locator("option").allTextContents()).toEqual(["Manager", "Revenue manager", "Front desk"]);
+			await expect(form.getByRole("checkbox").allTextContents()).resolves.toHaveLength(1);
+			await expect(form.getByRole("checkbox", { name: /All hotels/ }).count()).resolves.toBe(0);
+		}
+		await nav(page).getByRole("button", { name: "Log out" }).click();
+	});
+});

@@ -7,7 +7,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { Alert, Field, Loading, PageTitle, Pager, Stars, DataTable } from "../../components/ui";
 import type { Hotel, Page } from "../../types";
 import { token } from "./common";
-import { can } from "../../session";
+import { can, canOnHotel } from "../../session";
 
 export function AdminHotels({ route }: { route: Route }) {
 	const [page, setPage] = useState(1);
@@ -83,6 +83,7 @@ export function AdminHotels({ route }: { route: Route }) {
 								<span class={`status ${h.active ? "status--confirmed" : "status--cancelled"}`}>{h.active ? t("adm.hotels.active") : t("adm.hotels.inactive")}</span>
 							</td>
 							<td data-label={t("common.actions")} class="row-actions">
+								{canOnHotel("hotels.edit", h.id) && (<>
 								<a class="btn btn--small" href={href(`/admin/hotels/${h.id}`)} aria-label={`${t("adm.hotels.edit")} ${h.name}`}>
 									{t("adm.hotels.edit")}
 								</a>
@@ -107,6 +108,7 @@ export function AdminHotels({ route }: { route: Route }) {
 										</button>
 									</span>
 								)}
+								</>)}
 							</td>
 						</tr>
 					))}
