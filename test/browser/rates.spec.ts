@@ -220,6 +220,16 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await expect(bb.locator(".nightly__table tbody").textContent()).resolves.toMatch(/€130.*€130/);
 		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
 		await screenshot(page, "rates-offers", viewport);
+		if (viewport === "desktop") {
+			// The same offers in French: terms, inclusions and the hint.
+			await page.getByRole("button", { name: /Language/ }).click();
+			await expect(flex.locator("[data-testid=terms]").textContent()).resolves.toMatch(/^Annulation gratuite jusqu'au .*15:00$/);
+			await expect(bb.textContent()).resolves.toContain("Inclus : petit-déjeuner");
+			await expect(bb.locator("[data-testid=terms]").textContent()).resolves.toMatch(/^Annuler maintenant coûte 130\s?€$/);
+			await expect(room.locator("[data-testid=restricted]").textContent()).resolves.toBe("Non-refundable saver : non proposé pour ces dates : à réserver au moins 60 jours à l'avance");
+			await screenshot(page, "rates-offers-fr", viewport);
+			await page.getByRole("button", { name: /Langue/ }).click();
+		}
 
 		// A link to a plan not offered for the stay says why, and leads back.
 		await page.goto(`${stack.baseUrl}/#/book/${hotelId}/double?${stay}&ratePlanId=saver`);

@@ -34,7 +34,7 @@ export function OfferList({ hotel, roomType, offers, restricted, stay, bookable,
 								{o.description && <p class="small muted">{o.description}</p>}
 								{o.includes?.length ? (
 									<p class="small">
-										{t("rates.includes")}: {o.includes.map(i => includeLabel(i)).join(", ")}
+										{t("rates.includes")}{t("rates.colon")}{o.includes.map(i => includeLabel(i)).join(", ")}
 									</p>
 								) : null}
 								<CancellationTerms c={o.cancellation} timeZone={hotel.timezone} currency={currency} />

@@ -32,7 +32,7 @@ export function CancellationTerms({ c, timeZone, currency, testId = "terms" }: {
 					<ul class="small">
 						{steps.map((s, i) => (
 							<li key={s.from}>
-								{i === 0 && s.to ? t("rates.stepUntil", { when: instant(s.to, timeZone) }) : t("rates.stepFrom", { when: instant(s.from, timeZone) })}:{" "}
+								{i === 0 && s.to ? t("rates.stepUntil", { when: instant(s.to, timeZone) }) : t("rates.stepFrom", { when: instant(s.from, timeZone) })}{t("rates.colon")}
 								<strong>{s.fee === 0 ? t("rates.noFee") : money(s.fee, currency)}</strong>
 							</li>
 						))}
@@ -98,7 +98,7 @@ export function RestrictedHints({ restricted, planName }: { restricted?: Restric
 		<ul class="restricted small" data-testid="restricted">
 			{restricted.map(r => (
 				<li key={r.ratePlanId + r.reason}>
-					<strong>{r.name ?? planName(r.ratePlanId)}</strong>: {t("rates.notOffered", { why: restrictionText(r) })}
+					<strong>{r.name ?? planName(r.ratePlanId)}</strong>{t("rates.colon")}{t("rates.notOffered", { why: restrictionText(r) })}
 				</li>
 			))}
 		</ul>
