@@ -293,7 +293,13 @@ export interface CalendarUpdate {
 export type Permission =
 	| "staff.manage" | "hotels.create" | "hotels.edit" | "rates.edit" | "reservations.view" | "reservations.manage"
 	| "fees.waive" | "reports.view" | "mail.manage" | "webhooks.manage" | "audit.view";
-export type StaffRole = "owner" | "manager" | "revenue" | "front_desk";
+// Requests: generated (POST /staff, PATCH /staff/:id, GET /staff, GET /audit).
+export type StaffInvite = BodyOf<"/api/v1/staff", "post">;
+export type StaffChanges = BodyOf<"/api/v1/staff/{id}", "patch">;
+export type StaffQuery = QueryOf<"/api/v1/staff">;
+export type AuditQuery = QueryOf<"/api/v1/audit">;
+/** The role enum of the invitation: the document's. */
+export type StaffRole = StaffInvite["role"];
 export const STAFF_ROLES: StaffRole[] = ["owner", "manager", "revenue", "front_desk"];
 
 /** A staff user (GET /staff rows, POST /staff, PATCH /staff/:id); `hotelIds` ["*"] = every hotel. */
@@ -313,22 +319,6 @@ export interface StaffUser {
 /** GET /auth/me: the user and the permissions its role gives. */
 export type StaffMe = StaffUser & { permissions: Permission[] };
 
-export interface StaffInvite {
-	email: string;
-	name: string;
-	role: StaffRole;
-	hotelIds: string[];
-	locale?: string;
-}
-export type StaffChanges = Partial<Pick<StaffUser, "role" | "hotelIds" | "active" | "name">>;
-export interface StaffQuery {
-	q?: string;
-	role?: StaffRole | "";
-	hotelId?: string;
-	active?: boolean;
-	page?: number;
-	pageSize?: number;
-}
 
 /** One audit entry (GET /audit): `changes` maps each field to [before, after]. */
 export interface AuditEntry {
@@ -340,16 +330,6 @@ export interface AuditEntry {
 	changes: Record<string, [unknown, unknown]> | null;
 	requestId?: string | null;
 	ip?: string | null;
-}
-export interface AuditQuery {
-	hotelId?: string;
-	actorId?: string;
-	action?: string;
-	targetId?: string;
-	from?: string;
-	to?: string;
-	page?: number;
-	pageSize?: number;
 }
 
 // Webhooks (SPEC §13, issue 16).
