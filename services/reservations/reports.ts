@@ -110,33 +110,35 @@ export async function reportSums(db: SqlStore, hotelId: string, from: string, to
 	const r = { h: hotelId, from, to };
 	const nextDay = db.pg ? "to_char(r.check_in::date + 1, 'YYYY-MM-DD')" : "date(r.check_in, '+1 day')";
 	const held = "('confirmed', 'checked_in', 'checked_out')";
-	await collect(db, sums, `SELECT night AS day, SUM(total) AS available FROM inventory
-		WHERE hotel_id = :h AND night >= :from AND night < :to GROUP BY night`, r);
-	// A checked-out stay sold the nights before the day it left (the first one at least).
-	await collect(db, sums, `SELECT n.night AS day, SUM(n.rooms) AS sold, SUM(n.rooms * n.price) AS revenue
-		FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id
-		WHERE n.hotel_id = :h AND n.night >= :from AND n.night < :to
-		AND (r.status IN ('confirmed', 'checked_in') OR (r.status = 'checked_out' AND (n.night = r.check_in OR r.status_on IS NULL OR n.night < r.status_on)))
-		GROUP BY n.night`, r);
-	await collect(db, sums, `SELECT check_in AS day, COUNT(*) AS arrivals FROM reservations r
-		WHERE hotel_id = :h AND check_in >= :from AND check_in < :to AND status IN ${held} GROUP BY check_in`, r);
-	await collect(db, sums, `SELECT check_in AS day, COUNT(*) AS no_shows, SUM(COALESCE(no_show_fee, 0)) AS no_show_fees FROM reservations r
-		WHERE hotel_id = :h AND check_in >= :from AND check_in < :to AND status = 'no_show' GROUP BY check_in`, r);
-	await collect(db, sums, `SELECT status_on AS day, COUNT(*) AS cancellations, SUM(COALESCE(cancellation_fee, 0)) AS cancellation_fees FROM reservations r
-		WHERE hotel_id = :h AND status = 'cancelled' AND status_on >= :from AND status_on < :to GROUP BY status_on`, r);
 	// Departure: the booked check-out, or the day an early check-out left (the day after arrival at the earliest).
 	const departure = `CASE WHEN r.status <> 'checked_out' OR r.status_on IS NULL OR r.status_on >= r.check_out THEN r.check_out
 		WHEN r.status_on > r.check_in THEN r.status_on ELSE ${nextDay} END`;
-	await collect(db, sums, `SELECT d.day, COUNT(*) AS departures FROM (SELECT ${departure} AS day FROM reservations r
-		WHERE hotel_id = :h AND status IN ${held} AND check_out > :from AND check_in < :to) d
-		WHERE d.day >= :from AND d.day < :to GROUP BY d.day`, r);
 	const days = localDays(from, to, timeZone);
 	const rep: Record<string, unknown> = { ...r, since: days[0].start, until: days[days.length - 1].end };
 	const slots = valuesTable("slots", ["utc", "day", "start_at", "end_at"], utcSlots(days).map(s => [s.utc, s.day, s.start, s.end]), rep);
-	await collect(db, sums, `WITH ${slots}
-		SELECT s.day AS day, COUNT(*) AS bookings FROM reservations r JOIN slots s ON s.utc = substr(r.created_at, 1, 10)
-		WHERE r.hotel_id = :h AND r.created_at >= :since AND r.created_at < :until AND r.created_at >= s.start_at AND r.created_at < s.end_at
-		GROUP BY s.day`, rep);
+	// Independent aggregates: on PostgreSQL each runs on its own pooled connection, at once.
+	await Promise.all([
+		collect(db, sums, `SELECT night AS day, SUM(total) AS available FROM inventory
+			WHERE hotel_id = :h AND night >= :from AND night < :to GROUP BY night`, r),
+		// A checked-out stay sold the nights before the day it left (the first one at least).
+		collect(db, sums, `SELECT n.night AS day, SUM(n.rooms) AS sold, SUM(n.rooms * n.price) AS revenue
+			FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id
+			WHERE n.hotel_id = :h AND n.night >= :from AND n.night < :to AND r.hotel_id = :h AND r.check_in < :to AND r.check_out > :from
+			AND (r.status IN ('confirmed', 'checked_in') OR (r.status = 'checked_out' AND (n.night = r.check_in OR r.status_on IS NULL OR n.night < r.status_on)))
+			GROUP BY n.night`, r),
+		collect(db, sums, `SELECT check_in AS day, SUM(CASE WHEN status IN ${held} THEN 1 ELSE 0 END) AS arrivals,
+			SUM(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END) AS no_shows, SUM(CASE WHEN status = 'no_show' THEN COALESCE(no_show_fee, 0) ELSE 0 END) AS no_show_fees
+			FROM reservations r WHERE hotel_id = :h AND check_in >= :from AND check_in < :to GROUP BY check_in`, r),
+		collect(db, sums, `SELECT status_on AS day, COUNT(*) AS cancellations, SUM(COALESCE(cancellation_fee, 0)) AS cancellation_fees FROM reservations r
+			WHERE hotel_id = :h AND status = 'cancelled' AND status_on >= :from AND status_on < :to GROUP BY status_on`, r),
+		collect(db, sums, `SELECT d.day, COUNT(*) AS departures FROM (SELECT ${departure} AS day FROM reservations r
+			WHERE hotel_id = :h AND status IN ${held} AND check_out > :from AND check_in < :to) d
+			WHERE d.day >= :from AND d.day < :to GROUP BY d.day`, r),
+		collect(db, sums, `WITH ${slots}
+			SELECT s.day AS day, COUNT(*) AS bookings FROM reservations r JOIN slots s ON s.utc = substr(r.created_at, 1, 10)
+			WHERE r.hotel_id = :h AND r.created_at >= :since AND r.created_at < :until AND r.created_at >= s.start_at AND r.created_at < s.end_at
+			GROUP BY s.day`, rep),
+	]);
 	return sums;
 }
 
