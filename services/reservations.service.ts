@@ -24,6 +24,7 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
+import { reportActions } from "./reservations/report-actions";
 import { currentCounts, storeFeed, type AvailabilityChanged, type AvailabilityFeed } from "./reservations/availability-feed";
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
@@ -201,6 +202,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				return occupancy(copy, from, to, await occupancyRows(this.db, id, from, to));
 			},
 		},
+
+		...reportActions,
 
 		checkIn: transition("checkIn", "POST /reservations/:code/check-in", "admin", "confirmed → checked_in, from the arrival date until the departure date (hotel's local date)"),
 		checkOut: transition("checkOut", "POST /reservations/:code/check-out", "admin", "checked_in → checked_out; an early departure frees the nights from today"),

@@ -105,4 +105,22 @@ export const migrations: Migration[] = [
 			await qi.removeColumn(OUTBOX_TABLE, "claimed_until");
 		},
 	},
+	{
+		// Reports (SPEC §12, docs/reports.md): the instant and hotel-local date of the last status
+		// change, set by each transition (the day a cancellation or an early check-out counts on);
+		// rows changed before it get their UTC date. Indexes for pickup and departures per hotel.
+		name: "0006-reports",
+		async up({ context: qi }) {
+			await qi.addColumn("reservations", "status_at", { type: DataTypes.STRING(30), allowNull: true });
+			await qi.addColumn("reservations", "status_on", { type: DataTypes.STRING(10), allowNull: true });
+			await qi.sequelize.query(`UPDATE reservations SET status_at = updated_at, status_on = substr(updated_at, 1, 10) WHERE status <> 'confirmed'`);
+			await qi.addIndex("reservations", ["hotel_id", "created_at"], { name: "reservations_hotel_created_idx" });
+			await qi.addIndex("reservations", ["hotel_id", "check_out"], { name: "reservations_hotel_out_idx" });
+			await qi.addIndex("reservations", ["hotel_id", "status", "status_on"], { name: "reservations_hotel_status_idx" });
+		},
+		async down({ context: qi }) {
+			for (const i of ["reservations_hotel_status_idx", "reservations_hotel_out_idx", "reservations_hotel_created_idx"]) await qi.removeIndex("reservations", i);
+			for (const c of ["status_on", "status_at"]) await qi.removeColumn("reservations", c);
+		},
+	},
 ];
