@@ -12,6 +12,8 @@ import { simpleParser } from "mailparser";
 import type { Page } from "playwright-core";
 import { RUN_BROWSER, apiCall, browserDescribe, isoDay, openBrowser, screenshot, startStack, useBrowser, type Browser, type Stack, type ViewportName } from "./harness";
 import { waitFor } from "../helpers/wait";
+import { signAdminToken } from "../../lib/auth";
+import { loadConfig } from "../../lib/config";
 
 jest.setTimeout(180_000);
 
@@ -346,5 +348,29 @@ browserDescribe("every staff page of each role", () => {
 			await expect(form.getByRole("checkbox", { name: /All hotels/ }).count()).resolves.toBe(0);
 		}
 		await nav(page).getByRole("button", { name: "Log out" }).click();
+	});
+});
+
+browserDescribe("a staff session longer than its token", () => {
+	const browser = useBrowser("desktop");
+
+	it("asks for a fresh token shortly before the current one ends, and carries on with it", async () => {
+		const { page } = browser();
+		// The owner's token as the accounts service signs it, but ending in about two minutes:
+		// the app refreshes two minutes before the end, so at once.
+		const short = signAdminToken("admin@example.com", loadConfig().jwtSecret, 125);
+		await page.goto(`${stack.baseUrl}/#/admin/login`);
+		await page.evaluate(`sessionStorage.clear(); sessionStorage.setItem("hb.admin", ${JSON.stringify(short)})`);
+		await page.goto(`${stack.baseUrl}/#/admin/staff`);
+		await page.reload();
+		await page.waitForSelector("[data-testid=staff-row]");
+		await page.waitForFunction(`sessionStorage.getItem("hb.admin") !== ${JSON.stringify(short)}`, null, { timeout: 20_000 });
+		const fresh = (await page.evaluate(`sessionStorage.getItem("hb.admin")`)) as string;
+		const exp = JSON.parse(Buffer.from(fresh.split(".")[1], "base64url").toString()).exp as number;
+		expect(exp * 1000 - Date.now()).toBeGreaterThan(10 * 60_000);
+		// The pages use the new token.
+		await nav(page).getByRole("link", { name: "Audit log" }).click();
+		await page.waitForSelector("[data-testid=audit-row]");
+		expect((await apiCall(stack.baseUrl, "GET", "/api/v1/auth/me", undefined, fresh)).status).toBe(200);
 	});
 });
