@@ -90,8 +90,6 @@ export function SetPassword({ route, reset = false }: { route: Route; reset?: bo
 				) : error ? (
 					<ErrorAlert error={error} context="admin" shown={["password"]} focus={!fe.password} />
 				) : null}
-				{/* Lets password managers save the new password with its account. */}
-				<input type="text" name="username" autoComplete="username" hidden aria-hidden="true" tabIndex={-1} />
 				<Field label={t("pw.new")} name="password" value={password} onValue={setPassword} error={fe.password} hint={t("pw.hint", { n: MIN_PASSWORD })}
 					input={{ type: "password", autoComplete: "new-password", required: true }} />
 				<Field label={t("pw.confirm")} name="confirm" value={confirm} onValue={setConfirm} error={fe.confirm} input={{ type: "password", autoComplete: "new-password", required: true }} />
