@@ -119,7 +119,12 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 			for (const d of ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) await bulk.getByLabel(d, { exact: true }).setChecked(keep.includes(d));
 		};
 		await onlyDays(["Sat", "Sun"]);
+		// A price on a derived plan is refused before it is sent.
+		await bulk.getByLabel("Non-refundable saver (derived)").check();
 		await bulk.getByLabel(/Price per night/).fill("180");
+		await expect(bulk.locator(".field--error", { has: page.getByLabel(/Price per night/) }).locator(".error").textContent()).resolves.toContain("untick Non-refundable saver");
+		await expect(bulk.getByRole("button", { name: "Add to the batch" }).isDisabled()).resolves.toBe(true);
+		await bulk.getByLabel("Non-refundable saver (derived)").uncheck();
 		await bulk.getByRole("button", { name: "Add to the batch" }).click();
 		await expect(bulk.locator("[data-testid=batch] li").count()).resolves.toBe(1);
 		await onlyDays(["Sat"]);

@@ -479,6 +479,7 @@ const en = {
 	"cal.addToBatch": "Add to the batch",
 	"cal.apply": "Apply {n} change|Apply {n} changes",
 	"cal.changed": "{n} night changed.|{n} nights changed.",
+	"cal.derivedPrice": "Derived plans take their base plan's price: untick {plans} to set a price.",
 	// Webhooks (issue 16)
 	"nav.webhooks": "Webhooks",
 	"adm.wh.title": "Webhooks",
@@ -1089,6 +1090,7 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"cal.addToBatch": "Ajouter au lot",
 	"cal.apply": "Appliquer {n} modification|Appliquer {n} modifications",
 	"cal.changed": "{n} nuit modifiée.|{n} nuits modifiées.",
+	"cal.derivedPrice": "Les plans dérivés suivent le prix de leur plan de base : décochez {plans} pour fixer un prix.",
 	// Webhooks (issue 16)
 	"nav.webhooks": "Webhooks",
 	"adm.wh.title": "Webhooks",

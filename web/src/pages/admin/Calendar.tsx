@@ -122,7 +122,10 @@ export function AdminCalendar({ route }: { route: Route }) {
 
 	const setE = <K extends keyof EditForm>(k: K) => (v: EditForm[K]) => setEdit({ ...edit, [k]: v });
 	const toggle = <T,>(list: T[], x: T, on: boolean): T[] => (on ? [...list.filter(y => y !== x), x] : list.filter(y => y !== x));
-	const current = toUpdate(edit, currency);
+	// A derived plan's price follows its base plan (the API refuses one): say so before sending.
+	const derivedPriced = edit.price.trim() || edit.defaultPrice ? plans.filter(p => p.derived && edit.ratePlanIds.includes(p.id)) : [];
+	const priceError = derivedPriced.length ? t("cal.derivedPrice", { plans: derivedPriced.map(p => p.name).join(", ") }) : undefined;
+	const current = priceError ? null : toUpdate(edit, currency);
 
 	const apply = async (updates: CalendarUpdate[]) => {
 		if (!updates.length || !hotelId) return;
@@ -208,7 +211,7 @@ export function AdminCalendar({ route }: { route: Route }) {
 						<legend>{t("cal.set")}</legend>
 						<p class="hint">{t("cal.setHint")}</p>
 						<div class="grid3">
-							<Field label={t("cal.price", { currency })} name="price" value={edit.price} onValue={setE("price")} input={{ inputMode: "decimal" }} />
+							<Field label={t("cal.price", { currency })} name="price" value={edit.price} onValue={setE("price")} error={priceError} input={{ inputMode: "decimal" }} />
 							<Field label={t("cal.minStayLabel")} name="minStay" value={edit.minStay} onValue={setE("minStay")} input={{ type: "number", min: 1, max: 30 }} />
 							<Field label={t("cal.maxStayLabel")} name="maxStay" value={edit.maxStay} onValue={setE("maxStay")} input={{ type: "number", min: 1, max: 30 }} />
 							{(["closed", "closedToArrival", "closedToDeparture"] as const).map(k => (
