@@ -215,6 +215,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff accounts a
 		const form = page.locator("[data-testid=staff-edit]");
 		await expect(page.evaluate("document.activeElement?.id")).resolves.toBe("edit-title");
 		await form.getByRole("checkbox", { name: new RegExp(`^${other.name}`) }).check();
+		await screenshot(page, "accounts-change", viewport);
 		await form.getByRole("button", { name: "Save" }).click();
 		await page.locator("[data-testid=alert-success]", { hasText: `Clerk ${viewport} is updated` }).waitFor();
 		await row.locator("td", { hasText: other.name }).waitFor();
