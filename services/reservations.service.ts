@@ -29,14 +29,16 @@ import { currentCounts, storeFeed, type AvailabilityChanged, type AvailabilityFe
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
 import { checkSizes, freeRooms, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
-import { changeStatus, type Action } from "./reservations/lifecycle";
+import { changeStatus, waiveFee, type Action } from "./reservations/lifecycle";
+import { requestedWaiver, waiveProps } from "./reservations/fees";
+import { NoShowJob } from "./reservations/no-show-job";
 import { modifyReservation, type Changes } from "./reservations/modify";
 import { findForGuest, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
 import { addDays, earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
 import { availability, occupancy, occupancyRangeErrors, searchPage, takesCheckIn, type Availability, type Occupancy, type SearchResult } from "./reservations/views";
 import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, liveAvailabilityParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
 
-type CodeCtx = Context<{ code: string }, AppMeta>;
+type CodeCtx = Context<{ code: string; waiveFee?: boolean; reason?: string }, AppMeta>;
 
 /** Purge old idempotency keys and extend inventory as days pass. */
 const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
@@ -56,13 +58,16 @@ interface Vars {
 	timer: NodeJS.Timeout | null;
 	stopping: boolean;
 	feed: AvailabilityFeed;
+	noShowJob: NoShowJob;
+	/** The instant of status changes and the no-show job's deadlines (tests move it). */
+	clock: () => Date;
 }
 type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
 
 /** The route of one lifecycle transition (reservations/lifecycle.ts). */
-function transition(action: Action, rest: string, auth: AccessLevel, summary: string): ActionSchema<This> {
+function transition(action: Action, rest: string, auth: AccessLevel, summary: string, params: ActionSchema["params"] = codeParams): ActionSchema<This> {
 	return {
-		rest, auth, params: codeParams, permission: "reservations.manage", openapi: { summary, tags: ["reservations"] },
+		rest, auth, params, permission: "reservations.manage", openapi: { summary, tags: ["reservations"] },
 		handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
 			return this.changeStatus(ctx, action);
 		},
@@ -173,7 +178,9 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			},
 		},
 
-		cancel: transition("cancel", "POST /reservations/:code/cancel", "guest", "Cancel: frees every night; cancelling again answers the same state"),
+		cancel: transition("cancel", "POST /reservations/:code/cancel", "guest",
+			"Cancel: frees every night; answers cancellationFee from the schedule frozen at booking; cancelling again answers the same state. Staff with fees.waive may send { waiveFee: true, reason } (403 for anyone else)",
+			{ ...codeParams, ...waiveProps }),
 
 		list: {
 			rest: "GET /reservations",
@@ -207,7 +214,22 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 		checkIn: transition("checkIn", "POST /reservations/:code/check-in", "admin", "confirmed → checked_in, from the arrival date until the departure date (hotel's local date)"),
 		checkOut: transition("checkOut", "POST /reservations/:code/check-out", "admin", "checked_in → checked_out; an early departure frees the nights from today"),
-		noShow: transition("noShow", "POST /reservations/:code/no-show", "admin", "confirmed → no_show, from the arrival date; frees the nights from today"),
+		noShow: transition("noShow", "POST /reservations/:code/no-show", "admin",
+			"confirmed → no_show, from the arrival date: sets noShowFee from the policy as booked and frees the nights after the first; staff with fees.waive may send { waiveFee: true, reason }",
+			{ ...codeParams, ...waiveProps }),
+
+		waiveFee: {
+			rest: "POST /reservations/:code/waive-fee",
+			auth: "admin",
+			permission: "fees.waive",
+			openapi: { summary: "Waive the fee of a cancelled or no-show reservation (fee 0, the reason recorded in the reservation and the audit log)", tags: ["reservations"] },
+			params: { ...codeParams, reason: { ...waiveProps.reason, optional: false } },
+			async handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
+				const r = await reservationFor(this.db, ctx.meta.user, ctx.params.code);
+				const w = requestedWaiver({ waiveFee: true, reason: ctx.params.reason }, ctx.meta.user, r.hotelId);
+				return toPublic(await waiveFee(this.db, r, w as { reason: string }, { ctx }));
+			},
+		},
 
 		/**
 		 * Internal (hotels.update, before it saves): read-only. 409 INVENTORY_CONFLICT naming the
@@ -274,8 +296,10 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		/** A status change of the lifecycle table (cancel, check-in, check-out, no-show). */
 		async changeStatus(this: This, ctx: CodeCtx, action: Action): Promise<PublicReservation> {
 			const r = await reservationFor(this.db, ctx.meta.user, ctx.params.code, "reservations.manage");
+			const waive = requestedWaiver(ctx.params, ctx.meta.user, r.hotelId);
 			const copy = await this.copies.get(r.hotelId, { ctx });
-			const done = await changeStatus(this.db, r, action, copy, localDate(copy?.hotel.timezone ?? "UTC"));
+			const now = this.clock();
+			const done = await changeStatus(this.db, r, action, copy, localDate(copy?.hotel.timezone ?? "UTC", now), { now, ctx, waive });
 			if (done.announced) this.wakeOutboxRelay();
 			if (done.reservation.status !== r.status) this.feed.mark(r.hotelId, r.roomTypeId, r.checkIn, r.checkOut);
 			return toPublic(done.reservation);
@@ -298,6 +322,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 
 	created(this: This) {
 		this.cfg = loadConfig();
+		this.clock = () => new Date();
 		this.timer = null;
 		this.stopping = false;
 		this.feed = storeFeed(() => this.db, {
@@ -314,6 +339,13 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		this.copies = new HotelCopies(this.db, (id, ctx) => (ctx ?? this.broker).call<Hotel | null, { id: string }>("hotels.resolve", { id }), this.logger,
 			(hotelId, roomTypeId, from, to) => this.feed.mark(hotelId, roomTypeId, from, to));
 		registerAppMetrics(this.broker, [AppMetric.BOOKINGS, AppMetric.SOLD_OUTS]);
+		// autoNoShow (reservations/no-show-job.ts): one node at a time through a lease in this store.
+		this.noShowJob = new NoShowJob({
+			db: this.db, node: this.broker.nodeID, logger: this.logger,
+			marked: r => { this.wakeOutboxRelay(); this.feed.mark(r.hotelId, r.roomTypeId, r.checkIn, r.checkOut); },
+		});
+		this.noShowJob.clock = () => this.clock();
+		this.noShowJob.start();
 		const quiet = (what: string) => (err: unknown) => { if (!this.stopping) this.logger.warn(`${what} failed:`, (err as Error).message); };
 		this.timer = setInterval(() => { this.maintenance().catch(quiet("Maintenance")); }, MAINTENANCE_INTERVAL_MS).unref();
 		void this.syncFromHotels()
@@ -323,6 +355,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 	},
 
 	async stopped(this: This) {
+		await this.noShowJob?.stop();
 		await this.feed.stop(); // the relay (a mixin) stops after this
 		this.stopping = true;
 		if (this.timer) clearInterval(this.timer);

@@ -13,6 +13,8 @@ export interface Hotel {
 	id: string; name: string; description?: string; address: Address; location?: { lat: number; lng: number };
 	stars: number; amenities: string[]; photos: string[]; email: string; timezone: string; currency: string;
 	roomTypes: RoomType[]; active: boolean; createdAt: string; updatedAt: string;
+	/** SPEC §10: confirmed arrivals still there after checkOutTime the next day become no-shows by themselves. */
+	autoNoShow?: boolean;
 }
 /** What the store keeps: the hotel plus keys for case- and accent-insensitive search. */
 export interface HotelDoc extends Hotel {
@@ -26,7 +28,7 @@ export type NewHotel = Omit<Hotel, "id" | "roomTypes" | "active" | "createdAt" |
 	roomTypes: NewRoomType[]; amenities?: string[]; photos?: string[];
 };
 
-export const PUBLIC_FIELDS = ["id", "name", "description", "address", "location", "stars", "amenities", "photos", "email", "timezone", "currency", "roomTypes", "active", "createdAt", "updatedAt"];
+export const PUBLIC_FIELDS = ["id", "name", "description", "address", "location", "stars", "amenities", "photos", "email", "timezone", "currency", "roomTypes", "autoNoShow", "active", "createdAt", "updatedAt"];
 
 /** Lower case, accents removed, spaces collapsed: "Hôtel  du Lac" → "hotel du lac". */
 export function searchKey(s: string): string {

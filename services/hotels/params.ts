@@ -3,6 +3,7 @@
  */
 import { rules, paginationParams } from "../../mixins/validation.mixin";
 import { SORTS } from "./domain";
+import { autoNoShowRule } from "./policy-params";
 
 const roomType = rules.object({
 	id: rules.optionalId,
@@ -32,6 +33,7 @@ const hotelProps = {
 	timezone: rules.timeZone,
 	currency: rules.currency,
 	roomTypes: { type: "array", items: roomType, min: 1, max: 50, custom: ["uniqueIds"] },
+	autoNoShow: autoNoShowRule,
 };
 
 type Props = typeof hotelProps;

@@ -51,7 +51,7 @@ export function feesToRow(f: Partial<Fees>): FeeRow {
 /** What a fee is computed from: the frozen schedule and the policy as booked. */
 export interface Billable {
 	checkIn: string; rooms: number; totalPrice: number;
-	nightly: { date: string; price: number }[];
+	nightly?: { date: string; price: number }[];
 	cancellation?: CancellationTerms;
 	policy?: CancellationPolicy;
 }
@@ -70,7 +70,7 @@ export function cancellationFeeAt(r: Billable, at: Date): number {
  */
 export function noShowFeeOf(r: Billable): number {
 	if (!r.cancellation) return 0;
-	return noShowFee(r.policy, r);
+	return noShowFee(r.policy, { ...r, nightly: r.nightly ?? [] });
 }
 
 /** A waiver the caller asks for. */

@@ -106,6 +106,28 @@ export const migrations: Migration[] = [
 		},
 	},
 	{
+		// Cancellation and no-show fees (SPEC §10, docs/policies.md): what a cancellation or no-show
+		// cost, and a waiver (reason, by whom). job_leases: the one node that runs a job (the
+		// autoNoShow job, reservations/no-show-job.ts) holds its row until `until_ms`.
+		name: "0005-policies",
+		async up({ context: qi }) {
+			await qi.addColumn("reservations", "cancellation_fee", { type: DataTypes.BIGINT, allowNull: true });
+			await qi.addColumn("reservations", "no_show_fee", { type: DataTypes.BIGINT, allowNull: true });
+			await qi.addColumn("reservations", "fee_waived", { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });
+			await qi.addColumn("reservations", "waive_reason", { type: DataTypes.STRING(500), allowNull: true });
+			await qi.addColumn("reservations", "waived_by", { type: DataTypes.STRING(254), allowNull: true });
+			await qi.createTable("job_leases", {
+				name: { type: DataTypes.STRING(64), primaryKey: true, allowNull: false },
+				holder: { type: DataTypes.STRING(200), allowNull: false },
+				until_ms: { type: DataTypes.BIGINT, allowNull: false },
+			});
+		},
+		async down({ context: qi }) {
+			await qi.dropTable("job_leases");
+			for (const c of ["waived_by", "waive_reason", "fee_waived", "no_show_fee", "cancellation_fee"]) await qi.removeColumn("reservations", c);
+		},
+	},
+	{
 		// Reports (SPEC §12, docs/reports.md): the instant and hotel-local date of the last status
 		// change, set by each transition (the day a cancellation or an early check-out counts on);
 		// rows changed before it get their UTC date. Indexes for pickup and departures per hotel.

@@ -9,6 +9,7 @@ import { appError, ErrorType, notFound } from "../../lib/errors";
 import { normalizeCode } from "./code";
 import type { SqlStore } from "./db";
 import type { HotelCopy } from "./hotel-copies";
+import { FEE_COLUMNS, feesFromRow, feesToRow, NO_FEES, type FeeRow, type Fees } from "./fees";
 
 /** moleculer-db wants a model for SqlDbMixin; every query here is raw SQL. */
 export const RESERVATION_MODEL = {
@@ -29,7 +30,8 @@ export type Status = (typeof STATUSES)[number];
 
 export interface Guest { name: string; email: string; phone?: string; locale: string }
 
-export interface Reservation {
+/** Fees (SPEC §10, fees.ts): always present when read from the store. */
+export interface Reservation extends Partial<Fees> {
 	id: string; code: string; status: Status; hotelId: string; hotelName: string;
 	roomTypeId: string; roomTypeName: string; checkIn: string; checkOut: string;
 	nights: number; rooms: number; guests: number; guest: Guest; totalPrice: number; currency: string;
@@ -39,7 +41,7 @@ export interface Reservation {
 /** What travels over HTTP: the reservation without internal bookkeeping. */
 export type PublicReservation = Omit<Reservation, "sequence">;
 
-interface Row {
+interface Row extends FeeRow {
 	id: string; code: string; status: Status; hotel_id: string; hotel_name: string; room_type_id: string; room_type_name: string;
 	check_in: string; check_out: string; nights: number | string; rooms: number | string; guests: number | string;
 	guest_name: string; guest_email: string; guest_phone: string | null; guest_locale: string;
@@ -47,7 +49,7 @@ interface Row {
 }
 
 /** The columns of `reservations`, in the order of toRow(). */
-export const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at";
+export const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at" + `, ${FEE_COLUMNS}`;
 
 function fromRow(r: Row): Reservation {
 	const guest: Guest = { name: r.guest_name, email: r.guest_email, locale: r.guest_locale };
@@ -58,6 +60,7 @@ function fromRow(r: Row): Reservation {
 		nights: Number(r.nights), rooms: Number(r.rooms), guests: Number(r.guests), guest,
 		totalPrice: Number(r.total_price), currency: r.currency, sequence: Number(r.sequence),
 		createdAt: r.created_at, updatedAt: r.updated_at,
+		...feesFromRow(r),
 	};
 }
 
@@ -68,12 +71,13 @@ export function toRow(r: Reservation): Row {
 		room_type_name: r.roomTypeName, check_in: r.checkIn, check_out: r.checkOut, nights: r.nights, rooms: r.rooms, guests: r.guests,
 		guest_name: r.guest.name, guest_email: r.guest.email, guest_phone: r.guest.phone ?? null, guest_locale: r.guest.locale,
 		total_price: r.totalPrice, currency: r.currency, sequence: r.sequence, created_at: r.createdAt, updated_at: r.updatedAt,
+		...feesToRow(r),
 	};
 }
 
 export function toPublic(r: Reservation): PublicReservation {
 	const { sequence: _sequence, ...rest } = r;
-	return rest;
+	return { ...NO_FEES, ...rest };
 }
 
 export async function insertReservation(db: SqlStore, t: Transaction, r: Reservation): Promise<void> {
