@@ -13,15 +13,15 @@
  *   cancellations    on the hotel-local day of the cancellation (status_on), with their fees
  *   noShows          on the arrival date (the night the guest did not come), with their fees
  *   bookingsMade     reservations created on that hotel-local day (pickup), whatever became of them
- * `created_at` is an instant: its local day comes from a small table of the range's local days
- * as UTC instants (DST-correct, built here), joined on the UTC date prefix (equality, then range).
+ * `created_at` is an instant: its local day is the instant shifted by the zone's offset of that
+ * moment, the offsets of the range (DST changes to the second) computed here as CASE branches.
  */
 import type { Transaction } from "sequelize";
 import { stringify } from "csv-stringify/sync";
 import type { FieldError } from "../../lib/errors";
 import type { SqlStore } from "./db";
 import type { HotelCopy } from "./hotel-copies";
-import { zonedInstant } from "./policy";
+import { utcOffsetMinutes, zonedInstant } from "./policy";
 import { addDays, daysBetween } from "./stay";
 
 export const MAX_REPORT_DAYS = 366;
@@ -72,17 +72,52 @@ export function localDays(from: string, to: string, timeZone: string): LocalDay[
 	return out;
 }
 
+export interface OffsetSegment { from: string; offsetMinutes: number }
+
 /**
- * The (UTC date, local day) pairs a local day overlaps, with its bounds: an instant's local day
- * is found by equality on its first 10 characters, then the range (at most two candidates).
+ * The zone's UTC offsets over [since, until): one segment per offset, from the instant it starts
+ * (a DST change, found to the second). A local day is then the UTC instant shifted by its
+ * segment's offset — a handful of CASE branches in SQL instead of a join.
  */
-export function utcSlots(days: LocalDay[]): (LocalDay & { utc: string })[] {
-	const out: (LocalDay & { utc: string })[] = [];
-	for (const d of days) {
-		const last = new Date(Date.parse(d.end) - 1).toISOString().slice(0, 10);
-		for (let utc = d.start.slice(0, 10); utc <= last; utc = addDays(utc, 1)) out.push({ ...d, utc });
+export function offsetSegments(since: string, until: string, timeZone: string): OffsetSegment[] {
+	const end = Date.parse(until);
+	let at = Date.parse(since);
+	let offset = utcOffsetMinutes(timeZone, at);
+	const out: OffsetSegment[] = [{ from: new Date(at).toISOString(), offsetMinutes: offset }];
+	const STEP = 6 * 3_600_000;
+	while (at < end) {
+		const next = Math.min(at + STEP, end);
+		const o = utcOffsetMinutes(timeZone, next);
+		if (o !== offset) {
+			// The change lies in (at, next]: narrow it to the second.
+			let lo = at, hi = next;
+			while (hi - lo > 1000) {
+				const mid = Math.floor((lo + hi) / 2000) * 1000;
+				if (mid <= lo) break;
+				if (utcOffsetMinutes(timeZone, mid) === offset) lo = mid;
+				else hi = mid;
+			}
+			out.push({ from: new Date(hi).toISOString(), offsetMinutes: o });
+			offset = o;
+		}
+		at = next;
 	}
 	return out;
+}
+
+/** SQL for the hotel-local date of an ISO instant column, per dialect, its parameters added to `rep`. */
+export function localDateSql(column: string, segments: OffsetSegment[], pg: boolean, rep: Record<string, unknown>): string {
+	const shifted = (i: number) => {
+		rep[`off${i}`] = segments[i].offsetMinutes;
+		return pg ? `to_char(${column}::timestamptz AT TIME ZONE 'UTC' + :off${i} * interval '1 minute', 'YYYY-MM-DD')`
+			: `date(${column}, (:off${i}) || ' minutes')`;
+	};
+	if (segments.length === 1) return shifted(0);
+	const branches = segments.slice(1).map((s, k) => {
+		rep[`seg${k + 1}`] = s.from;
+		return `WHEN ${column} < :seg${k + 1} THEN ${shifted(k)}`;
+	});
+	return `CASE ${branches.join(" ")} ELSE ${shifted(segments.length - 1)} END`;
 }
 
 /** Per-day sums as the queries return them (strings on PostgreSQL's bigint). */
@@ -98,12 +133,6 @@ async function collect(db: SqlStore, into: Sums, sql: string, rep: Record<string
 	}
 }
 
-/** A VALUES table in SQL, the values as replacements (both dialects). */
-function valuesTable(name: string, columns: string[], rows: unknown[][], rep: Record<string, unknown>): string {
-	const tuples = rows.map((row, i) => `(${row.map((v, j) => { rep[`${name}${i}_${j}`] = v; return `:${name}${i}_${j}`; }).join(", ")})`);
-	return `${name}(${columns.join(", ")}) AS (VALUES ${tuples.join(", ")})`;
-}
-
 /** The nightly sums of [from, to) for one hotel, from the store (docs/reports.md lists the SQL). */
 export async function reportSums(db: SqlStore, hotelId: string, from: string, to: string, timeZone: string): Promise<Sums> {
 	const sums: Sums = new Map();
@@ -115,7 +144,7 @@ export async function reportSums(db: SqlStore, hotelId: string, from: string, to
 		WHEN r.status_on > r.check_in THEN r.status_on ELSE ${nextDay} END`;
 	const days = localDays(from, to, timeZone);
 	const rep: Record<string, unknown> = { ...r, since: days[0].start, until: days[days.length - 1].end };
-	const slots = valuesTable("slots", ["utc", "day", "start_at", "end_at"], utcSlots(days).map(s => [s.utc, s.day, s.start, s.end]), rep);
+	const created = localDateSql("r.created_at", offsetSegments(days[0].start, days[days.length - 1].end, timeZone), db.pg, rep);
 	// Independent aggregates: on PostgreSQL each runs on its own pooled connection, at once.
 	await Promise.all([
 		collect(db, sums, `SELECT night AS day, SUM(total) AS available FROM inventory
@@ -134,10 +163,8 @@ export async function reportSums(db: SqlStore, hotelId: string, from: string, to
 		collect(db, sums, `SELECT d.day, COUNT(*) AS departures FROM (SELECT ${departure} AS day FROM reservations r
 			WHERE hotel_id = :h AND status IN ${held} AND check_out > :from AND check_in < :to) d
 			WHERE d.day >= :from AND d.day < :to GROUP BY d.day`, r),
-		collect(db, sums, `WITH ${slots}
-			SELECT s.day AS day, COUNT(*) AS bookings FROM reservations r JOIN slots s ON s.utc = substr(r.created_at, 1, 10)
-			WHERE r.hotel_id = :h AND r.created_at >= :since AND r.created_at < :until AND r.created_at >= s.start_at AND r.created_at < s.end_at
-			GROUP BY s.day`, rep),
+		collect(db, sums, `SELECT ${created} AS day, COUNT(*) AS bookings FROM reservations r
+			WHERE r.hotel_id = :h AND r.created_at >= :since AND r.created_at < :until GROUP BY 1`, rep),
 	]);
 	return sums;
 }

@@ -9,7 +9,8 @@ import request from "supertest";
 import { parse } from "csv-parse/sync";
 import { createTestDatabase, describeWithServers, dropTestDatabase, serversMissing } from "../helpers/infra";
 import { zonedInstant, type CancellationPolicy } from "../../services/reservations/policy";
-import type { DailyReport, DailyRow } from "../../services/reservations/reports";
+import { localDateSql, offsetSegments, type DailyReport, type DailyRow } from "../../services/reservations/reports";
+import { localDate } from "../../services/reservations/stay";
 import type { Today } from "../../services/reservations/desk";
 import { booking, createHotel, day, hotelBody, snapshot, startNode, TZ, type Node } from "./reservations.fixtures";
 
@@ -216,6 +217,20 @@ function suite(store: "sqlite" | "postgres") {
 		service().clock = () => new Date();
 		const r = (await report(day(6), day(9))).body as DailyReport;
 		expect(r.days.map(d => [d.roomsSold, d.arrivals, d.departures])).toEqual([[1, 1, 0], [1, 0, 0], [0, 0, 1]]);
+	});
+
+	it("the store's local date of an instant matches the zone's, around midnight and the DST changes", async () => {
+		if (c.skip) return;
+		const instants = ["2027-03-27T22:59:59.999Z", "2027-03-27T23:00:00.000Z", "2027-03-28T00:59:59.000Z", "2027-03-28T01:00:00.000Z", "2027-03-28T21:59:59.999Z",
+			"2027-03-28T22:00:00.000Z", "2027-10-30T21:59:59.000Z", "2027-10-30T22:00:00.000Z", "2027-10-31T00:30:00.000Z", "2027-10-31T01:30:00.000Z", "2027-10-31T23:00:00.000Z"];
+		const segs = offsetSegments("2027-03-01T00:00:00.000Z", "2027-11-30T00:00:00.000Z", TZ);
+		const got: string[] = [];
+		for (const x of instants) {
+			const rep: Record<string, unknown> = { x };
+			const [row] = await c.node.db.select<{ d: string }>(`SELECT ${localDateSql(c.node.db.pg ? "CAST(:x AS VARCHAR(30))" : ":x", segs, c.node.db.pg, rep)} AS d`, rep);
+			got.push(row.d);
+		}
+		expect(got).toEqual(instants.map(x => localDate(TZ, new Date(x))));
 	});
 
 	it("a fee waived after the cancellation stays on the cancellation's day, at 0", async () => {

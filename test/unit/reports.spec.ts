@@ -1,10 +1,11 @@
 /**
- * The report's plain functions: local days as UTC instants across DST, the UTC-date slots an
- * instant's local day is found by, ranges, ratios, weighted totals, CSV negotiation, the desk's
- * actions.
+ * The report's plain functions: local days as UTC instants across DST, the zone's offset
+ * segments an instant's local day is computed from, ranges, ratios, weighted totals, CSV
+ * negotiation, the desk's actions.
  */
 import { parse } from "csv-parse/sync";
-import { buildReport, localDays, occupancyOf, perRoom, reportCsv, reportRangeErrors, utcSlots, wantsCsv } from "../../services/reservations/reports";
+import { buildReport, localDays, occupancyOf, offsetSegments, perRoom, reportCsv, reportRangeErrors, wantsCsv } from "../../services/reservations/reports";
+import { localDate } from "../../services/reservations/stay";
 import { deskActions } from "../../services/reservations/desk";
 import type { HotelCopy } from "../../services/reservations/hotel-copies";
 
@@ -27,18 +28,26 @@ describe("localDays", () => {
 	});
 });
 
-describe("utcSlots", () => {
-	it("pairs each local day with the UTC dates it overlaps (one for UTC, two elsewhere)", () => {
-		expect(utcSlots(localDays("2027-01-10", "2027-01-12", "UTC")).map(s => [s.utc, s.day])).toEqual([["2027-01-10", "2027-01-10"], ["2027-01-11", "2027-01-11"]]);
-		expect(utcSlots(localDays("2027-01-10", "2027-01-11", "Europe/Paris")).map(s => [s.utc, s.day])).toEqual([["2027-01-09", "2027-01-10"], ["2027-01-10", "2027-01-10"]]);
+describe("offsetSegments", () => {
+	it("one segment per UTC offset, each from the DST change to the second (Paris, spring and autumn)", () => {
+		expect(offsetSegments("2027-03-26T23:00:00.000Z", "2027-11-01T23:00:00.000Z", "Europe/Paris")).toEqual([
+			{ from: "2027-03-26T23:00:00.000Z", offsetMinutes: 60 },
+			{ from: "2027-03-28T01:00:00.000Z", offsetMinutes: 120 },
+			{ from: "2027-10-31T01:00:00.000Z", offsetMinutes: 60 },
+		]);
+		expect(offsetSegments("2027-01-01T00:00:00.000Z", "2027-02-01T00:00:00.000Z", "UTC")).toEqual([{ from: "2027-01-01T00:00:00.000Z", offsetMinutes: 0 }]);
 	});
 
-	it("every instant of the range falls in exactly one slot with its own UTC date", () => {
-		const slots = utcSlots(localDays("2027-03-26", "2027-03-30", "America/New_York").concat(localDays("2027-03-26", "2027-03-30", "Europe/Paris")));
-		for (let t = Date.parse("2027-03-27T00:00:00Z"); t < Date.parse("2027-03-29T00:00:00Z"); t += 17 * 60_000) {
-			const at = new Date(t).toISOString();
-			const hits = slots.filter(s => s.utc === at.slice(0, 10) && at >= s.start && at < s.end);
-			expect(hits.length).toBe(2); // one per zone
+	it("an instant shifted by its segment's offset has the zone's local date (the SQL's CASE, here in JS)", () => {
+		for (const tz of ["Europe/Paris", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]) {
+			const segs = offsetSegments("2027-03-01T00:00:00.000Z", "2027-11-30T00:00:00.000Z", tz);
+			const wrong: string[] = [];
+			for (let t = Date.parse("2027-03-01T00:00:00Z"); t < Date.parse("2027-11-30T00:00:00Z"); t += 97 * 60_000 + 13_000) {
+				const at = new Date(t).toISOString();
+				const seg = [...segs].reverse().find(s => s.from <= at)!;
+				if (new Date(t + seg.offsetMinutes * 60_000).toISOString().slice(0, 10) !== localDate(tz, new Date(t))) wrong.push(`${tz} ${at}`);
+			}
+			expect(wrong).toEqual([]);
 		}
 	});
 });
@@ -58,7 +67,7 @@ describe("ranges and ratios", () => {
 });
 
 describe("buildReport", () => {
-	const sums = new Map([
+	const sums = new Map<string, Record<string, number>>([
 		["2027-05-01", { available: 10, sold: 1, revenue: 30000 }],
 		["2027-05-02", { available: 10, sold: 9, revenue: 90000, arrivals: 2, cancellations: 1, cancellation_fees: 5000, bookings: 4 }],
 	]);
