@@ -66,7 +66,8 @@ function Entry({ e, hotels }: { e: AuditEntry; hotels: Hotel[] | null }) {
 	return (
 		<li class="card audit-entry" data-testid="audit-row" data-action={e.action} data-target={e.target.id}>
 			<h2 class="audit-entry__title">
-				<span class="mono">{e.action}</span> <span class="muted">·</span> {e.target.type} <span class="mono small">{e.target.id}</span>
+				<span class="mono">{e.action}</span> <span class="muted">·</span> {e.target.type}{" "}
+				{e.target.type === "reservation" ? <a class="mono small" href={`#/admin/reservations/${e.target.id}`}>{e.target.id}</a> : <span class="mono small">{e.target.id}</span>}
 			</h2>
 			<p class="audit-entry__meta small">
 				<time dateTime={e.at}>{dateTime(e.at)}</time>
