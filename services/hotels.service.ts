@@ -21,6 +21,7 @@ import {
 	PUBLIC_FIELDS, type Hotel, type HotelDoc, type ListFilters, type NewHotel, type SortKey,
 } from "./hotels/domain";
 import { createParams, idParams, listParams, patchParams } from "./hotels/params";
+import { ratePlanErrors } from "./hotels/rate-plans";
 import { DEMO_HOTELS } from "./hotels/demo-data";
 
 interface HotelsSettings {
@@ -127,6 +128,8 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			params: createParams,
 			async handler(this: HotelsThis, ctx: Context<NewHotel, AppMeta>): Promise<Hotel> {
 				assertPermission(ctx.meta.user, "hotels.create");
+				const planErrors = ratePlanErrors({ ...ctx.params, roomTypes: assignRoomTypeIds(ctx.params.roomTypes) });
+				if (planErrors.length) throw validationError(planErrors);
 				const hotel = await this.saveNew(ctx, ctx.params);
 				ctx.meta.$statusCode = 201;
 				ctx.meta.$location = `/api/v1/hotels/${hotel.id}`;
@@ -149,6 +152,9 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 				if (!current) throw notFound("Hotel", id);
 
 				const next: Hotel = { ...toPublic(current), ...changes, roomTypes: changes.roomTypes ? assignRoomTypeIds(changes.roomTypes) : current.roomTypes, updatedAt: new Date().toISOString() } as Hotel;
+				// Plans refer to room types: a PATCH of either is checked against the hotel it makes.
+				const planErrors = ratePlanErrors(next);
+				if (planErrors.length) throw validationError(planErrors);
 				if (changes.roomTypes) {
 					const cuts = inventoryChanges(current.roomTypes, next.roomTypes);
 					if (cuts.length > 0) {

@@ -24,11 +24,13 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
-import { reportActions } from "./reservations/report-actions";
 import { currentCounts, storeFeed, type AvailabilityChanged, type AvailabilityFeed } from "./reservations/availability-feed";
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
-import { checkSizes, freeRooms, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
+import { checkSizes, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
+import { ratesByHotel, stayFigures } from "./reservations/calendar";
+import { calendarActions } from "./reservations/calendar-actions";
+import { reportActions } from "./reservations/report-actions";
 import { changeStatus, waiveFee, type Action } from "./reservations/lifecycle";
 import { requestedWaiver, waiveProps } from "./reservations/fees";
 import { NoShowJob } from "./reservations/no-show-job";
@@ -97,7 +99,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				refuseInvalid(stayDateErrors(p, localDate(copy.hotel.timezone)));
 				const current = await this.copies.cover(copy, p.checkOut);
 				const types = current.hotel.roomTypes.filter(rt => fits(rt.capacity, p.guests, p.rooms)).map(rt => rt.id);
-				return availability(current, p, await freeRooms(this.db, p.id, types, p.checkIn, p.checkOut));
+				const { free, rates } = await stayFigures(this.db, p.id, types, p.checkIn, p.checkOut);
+				return availability(current, p, free, rates);
 			},
 		},
 
@@ -112,8 +115,9 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				refuseInvalid(stayDateErrors(p, earliestToday()));
 				const copies = [];
 				for (const c of await this.copies.inCity(p.city)) if (takesCheckIn(c, p.checkIn)) copies.push(await this.copies.cover(c, p.checkOut));
-				const free = await freeRoomsByHotel(this.db, copies.map(c => c.id), p.checkIn, p.checkOut);
-				return searchPage(copies, p, free, p.page, p.pageSize);
+				const ids = copies.map(c => c.id);
+				const [free, rates] = await Promise.all([freeRoomsByHotel(this.db, ids, p.checkIn, p.checkOut), ratesByHotel(this.db, ids, p.checkIn, p.checkOut)]);
+				return searchPage(copies, p, free, p.page, p.pageSize, rates);
 			},
 		},
 
@@ -210,6 +214,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			},
 		},
 
+		...calendarActions,
 		...reportActions,
 
 		checkIn: transition("checkIn", "POST /reservations/:code/check-in", "admin", "confirmed → checked_in, from the arrival date until the departure date (hotel's local date)"),

@@ -77,6 +77,18 @@ function literals(payload: string): Record<string, string> {
 		"reservation.sequence": "0", "reservation.created_at": at, "reservation.updated_at": at,
 		"message.id": text(":mid"), "message.event": text("reservations.reservation.confirmed"), "message.payload": text(payload),
 		"message.created_at": at,
+		// Rate plans (SPEC §9): the product reads the stay's rate_version sum with the rates before
+		// the statement (one more indexed read per booking, here inside it); the nightly prices go
+		// to reservation_nights in the same statement.
+		rate_version: "(SELECT coalesce(sum(rate_version), 0) FROM inventory WHERE hotel_id = ':h' AND room_type_id = ':rt' AND night >= ':ci' AND night < ':co')",
+		"reservation.rate_plan_id": text("flex"), "reservation.rate_plan_name": text("Flexible"),
+		"reservation.nightly": "(SELECT json_agg(json_build_object('date', (current_date + :start + g)::text, 'price', 14500))::text FROM generate_series(0, :nights - 1) g)",
+		"reservation.cancellation": text(JSON.stringify({ refundable: true, freeUntil: "2027-02-27T15:00:00+01:00", schedule: [{ from: "2026-11-22T22:00:00+01:00", to: "2027-02-27T15:00:00+01:00", fee: 0 }, { from: "2027-02-27T15:00:00+01:00", to: null, fee: 14500 }] })),
+		"reservation.policy": "NULL",
+		"reservation.cancellation_fee": "NULL", "reservation.no_show_fee": "NULL", "reservation.fee_waived": "false",
+		"reservation.waive_reason": "NULL", "reservation.waived_by": "NULL",
+		"nightly.dates": "ARRAY(SELECT (current_date + :start + g)::text FROM generate_series(0, :nights - 1) g)",
+		"nightly.prices": "ARRAY(SELECT 14500::bigint FROM generate_series(1, :nights))",
 	};
 }
 

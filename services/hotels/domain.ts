@@ -8,11 +8,37 @@ export interface Address { line1: string; line2?: string; city: string; postalCo
 export interface RoomType {
 	id: string; name: string; description?: string; capacity: number; totalRooms: number;
 	pricePerNight: number; amenities: string[];
+	/** Guests included in the price per room (default: capacity). */
+	baseOccupancy?: number;
+	/** Added per night for each guest above baseOccupancy × rooms (default 0). */
+	extraGuestPerNight?: number;
+}
+
+/** A derived plan's price: its base plan's price adjusted by exactly one of percent or amount. */
+export interface DerivedFrom { ratePlanId: string; percent?: number; amount?: number }
+
+/** A rate plan (SPEC §9); `cancellationPolicy` is §10's shape (services/reservations/policy.ts). */
+export interface RatePlan {
+	id: string; name: string; description?: string;
+	/** Absent: every room type. */
+	roomTypeIds?: string[];
+	includes?: string[];
+	cancellationPolicy?: import("../reservations/policy").CancellationPolicy;
+	/** Absent: true. */
+	active?: boolean;
+	minAdvanceDays?: number;
+	maxAdvanceDays?: number;
+	derivedFrom?: DerivedFrom;
 }
 export interface Hotel {
 	id: string; name: string; description?: string; address: Address; location?: { lat: number; lng: number };
 	stars: number; amenities: string[]; photos: string[]; email: string; timezone: string; currency: string;
 	roomTypes: RoomType[]; active: boolean; createdAt: string; updatedAt: string;
+	/** Absent or empty: the one default plan (rate-plans.ts). */
+	ratePlans?: RatePlan[];
+	/** "HH:MM" in the hotel's zone; absent: 15:00 and 11:00. */
+	checkInTime?: string;
+	checkOutTime?: string;
 	/** SPEC §10: confirmed arrivals still there after checkOutTime the next day become no-shows by themselves. */
 	autoNoShow?: boolean;
 }
@@ -28,7 +54,7 @@ export type NewHotel = Omit<Hotel, "id" | "roomTypes" | "active" | "createdAt" |
 	roomTypes: NewRoomType[]; amenities?: string[]; photos?: string[];
 };
 
-export const PUBLIC_FIELDS = ["id", "name", "description", "address", "location", "stars", "amenities", "photos", "email", "timezone", "currency", "roomTypes", "autoNoShow", "active", "createdAt", "updatedAt"];
+export const PUBLIC_FIELDS = ["id", "name", "description", "address", "location", "stars", "amenities", "photos", "email", "timezone", "currency", "roomTypes", "ratePlans", "checkInTime", "checkOutTime", "autoNoShow", "active", "createdAt", "updatedAt"];
 
 /** Lower case, accents removed, spaces collapsed: "Hôtel  du Lac" → "hotel du lac". */
 export function searchKey(s: string): string {

@@ -3,7 +3,8 @@
  */
 import { rules, paginationParams } from "../../mixins/validation.mixin";
 import { SORTS } from "./domain";
-import { autoNoShowRule } from "./policy-params";
+import { autoNoShowRule, cancellationPolicyRule } from "./policy-params";
+import { MAX_ADVANCE_DAYS, PERCENT_MAX, PERCENT_MIN } from "./rate-plans";
 
 const roomType = rules.object({
 	id: rules.optionalId,
@@ -13,7 +14,31 @@ const roomType = rules.object({
 	totalRooms: { type: "number", integer: true, min: 0, max: 5000, convert: false },
 	pricePerNight: { ...rules.money, min: 1 },
 	amenities: { type: "array", items: rules.tag, max: 50, optional: true, unique: true },
+	baseOccupancy: { type: "number", integer: true, min: 1, max: 20, convert: false, optional: true },
+	extraGuestPerNight: { ...rules.money, optional: true },
 });
+
+const advanceDays = { type: "number", integer: true, min: 0, max: MAX_ADVANCE_DAYS, convert: false, optional: true };
+
+/** A rate plan (SPEC §9); rules across plans and room types are in rate-plans.ts (ratePlanErrors). */
+const ratePlan = rules.object({
+	id: rules.id,
+	name: rules.text(100),
+	description: rules.optionalText(2000),
+	roomTypeIds: { type: "array", items: rules.id, min: 1, max: 50, unique: true, optional: true },
+	includes: { type: "array", items: rules.tag, max: 20, unique: true, optional: true },
+	cancellationPolicy: { ...cancellationPolicyRule, optional: true },
+	active: { type: "boolean", convert: false, optional: true },
+	minAdvanceDays: advanceDays,
+	maxAdvanceDays: advanceDays,
+	derivedFrom: rules.object({
+		ratePlanId: rules.id,
+		percent: { type: "number", min: PERCENT_MIN, max: PERCENT_MAX, convert: false, optional: true },
+		amount: { type: "number", integer: true, min: -100_000_000, max: 100_000_000, convert: false, optional: true },
+	}, { optional: true }),
+});
+
+const timeOfDay = (field: string) => ({ type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", optional: true, messages: { stringPattern: `The '${field}' field must be a time of day HH:MM such as 15:00` } });
 
 const hotelProps = {
 	name: rules.text(200),
@@ -33,6 +58,9 @@ const hotelProps = {
 	timezone: rules.timeZone,
 	currency: rules.currency,
 	roomTypes: { type: "array", items: roomType, min: 1, max: 50, custom: ["uniqueIds"] },
+	ratePlans: { type: "array", items: ratePlan, max: 20, custom: ["uniqueIds"], optional: true },
+	checkInTime: timeOfDay("checkInTime"),
+	checkOutTime: timeOfDay("checkOutTime"),
 	autoNoShow: autoNoShowRule,
 };
 

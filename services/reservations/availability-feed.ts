@@ -97,7 +97,7 @@ export async function readCounts(db: SqlStore, ranges: NightsRange[]): Promise<C
 		const params: string[] = [];
 		const where = chunk.map(r => { params.push(r.hotelId, r.roomTypeId, r.from, r.to); return "(hotel_id = ? AND room_type_id = ? AND night >= ? AND night < ?)"; }).join(" OR ");
 		const rows = await db.fastSelect<{ h: string; rt: string; night: string; available: number | string }>(
-			`SELECT hotel_id AS h, room_type_id AS rt, night, total - booked AS available FROM inventory WHERE ${where}`, params);
+			`SELECT hotel_id AS h, room_type_id AS rt, night, total + overbook_limit - booked AS available FROM inventory WHERE ${where}`, params);
 		for (const r of rows) out.push({ hotelId: r.h, roomTypeId: r.rt, night: r.night, available: Number(r.available) });
 	}
 	return out;
@@ -107,7 +107,7 @@ export async function readCounts(db: SqlStore, ranges: NightsRange[]): Promise<C
 export async function currentCounts(db: SqlStore, hotelIds: string[], from: string, days: number): Promise<AvailabilityChanged[]> {
 	if (hotelIds.length === 0) return [];
 	const rows = await db.fastSelect<{ h: string; rt: string; night: string; available: number | string }>(
-		`SELECT hotel_id AS h, room_type_id AS rt, night, total - booked AS available FROM inventory
+		`SELECT hotel_id AS h, room_type_id AS rt, night, total + overbook_limit - booked AS available FROM inventory
 		WHERE hotel_id IN (${hotelIds.map(() => "?").join(", ")}) AND night >= ? AND night < ?`, [...hotelIds, from, addDays(from, days)]);
 	return toChanges(rows.map(r => ({ hotelId: r.h, roomTypeId: r.rt, night: r.night, available: Number(r.available) })));
 }

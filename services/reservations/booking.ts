@@ -12,38 +12,52 @@
  *   hotel    the hotel copy the caller priced the booking with is still the current one
  *            (same updatedAt) and active: the caller may keep copies in memory, a deactivation
  *            or a new version still refuses (then it reloads the copy and tries again).
- *   fit      true iff the hotel is current and every night of the stay exists and has room
- *            (count = nights).
+ *   fit      true iff the hotel is current, every night of the stay exists and has room
+ *            (booked + rooms <= total + overbook_limit, count = nights) and the locked nights'
+ *            rate_version sum is the one the caller priced with. A calendar write raises the
+ *            version of every night it touches, under the same row locks, in the transaction
+ *            that changes the prices: a price read before a change that committed first is
+ *            refused here (outcome "repriced": read the rates again and retry). The statement's
+ *            own snapshot could not see that change (READ COMMITTED fixes it at the start;
+ *            only the locked rows are re-read), which is why the price is checked through them.
  *   taken    the UPDATE of those nights, only when fit (it sees the same locked latest versions;
  *            the CHECK 0 ≤ booked ≤ total would fail the whole statement otherwise).
- *   reservation, message, answer   the INSERTs (and the idempotency UPDATE), only when `taken`
- *            changed every night of the stay.
+ *   reservation, priced, message, answer   the INSERTs (the reservation, its nightly prices in
+ *            reservation_nights, the outbox message) and the idempotency UPDATE, only when
+ *            `taken` changed every night of the stay.
  * One statement is one transaction: it commits or fails as a whole (a code clash fails it with a
  * unique violation; it is run again with a new code).
  *
- * SQLite: one writer at a time (SqlStore.withTx): the same check of the hotel copy, the
- * conditional UPDATE of the nights, then the INSERTs, in one transaction rolled back when the
- * copy is stale or a night is short.
+ * SQLite: one writer at a time (SqlStore.withTx): the same check of the hotel copy and of the
+ * nights' rate_version, the conditional UPDATE of the nights, then the INSERTs, in one
+ * transaction rolled back when the copy is stale, the price changed or a night is short.
  */
 import crypto from "crypto";
 import type { Context } from "moleculer";
 import { appError, ErrorType, notFound } from "../../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
-import type { RoomType } from "../hotels/domain";
+import type { RatePlan, RoomType } from "../hotels/domain";
+import { basePlan, defaultPlan, findPlan, isActive, sells } from "../hotels/rate-plans";
+import { bookingRates } from "./calendar";
 import { newCode } from "./code";
 import { isRetryable, isUniqueViolation, type SqlStore } from "./db";
 import { activeCopy, roomType, type HotelCopies, type HotelCopy } from "./hotel-copies";
 import { completeKey } from "./idempotency";
 import { shiftNights } from "./inventory";
-import { COLUMNS, insertReservation, messageData, toPublic, toRow, type Guest, type PublicReservation, type Reservation } from "./repository";
-import { capacityErrors, daysBetween, localDate, refuseInvalid, stayDateErrors, stayPrice } from "./stay";
+import { quote, termsFor } from "./offers";
+import type { RateIndex, StayPrice } from "./pricing";
+import { COLUMNS, insertReservation, messageData, toPublic, toRow, writeNights, type Guest, type PublicReservation, type Reservation } from "./repository";
+import type { Restriction } from "./restrictions";
+import { capacityErrors, daysBetween, localDate, refuseInvalid, stayDateErrors } from "./stay";
 
 export interface NewBooking<A = unknown> {
 	reservation: Reservation;
 	message: DomainMessage;
 	/** `updatedAt` of the hotel copy the booking was priced with. */
 	hotelVersion: string;
+	/** Sum of the stay's nights' rate_version when the rates were read. */
+	rateVersion: number;
 	/** Idempotency-Key of the request, if any, and the 201 body to store under it. */
 	key?: string;
 	answer: A;
@@ -59,10 +73,12 @@ const RESERVATION_COLUMNS = COLUMNS.split(", ") as (keyof ReturnType<typeof toRo
  * (scripts/bench/booking-sql.ts) runs this same text with literals.
  */
 export function bookingStatement(withKey: boolean): { sql: string; params: string[] } {
-	const params = ["hotel_id", "room_type_id", "check_in", "check_out", "rooms", "nights", "hotel_updated_at"];
+	const params = ["hotel_id", "room_type_id", "check_in", "check_out", "rooms", "nights", "hotel_updated_at", "rate_version"];
 	const next = (name: string) => `$${params.push(name)}`;
 	const reservation = RESERVATION_COLUMNS.map(c => next(`reservation.${c}`)).join(", ");
 	const message = ["id", "event", "payload", "created_at"].map(c => next(`message.${c}`)).join(", ");
+	const nightDates = next("nightly.dates");
+	const nightPrices = next("nightly.prices");
 	const answer = withKey ? `, answer AS (
 		UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = ${next("answer")}
 		WHERE "key" = ${next("key")} AND (SELECT count(*) FROM taken) = $6
@@ -70,11 +86,13 @@ export function bookingStatement(withKey: boolean): { sql: string; params: strin
 	const sql = `WITH hotel AS (
 		SELECT count(*) = 1 AS current FROM hotel_copies WHERE id = $1 AND active AND updated_at = $7
 	), locked AS (
-		SELECT night, total, booked FROM inventory
+		SELECT night, total, booked, overbook_limit, rate_version FROM inventory
 		WHERE hotel_id = $1 AND room_type_id = $2 AND night >= $3 AND night < $4
 		ORDER BY night FOR UPDATE
+	), priced AS (
+		SELECT coalesce(sum(rate_version), 0) = $8 AS same FROM locked
 	), fit AS (
-		SELECT count(*) FILTER (WHERE booked + $5 <= total) = $6 AND (SELECT current FROM hotel) AS ok FROM locked
+		SELECT count(*) FILTER (WHERE booked + $5 <= total + overbook_limit) = $6 AND (SELECT current FROM hotel) AND (SELECT same FROM priced) AS ok FROM locked
 	), taken AS (
 		UPDATE inventory i SET booked = i.booked + $5
 		FROM locked, fit
@@ -82,30 +100,35 @@ export function bookingStatement(withKey: boolean): { sql: string; params: strin
 		RETURNING i.night
 	), reservation AS (
 		INSERT INTO reservations (${RESERVATION_COLUMNS.join(", ")}) SELECT ${reservation} WHERE (SELECT count(*) FROM taken) = $6
+	), nights AS (
+		INSERT INTO reservation_nights (reservation_id, night, hotel_id, room_type_id, rooms, price)
+		SELECT $${params.indexOf("reservation.id") + 1}, n.night, $1, $2, $5, n.price FROM unnest(${nightDates}::varchar[], ${nightPrices}::bigint[]) AS n(night, price)
+		WHERE (SELECT count(*) FROM taken) = $6
 	), message AS (
 		INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts) SELECT ${message}, 0 WHERE (SELECT count(*) FROM taken) = $6
 	)${answer}
-	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken, (SELECT current FROM hotel) AS current FROM fit`;
+	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken, (SELECT current FROM hotel) AS current, (SELECT same FROM priced) AS same FROM fit`;
 	return { sql, params };
 }
 
 const PG_SQL = { plain: bookingStatement(false).sql, keyed: bookingStatement(true).sql };
 
-type Outcome = "booked" | "short" | "stale";
+type Outcome = "booked" | "short" | "stale" | "repriced";
 
 async function bookPg(db: SqlStore, b: NewBooking): Promise<Outcome> {
 	const r = b.reservation;
 	const m = b.message;
 	const row = toRow(r);
-	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, b.hotelVersion,
-		...RESERVATION_COLUMNS.map(c => row[c]), m.id, m.event, JSON.stringify(m), m.occurredAt];
+	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, b.hotelVersion, b.rateVersion,
+		...RESERVATION_COLUMNS.map(c => row[c]), m.id, m.event, JSON.stringify(m), m.occurredAt,
+		r.nightly.map(n => n.date), r.nightly.map(n => n.price)];
 	if (b.key !== undefined) params.push(JSON.stringify(b.answer), b.key);
-	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number; current: boolean }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
+	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number; current: boolean; same: boolean }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
 		b.key !== undefined ? "reservations-book-keyed" : "reservations-book");
 	const taken = Number(res.taken);
 	// Cannot happen (the nights are locked): a partial update wrote no reservation; say so loudly.
 	if (taken !== (res.ok ? r.nights : 0)) throw new Error(`Booking ${r.code}: ${taken} of ${r.nights} nights changed under lock (fit: ${res.ok})`);
-	return res.ok ? "booked" : res.current ? "short" : "stale";
+	return res.ok ? "booked" : !res.current ? "stale" : !res.same ? "repriced" : "short";
 }
 
 /** Thrown inside the SQLite transaction to roll it back. */
@@ -120,9 +143,13 @@ async function bookSqlite(db: SqlStore, b: NewBooking): Promise<Outcome> {
 			const [hotel] = await db.select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM hotel_copies WHERE id = :id AND active = :active AND updated_at = :v`,
 				{ id: r.hotelId, active: true, v: b.hotelVersion }, t);
 			if (Number(hotel.n) !== 1) throw new Refused("stale");
+			const [v] = await db.select<{ v: number | string | null }>(`SELECT SUM(rate_version) AS v FROM inventory WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to`,
+				{ h: r.hotelId, rt: r.roomTypeId, from: r.checkIn, to: r.checkOut }, t);
+			if (Number(v?.v ?? 0) !== b.rateVersion) throw new Refused("repriced");
 			const taken = await shiftNights(db, t, r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms);
 			if (taken !== r.nights) throw new Refused("short");
 			await insertReservation(db, t, r);
+			await writeNights(db, t, r, false);
 			await appendOutbox(db.sequelize, t, b.message);
 			if (b.key !== undefined) await completeKey(db, t, b.key, 201, b.answer);
 			return "booked" as const;
@@ -135,34 +162,63 @@ async function bookSqlite(db: SqlStore, b: NewBooking): Promise<Outcome> {
 
 export interface BookingRequest {
 	hotelId: string; roomTypeId: string; checkIn: string; checkOut: string; rooms: number; guests: number;
+	/** Absent: the hotel's first active plan. */
+	ratePlanId?: string;
 	guest: { name: string; email: string; phone?: string; locale?: string };
 }
 
 /** The 201 answer: the reservation and its guest token. */
 export interface Booked extends PublicReservation { guestToken: string }
 
-/** The room type `req` asks for, if `copy` can take it: 404/422 otherwise. */
-function checkRequest(req: BookingRequest, copy: HotelCopy): RoomType {
+/** 409 STAY_RESTRICTED: the plan's restriction, nothing written. */
+export function stayRestricted(plan: RatePlan, restriction: Restriction) {
+	const { reason, ...value } = restriction;
+	const what = Object.entries(value).map(([k, v]) => `${k} ${v}`).join(", ");
+	return appError(ErrorType.STAY_RESTRICTED, `Rate plan '${plan.id}' does not sell this stay: ${reason}${what ? ` (${what})` : ""}`, { ...restriction, ratePlanId: plan.id });
+}
+
+/** The plan a request books: the one it names (404 unknown or inactive, 422 when it does not sell the room type) or the first active one. */
+export function planOf(copy: HotelCopy, ratePlanId: string | undefined, roomTypeId: string): RatePlan {
+	const plan = ratePlanId ? findPlan(copy.hotel, ratePlanId) : defaultPlan(copy.hotel);
+	if (!plan || !isActive(plan)) throw notFound("Rate plan", ratePlanId);
+	if (!sells(copy.hotel, plan, roomTypeId))
+		refuseInvalid([{ field: "ratePlanId", message: `Rate plan '${plan.id}' does not sell room type '${roomTypeId}'`, type: "reference", actual: plan.id }]);
+	return plan;
+}
+
+/** The room type and plan `req` asks for, if `copy` can take them: 404/422 otherwise. */
+function checkRequest(req: BookingRequest, copy: HotelCopy): { rt: RoomType; plan: RatePlan } {
 	const rt = roomType(copy, req.roomTypeId);
 	if (!rt) throw notFound("Room type", req.roomTypeId);
 	const errors = [...stayDateErrors(req, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, req.guests, req.rooms)];
 	refuseInvalid(errors);
-	return rt;
+	return { rt, plan: planOf(copy, req.ratePlanId, rt.id) };
 }
 
-/** The booking `req` describes, priced with `copy`; new ids and code on every call. */
-function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, key: string | undefined, sign: (code: string) => string): NewBooking<Booked> {
+/** What the plan charges for the stay with these rates: 409 STAY_RESTRICTED when a restriction refuses it. */
+export function priceOrRefuse(copy: HotelCopy, rates: RateIndex, rt: RoomType, plan: RatePlan, stay: { checkIn: string; checkOut: string; rooms: number; guests: number }): StayPrice {
+	const q = quote(copy.hotel, rates, rt, plan, stay, localDate(copy.hotel.timezone));
+	if ("restriction" in q) throw stayRestricted(plan, q.restriction);
+	return q.price;
+}
+
+/** The booking `req` describes, priced with `copy` and `price`; new ids and code on every call. */
+function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: RatePlan, price: StayPrice, rateVersion: number, key: string | undefined, sign: (code: string) => string): NewBooking<Booked> {
 	const nights = daysBetween(req.checkIn, req.checkOut);
-	const now = new Date().toISOString();
+	const at = new Date();
+	const now = at.toISOString();
 	const guest: Guest = { name: req.guest.name, email: req.guest.email.toLowerCase(), locale: req.guest.locale || "en" };
 	if (req.guest.phone) guest.phone = req.guest.phone;
 	const r: Reservation = {
 		id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: req.hotelId, hotelName: copy.hotel.name,
 		roomTypeId: rt.id, roomTypeName: rt.name, checkIn: req.checkIn, checkOut: req.checkOut, nights, rooms: req.rooms, guests: req.guests,
-		guest, totalPrice: stayPrice(rt.pricePerNight, nights, req.rooms), currency: copy.hotel.currency, sequence: 0, createdAt: now, updatedAt: now,
+		guest, totalPrice: price.totalPrice, currency: copy.hotel.currency,
+		ratePlanId: plan.id, ratePlanName: plan.name, nightly: price.nightly, cancellation: termsFor(copy.hotel, plan, req, price, at),
+		sequence: 0, createdAt: now, updatedAt: now,
 	};
+	if (plan.cancellationPolicy) r.policy = plan.cancellationPolicy;
 	const answer: Booked = { ...toPublic(r), guestToken: sign(r.code) };
-	return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, copy)), hotelVersion: copy.updatedAt, key, answer };
+	return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, copy)), hotelVersion: copy.updatedAt, rateVersion, key, answer };
 }
 
 /**
@@ -178,12 +234,14 @@ export async function bookStay(
 	let reload = false;
 	for (let attempt = 1; ; attempt++) {
 		let copy = activeCopy(req.hotelId, await copies.get(req.hotelId, { maxAgeMs: reload ? 0 : Infinity, ctx }));
-		let rt = checkRequest(req, copy);
+		let { rt, plan } = checkRequest(req, copy);
 		if (!copy.inventoryUntil || copy.inventoryUntil < req.checkOut) {
 			copy = activeCopy(req.hotelId, await copies.cover(copy, req.checkOut));
-			rt = checkRequest(req, copy);
+			({ rt, plan } = checkRequest(req, copy));
 		}
-		const b = newBooking(req, copy, rt, key, sign);
+		// The rates and their version in one read; the statement refuses them if a calendar write committed since.
+		const { rates, version } = await bookingRates(db, req.hotelId, rt.id, [...new Set([plan.id, basePlan(copy.hotel, plan).id])], req.checkIn, req.checkOut);
+		const b = newBooking(req, copy, rt, plan, priceOrRefuse(copy, rates, rt, plan, req), version, key, sign);
 		let outcome: Outcome;
 		try {
 			outcome = db.pg ? await bookPg(db, b) : await bookSqlite(db, b);
@@ -193,6 +251,10 @@ export async function bookStay(
 		}
 		if (outcome === "booked") return b;
 		if (outcome === "short") return "short";
+		if (outcome === "repriced") {
+			if (attempt >= ATTEMPTS) throw appError(ErrorType.INVALID_STATE, "The prices changed while booking; retry");
+			continue;
+		}
 		if (attempt >= ATTEMPTS) throw appError(ErrorType.INVALID_STATE, "The hotel changed while booking; retry");
 		reload = true;
 	}

@@ -1,6 +1,6 @@
 /**
- * Per-night inventory: one row per (hotel, room type, night) with `total` and `booked`,
- * CHECK (0 <= booked <= total). See docs/inventory.md for why this cannot oversell.
+ * Per-night inventory: one row per (hotel, room type, night) with `total`, `booked` and
+ * `overbook_limit` (rooms that may be sold beyond total), CHECK (0 <= booked <= total + overbook_limit). See docs/inventory.md for why this cannot oversell.
  *
  * Every change of `booked` is a conditional UPDATE over a range of nights that returns the
  * nights it changed; the caller commits only if it got every night. On PostgreSQL the rows are
@@ -38,12 +38,12 @@ export async function shiftNights(db: SqlStore, t: Transaction, hotelId: string,
 			UPDATE inventory i SET booked = i.booked + :d
 			FROM locked
 			WHERE i.hotel_id = :h AND i.room_type_id = :rt AND i.night = locked.night
-				AND i.booked + :d <= i.total AND i.booked + :d >= 0
+				AND i.booked + :d <= i.total + i.overbook_limit AND i.booked + :d >= 0
 			RETURNING i.night`, r, t)
 		: await db.select<{ night: string }>(
 			`UPDATE inventory SET booked = booked + :d
 			WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to
-				AND booked + :d <= total AND booked + :d >= 0
+				AND booked + :d <= total + overbook_limit AND booked + :d >= 0
 			RETURNING night`, r, t);
 	return rows.length;
 }
@@ -53,7 +53,7 @@ export async function freeRooms(db: SqlStore, hotelId: string, roomTypeIds: stri
 	const out = new Map<string, FreeRooms>();
 	if (roomTypeIds.length === 0) return out;
 	const rows = await db.fastSelect<{ rt: string; free: number | string; n: number | string }>(
-		`SELECT room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
+		`SELECT room_type_id AS rt, MIN(total + overbook_limit - booked) AS free, COUNT(*) AS n FROM inventory
 		WHERE hotel_id = ? AND room_type_id IN (${roomTypeIds.map(() => "?").join(", ")}) AND night >= ? AND night < ?
 		GROUP BY room_type_id`,
 		[hotelId, ...roomTypeIds, from, to]);
@@ -66,7 +66,7 @@ export async function freeRoomsByHotel(db: SqlStore, hotelIds: string[], from: s
 	const out = new Map<string, Map<string, FreeRooms>>();
 	if (hotelIds.length === 0) return out;
 	const rows = await db.fastSelect<{ h: string; rt: string; free: number | string; n: number | string }>(
-		`SELECT hotel_id AS h, room_type_id AS rt, MIN(total - booked) AS free, COUNT(*) AS n FROM inventory
+		`SELECT hotel_id AS h, room_type_id AS rt, MIN(total + overbook_limit - booked) AS free, COUNT(*) AS n FROM inventory
 		WHERE hotel_id IN (${hotelIds.map(() => "?").join(", ")}) AND night >= ? AND night < ?
 		GROUP BY hotel_id, room_type_id`,
 		[...hotelIds, from, to]);
@@ -81,7 +81,7 @@ export async function freeRoomsByHotel(db: SqlStore, hotelIds: string[], from: s
 /** The first night of `[from, to)` with fewer than `rooms` free (to name it in a 409). */
 export async function firstShortNight(db: SqlStore, hotelId: string, roomTypeId: string, from: string, to: string, rooms: number): Promise<{ night: string; available: number } | null> {
 	const rows = await db.select<{ night: string; available: number | string }>(
-		`SELECT night, total - booked AS available FROM inventory
+		`SELECT night, total + overbook_limit - booked AS available FROM inventory
 		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to ORDER BY night`,
 		{ h: hotelId, rt: roomTypeId, from, to });
 	let expected = from;
@@ -117,13 +117,14 @@ export async function createNights(db: SqlStore, t: Transaction, hotelId: string
  */
 export async function resize(db: SqlStore, t: Transaction, hotelId: string, roomTypeId: string, total: number, from: string): Promise<{ night: string; booked: number } | null> {
 	const r = { h: hotelId, rt: roomTypeId, total, from };
-	const size = `${db.pg ? "GREATEST" : "MAX"}(booked, :total)`;
+	// Rooms sold under an overbook limit stay sold: the size never goes below booked - limit.
+	const size = `${db.pg ? "GREATEST" : "MAX"}(booked - overbook_limit, :total)`;
 	await db.exec(
 		`UPDATE inventory SET total = ${size}
 		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND total <> ${size}`, r, t);
 	const over = await db.one<{ night: string; booked: number | string }>(
 		`SELECT night, booked FROM inventory
-		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total
+		WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total + overbook_limit
 		ORDER BY night LIMIT 1`, r, t);
 	return over ? { night: over.night, booked: Number(over.booked) } : null;
 }
@@ -138,9 +139,10 @@ export async function firstOverbooked(db: SqlStore, hotelId: string, sizes: Map<
 		`SELECT DISTINCT room_type_id AS rt FROM inventory WHERE hotel_id = :h AND night >= :from AND booked > 0`, { h: hotelId, from });
 	for (const roomTypeId of booked.map(r => r.rt).sort()) {
 		const totalRooms = sizes.get(roomTypeId) ?? 0;
+		// A removed room type has no room at all, overbook limit or not.
 		const row = await db.one<{ night: string; booked: number | string }>(
 			`SELECT night, booked FROM inventory
-			WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total
+			WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND booked > :total${sizes.has(roomTypeId) ? " + overbook_limit" : ""}
 			ORDER BY night LIMIT 1`, { h: hotelId, rt: roomTypeId, from, total: totalRooms });
 		if (row) return { roomTypeId, night: row.night, booked: Number(row.booked), totalRooms };
 	}

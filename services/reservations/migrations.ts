@@ -106,6 +106,74 @@ export const migrations: Migration[] = [
 		},
 	},
 	{
+		// Rate plans and the calendar (SPEC §9, docs/rates.md). The inventory gains each night's
+		// overbookLimit (the CHECK becomes booked <= total + overbook_limit) and rate_version,
+		// raised by every calendar write on the nights it touches: the booking statement compares
+		// it on the rows it locks, so a price read before a change that committed is never charged.
+		// Prices and restrictions are sparse overrides in `rates`; each booking's nightly prices
+		// are rows of reservation_nights (revenue per night in SQL). SQLite cannot alter a CHECK:
+		// its inventory table is rebuilt.
+		name: "0004-rate-plans-calendar",
+		async up({ context: qi }) {
+			const check = "CHECK (booked >= 0 AND overbook_limit >= 0 AND booked <= total + overbook_limit)";
+			if (isSqlite(qi)) {
+				await qi.sequelize.query(`CREATE TABLE inventory_next (
+					hotel_id VARCHAR(64) NOT NULL,
+					room_type_id VARCHAR(64) NOT NULL,
+					night VARCHAR(10) NOT NULL,
+					total INTEGER NOT NULL,
+					booked INTEGER NOT NULL DEFAULT 0,
+					overbook_limit INTEGER NOT NULL DEFAULT 0,
+					rate_version INTEGER NOT NULL DEFAULT 0,
+					PRIMARY KEY (hotel_id, room_type_id, night),
+					CONSTRAINT inventory_booked_range ${check}
+				) WITHOUT ROWID`);
+				await qi.sequelize.query(`INSERT INTO inventory_next (hotel_id, room_type_id, night, total, booked) SELECT hotel_id, room_type_id, night, total, booked FROM inventory`);
+				await qi.sequelize.query("DROP TABLE inventory");
+				await qi.sequelize.query("ALTER TABLE inventory_next RENAME TO inventory");
+			} else {
+				await qi.sequelize.query(`ALTER TABLE inventory ADD COLUMN overbook_limit INTEGER NOT NULL DEFAULT 0, ADD COLUMN rate_version INTEGER NOT NULL DEFAULT 0`);
+				await qi.sequelize.query(`ALTER TABLE inventory DROP CONSTRAINT inventory_booked_range, ADD CONSTRAINT inventory_booked_range ${check}`);
+			}
+			// One row per (hotel, room type, night, plan) that a manager set; NULL: not set.
+			await qi.sequelize.query(`CREATE TABLE rates (
+				hotel_id VARCHAR(64) NOT NULL,
+				room_type_id VARCHAR(64) NOT NULL,
+				night VARCHAR(10) NOT NULL,
+				rate_plan_id VARCHAR(64) NOT NULL,
+				price BIGINT,
+				min_stay INTEGER,
+				max_stay INTEGER,
+				closed SMALLINT,
+				closed_to_arrival SMALLINT,
+				closed_to_departure SMALLINT,
+				PRIMARY KEY (hotel_id, room_type_id, night, rate_plan_id)
+			)${isSqlite(qi) ? " WITHOUT ROWID" : ""}`);
+			await qi.sequelize.query(`CREATE TABLE reservation_nights (
+				reservation_id VARCHAR(64) NOT NULL,
+				night VARCHAR(10) NOT NULL,
+				hotel_id VARCHAR(64) NOT NULL,
+				room_type_id VARCHAR(64) NOT NULL,
+				rooms INTEGER NOT NULL,
+				price BIGINT NOT NULL,
+				PRIMARY KEY (reservation_id, night)
+			)`);
+			await qi.addIndex("reservation_nights", ["hotel_id", "night"], { name: "reservation_nights_hotel_idx" });
+			// The plan as booked; nightly prices per room (JSON); the frozen cancellation schedule and
+			// the plan's policy as booked (JSON, SPEC §10).
+			await qi.addColumn("reservations", "rate_plan_id", { type: DataTypes.STRING(64), allowNull: true });
+			await qi.addColumn("reservations", "rate_plan_name", { type: DataTypes.STRING(100), allowNull: true });
+			await qi.addColumn("reservations", "nightly", { type: DataTypes.TEXT, allowNull: true });
+			await qi.addColumn("reservations", "cancellation", { type: DataTypes.TEXT, allowNull: true });
+			await qi.addColumn("reservations", "policy", { type: DataTypes.TEXT, allowNull: true });
+		},
+		async down({ context: qi }) {
+			for (const c of ["policy", "cancellation", "nightly", "rate_plan_name", "rate_plan_id"]) await qi.removeColumn("reservations", c);
+			await qi.dropTable("reservation_nights");
+			await qi.dropTable("rates");
+		},
+	},
+	{
 		// Cancellation and no-show fees (SPEC §10, docs/policies.md): what a cancellation or no-show
 		// cost, and a waiver (reason, by whom). job_leases: the one node that runs a job (the
 		// autoNoShow job, reservations/no-show-job.ts) holds its row until `until_ms`.

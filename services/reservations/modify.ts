@@ -3,20 +3,34 @@
  * or room type. Only the nights that change move (`inventoryDelta`), in (room type, night)
  * order, inside one transaction with the reservation row locked; a night that cannot take the
  * extra rooms rolls everything back (409 NO_AVAILABILITY, the reservation exactly as it was).
- * The price is recomputed with the current price per night, `sequence` goes up and
- * `reservations.reservation.modified` (with the previous stay) goes to the outbox.
+ * Prices (SPEC §9): a night the stay keeps keeps the price it was booked at; a new night is
+ * priced at the plan's current rate, read inside the transaction after its inventory row is
+ * locked (a calendar write locks the same rows before it changes prices, so the rate read is
+ * the committed one). A change of room type, rooms or guests prices every night anew. The
+ * plan's restrictions are checked against the new stay (409 STAY_RESTRICTED, nothing written).
+ * `sequence` goes up and `reservations.reservation.modified` (with the previous stay) goes to the outbox.
  */
 import { appError, ErrorType, notFound, validationError, type FieldError } from "../../lib/errors";
 import { Events, makeMessage } from "../../lib/events";
 import { appendOutbox } from "../../lib/outbox";
+import type { RatePlan } from "../hotels/domain";
+import { basePlan, defaultPlan, DEFAULT_PLAN, findPlan, sells } from "../hotels/rate-plans";
+import { priceOrRefuse } from "./booking";
+import { bookingRates } from "./calendar";
 import type { SqlStore } from "./db";
 import { roomType, type HotelCopy } from "./hotel-copies";
+import { termsFor } from "./offers";
 import { noAvailability, shiftNights } from "./inventory";
 import { canModify, modifyRefusal } from "./lifecycle";
-import { findByCode, messageData, updateReservation, type Reservation } from "./repository";
-import { capacityErrors, daysBetween, inventoryDelta, localDate, refuseInvalid, stayDateErrors, stayPrice, toRanges, type Stay } from "./stay";
+import { findByCode, messageData, updateReservation, writeNights, type NightPrice, type Reservation } from "./repository";
+import { capacityErrors, daysBetween, inventoryDelta, localDate, refuseInvalid, stayDateErrors, toRanges, type Stay } from "./stay";
 
 export type Changes = Partial<Stay> & { roomTypeId?: string };
+
+/** The plan a reservation was booked under, as the hotel has it now (a reservation made before plans: the default one). */
+function bookedPlan(copy: HotelCopy, r: Reservation): RatePlan | undefined {
+	return findPlan(copy.hotel, r.ratePlanId) ?? (r.ratePlanId === DEFAULT_PLAN.id ? defaultPlan(copy.hotel) : undefined);
+}
 
 /** Thrown inside the transaction to roll it back when a night is full. */
 class NightsTaken extends Error {
@@ -48,6 +62,9 @@ export async function modifyReservation(db: SqlStore, changes: Changes, load: Mo
 	const next = { roomTypeId: changes.roomTypeId ?? r.roomTypeId, checkIn: changes.checkIn ?? r.checkIn, checkOut: changes.checkOut ?? r.checkOut, rooms: changes.rooms ?? r.rooms, guests: changes.guests ?? r.guests };
 	const rt = roomType(copy, next.roomTypeId);
 	if (!rt) throw notFound("Room type", next.roomTypeId);
+	const plan = bookedPlan(copy, r);
+	if (!plan || !sells(copy.hotel, plan, rt.id))
+		throw appError(ErrorType.INVALID_STATE, `The rate plan '${r.ratePlanId}' no longer sells room type '${rt.id}' at this hotel: the reservation can only be cancelled`);
 	const errors: FieldError[] = [...stayDateErrors(next, localDate(copy.hotel.timezone)), ...capacityErrors(rt.capacity, next.guests, next.rooms)];
 	refuseInvalid(errors);
 	const unchanged = next.roomTypeId === r.roomTypeId && next.checkIn === r.checkIn && next.checkOut === r.checkOut && next.rooms === r.rooms && next.guests === r.guests;
@@ -63,11 +80,23 @@ export async function modifyReservation(db: SqlStore, changes: Changes, load: Mo
 				const changed = await shiftNights(db, t, cur.hotelId, range.roomTypeId, range.from, range.to, range.delta);
 				if (range.delta > 0 && changed !== daysBetween(range.from, range.to)) throw new NightsTaken(range.roomTypeId, range.from, range.to, range.delta);
 			}
+			// The new stay's nights locked (PostgreSQL), then its rates read: see the module comment.
+			if (db.pg) await db.exec(`SELECT night FROM inventory WHERE hotel_id = :h AND room_type_id = :rt AND night >= :from AND night < :to ORDER BY night FOR UPDATE`,
+				{ h: cur.hotelId, rt: next.roomTypeId, from: next.checkIn, to: next.checkOut }, t);
+			const { rates } = await bookingRates(db, cur.hotelId, rt.id, [...new Set([plan.id, basePlan(current.hotel, plan).id])], next.checkIn, next.checkOut, t);
+			const fresh = priceOrRefuse(current, rates, rt, plan, next);
+			const keep = next.roomTypeId === cur.roomTypeId && next.rooms === cur.rooms && next.guests === cur.guests;
+			const kept = new Map<string, number>(keep ? cur.nightly.map(n => [n.date, n.price]) : []);
+			const nightly: NightPrice[] = fresh.nightly.map(n => ({ date: n.date, price: kept.get(n.date) ?? n.price }));
+			const price = { nightly, totalPrice: next.rooms * nightly.reduce((sum, n) => sum + n.price, 0) };
+			const at = new Date();
 			const nr: Reservation = {
-				...cur, ...next, roomTypeName: rt.name, nights, totalPrice: stayPrice(rt.pricePerNight, nights, next.rooms),
-				currency: current.hotel.currency, sequence: cur.sequence + 1, updatedAt: new Date().toISOString(),
+				...cur, ...next, roomTypeName: rt.name, nights, totalPrice: price.totalPrice, nightly,
+				cancellation: termsFor(current.hotel, { ...plan, cancellationPolicy: cur.policy }, next, price, at),
+				currency: current.hotel.currency, sequence: cur.sequence + 1, updatedAt: at.toISOString(),
 			};
 			await updateReservation(db, t, nr);
+			await writeNights(db, t, nr, true);
 			await appendOutbox(db.sequelize, t, makeMessage(Events.RESERVATION_MODIFIED, messageData(nr, current, cur)));
 			return nr;
 		});

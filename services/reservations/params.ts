@@ -27,6 +27,7 @@ export const createParams = {
 	checkOut: rules.date,
 	rooms: { ...bodyCount(1, 100), optional: true, default: 1 },
 	guests: bodyCount(1, 2000),
+	ratePlanId: rules.optionalId,
 	guest: rules.object({
 		name: rules.text(200),
 		email: rules.email,
@@ -72,4 +73,43 @@ export const liveAvailabilityParams = {
 	$$strict: true,
 	hotelIds: { type: "array", items: rules.id, max: 100 },
 	days: { type: "number", integer: true, min: 1, max: 800, optional: true },
+};
+
+/** GET /hotels/:id/calendar (to exclusive, at most 366 days: calendar.ts). */
+export const calendarParams = {
+	$$strict: true,
+	id: rules.id,
+	from: rules.date,
+	to: rules.date,
+	roomTypeId: rules.optionalId,
+	ratePlanId: rules.optionalId,
+};
+
+const nullable = (rule: Record<string, unknown>) => ({ ...rule, optional: true, nullable: true });
+const stayNights = { type: "number", integer: true, min: 1, max: 365, convert: false };
+const flag = { type: "boolean", convert: false };
+
+/** PUT /hotels/:id/calendar: up to 100 updates, each all-or-nothing with the others; `null` goes back to the default. */
+export const calendarUpdateParams = {
+	$$strict: true,
+	id: rules.id,
+	updates: {
+		type: "array", min: 1, max: 100,
+		items: rules.object({
+			roomTypeIds: { type: "array", items: rules.id, min: 1, max: 50, unique: true, optional: true },
+			ratePlanIds: { type: "array", items: rules.id, min: 1, max: 20, unique: true, optional: true },
+			from: rules.date,
+			to: rules.date,
+			weekdays: { type: "array", items: { type: "enum", values: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, min: 1, max: 7, unique: true, optional: true },
+			set: rules.object({
+				price: nullable({ ...rules.money, min: 1 }),
+				minStay: nullable(stayNights),
+				maxStay: nullable(stayNights),
+				closed: nullable(flag),
+				closedToArrival: nullable(flag),
+				closedToDeparture: nullable(flag),
+				overbookLimit: nullable({ type: "number", integer: true, min: 0, max: 1000, convert: false }),
+			}),
+		}),
+	},
 };

@@ -6,9 +6,12 @@ import { DataTypes, type Transaction } from "sequelize";
 import type { AuthUser } from "../../lib/auth";
 import { assertHotelAccess, isInternalCall, isStaff, type Permission } from "../../lib/access";
 import { appError, ErrorType, notFound } from "../../lib/errors";
+import { DEFAULT_PLAN } from "../hotels/rate-plans";
 import { normalizeCode } from "./code";
+import { addDays, nightsOf } from "./stay";
 import type { SqlStore } from "./db";
 import type { HotelCopy } from "./hotel-copies";
+import type { CancellationPolicy, CancellationTerms } from "./policy";
 import { FEE_COLUMNS, feesFromRow, feesToRow, NO_FEES, type FeeRow, type Fees } from "./fees";
 
 /** moleculer-db wants a model for SqlDbMixin; every query here is raw SQL. */
@@ -35,33 +38,55 @@ export interface Reservation extends Partial<Fees> {
 	id: string; code: string; status: Status; hotelId: string; hotelName: string;
 	roomTypeId: string; roomTypeName: string; checkIn: string; checkOut: string;
 	nights: number; rooms: number; guests: number; guest: Guest; totalPrice: number; currency: string;
+	/** The rate plan booked (SPEC §9); reservations made before plans: the default plan. */
+	ratePlanId: string; ratePlanName: string;
+	/** Price per room per night, the extra-guest part included; totalPrice = rooms × Σ price. */
+	nightly: NightPrice[];
+	/** The cancellation schedule frozen at booking (SPEC §10); absent on reservations made before it. */
+	cancellation?: CancellationTerms;
+	/** The plan's policy as booked (internal: what fees are computed from). */
+	policy?: CancellationPolicy;
 	sequence: number; createdAt: string; updatedAt: string;
 }
 
+export interface NightPrice { date: string; price: number }
+
 /** What travels over HTTP: the reservation without internal bookkeeping. */
-export type PublicReservation = Omit<Reservation, "sequence">;
+export type PublicReservation = Omit<Reservation, "sequence" | "policy">;
 
 interface Row extends FeeRow {
 	id: string; code: string; status: Status; hotel_id: string; hotel_name: string; room_type_id: string; room_type_name: string;
 	check_in: string; check_out: string; nights: number | string; rooms: number | string; guests: number | string;
 	guest_name: string; guest_email: string; guest_phone: string | null; guest_locale: string;
 	total_price: number | string; currency: string; sequence: number | string; created_at: string; updated_at: string;
+	rate_plan_id: string | null; rate_plan_name: string | null; nightly: string | null; cancellation: string | null; policy: string | null;
 }
 
 /** The columns of `reservations`, in the order of toRow(). */
-export const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at" + `, ${FEE_COLUMNS}`;
+export const COLUMNS = "id, code, status, hotel_id, hotel_name, room_type_id, room_type_name, check_in, check_out, nights, rooms, guests, guest_name, guest_email, guest_phone, guest_locale, total_price, currency, sequence, created_at, updated_at, rate_plan_id, rate_plan_name, nightly, cancellation, policy" + `, ${FEE_COLUMNS}`;
+
+/** A reservation made before nightly prices were stored: its total spread evenly (the flat price it was). */
+function flatNightly(checkIn: string, nights: number, rooms: number, total: number): NightPrice[] {
+	const per = nights && rooms ? Math.round(total / (nights * rooms)) : 0;
+	return nightsOf(checkIn, addDays(checkIn, nights)).map(date => ({ date, price: per }));
+}
 
 function fromRow(r: Row): Reservation {
 	const guest: Guest = { name: r.guest_name, email: r.guest_email, locale: r.guest_locale };
 	if (r.guest_phone) guest.phone = r.guest_phone;
-	return {
+	const out: Reservation = {
 		id: r.id, code: r.code, status: r.status, hotelId: r.hotel_id, hotelName: r.hotel_name,
 		roomTypeId: r.room_type_id, roomTypeName: r.room_type_name, checkIn: r.check_in, checkOut: r.check_out,
 		nights: Number(r.nights), rooms: Number(r.rooms), guests: Number(r.guests), guest,
-		totalPrice: Number(r.total_price), currency: r.currency, sequence: Number(r.sequence),
-		createdAt: r.created_at, updatedAt: r.updated_at,
+		totalPrice: Number(r.total_price), currency: r.currency,
+		ratePlanId: r.rate_plan_id ?? DEFAULT_PLAN.id, ratePlanName: r.rate_plan_name ?? DEFAULT_PLAN.name,
+		nightly: r.nightly ? JSON.parse(r.nightly) as NightPrice[] : flatNightly(r.check_in, Number(r.nights), Number(r.rooms), Number(r.total_price)),
+		sequence: Number(r.sequence), createdAt: r.created_at, updatedAt: r.updated_at,
 		...feesFromRow(r),
 	};
+	if (r.cancellation) out.cancellation = JSON.parse(r.cancellation) as CancellationTerms;
+	if (r.policy) out.policy = JSON.parse(r.policy) as CancellationPolicy;
+	return out;
 }
 
 /** The reservation as its table's columns (snake_case), in table order. */
@@ -71,13 +96,32 @@ export function toRow(r: Reservation): Row {
 		room_type_name: r.roomTypeName, check_in: r.checkIn, check_out: r.checkOut, nights: r.nights, rooms: r.rooms, guests: r.guests,
 		guest_name: r.guest.name, guest_email: r.guest.email, guest_phone: r.guest.phone ?? null, guest_locale: r.guest.locale,
 		total_price: r.totalPrice, currency: r.currency, sequence: r.sequence, created_at: r.createdAt, updated_at: r.updatedAt,
+		rate_plan_id: r.ratePlanId, rate_plan_name: r.ratePlanName, nightly: JSON.stringify(r.nightly),
+		cancellation: r.cancellation ? JSON.stringify(r.cancellation) : null, policy: r.policy ? JSON.stringify(r.policy) : null,
 		...feesToRow(r),
 	};
 }
 
 export function toPublic(r: Reservation): PublicReservation {
-	const { sequence: _sequence, ...rest } = r;
+	const { sequence: _sequence, policy: _policy, ...rest } = r;
 	return { ...NO_FEES, ...rest };
+}
+
+/**
+ * The reservation's nights with their price per room (reservation_nights: revenue per night in
+ * SQL), replacing what it had. The booking statement on PostgreSQL writes them itself.
+ */
+export async function writeNights(db: SqlStore, t: Transaction, r: Reservation, replace: boolean): Promise<void> {
+	if (replace) await db.exec(`DELETE FROM reservation_nights WHERE reservation_id = :id`, { id: r.id }, t);
+	if (!r.nightly.length) return;
+	const values: string[] = [];
+	const rep: Record<string, unknown> = { id: r.id, h: r.hotelId, rt: r.roomTypeId, rooms: r.rooms };
+	r.nightly.forEach((n, i) => {
+		values.push(`(:id, :n${i}, :h, :rt, :rooms, :p${i})`);
+		rep[`n${i}`] = n.date;
+		rep[`p${i}`] = n.price;
+	});
+	await db.exec(`INSERT INTO reservation_nights (reservation_id, night, hotel_id, room_type_id, rooms, price) VALUES ${values.join(", ")}`, rep, t);
 }
 
 export async function insertReservation(db: SqlStore, t: Transaction, r: Reservation): Promise<void> {
@@ -151,7 +195,7 @@ export interface ReservationMessage {
 	/** Raised on each change: the .ics SEQUENCE. */
 	sequence: number;
 	/** The stay before a modification. */
-	previous?: Pick<Reservation, "roomTypeId" | "roomTypeName" | "checkIn" | "checkOut" | "nights" | "rooms" | "guests" | "totalPrice">;
+	previous?: Pick<Reservation, "roomTypeId" | "roomTypeName" | "checkIn" | "checkOut" | "nights" | "rooms" | "guests" | "totalPrice" | "nightly">;
 }
 
 export function messageData(r: Reservation, copy: HotelCopy, previous?: Reservation): ReservationMessage {
@@ -162,8 +206,8 @@ export function messageData(r: Reservation, copy: HotelCopy, previous?: Reservat
 		sequence: r.sequence,
 	};
 	if (previous) {
-		const { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice } = previous;
-		data.previous = { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice };
+		const { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice, nightly } = previous;
+		data.previous = { roomTypeId, roomTypeName, checkIn, checkOut, nights, rooms, guests, totalPrice, nightly };
 	}
 	return data;
 }

@@ -7,10 +7,17 @@ import { pageOf, type Page } from "../../mixins/validation.mixin";
 import type { Hotel } from "../hotels/domain";
 import type { HotelCopy } from "./hotel-copies";
 import type { FreeRooms, OccupancyRow } from "./inventory";
+import { roomOffers, type Offer, type RestrictedPlan } from "./offers";
+import type { RateIndex } from "./pricing";
 import { addDays, daysBetween, fits, localDate, stayPrice, MAX_DAYS_AHEAD, type Stay } from "./stay";
 
+/**
+ * A room type for a stay. `pricePerNight` / `totalPrice` are the cheapest sellable offer's
+ * average per room per night and total (the room type's flat price when no plan sells the stay).
+ */
 export interface RoomAvailability {
 	roomTypeId: string; name: string; capacity: number; available: number; pricePerNight: number; totalPrice: number; currency: string;
+	offers: Offer[]; restricted: RestrictedPlan[];
 }
 export interface Availability { hotelId: string; checkIn: string; checkOut: string; nights: number; roomTypes: RoomAvailability[] }
 export interface SearchResult {
@@ -22,23 +29,29 @@ export interface Occupancy {
 	days: { date: string; occupancy: number; roomTypes: { roomTypeId: string; total: number; booked: number }[] }[];
 }
 
-/** The room types of `copy` that fit the stay's guests, with rooms free on every night and the price. */
-export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms> | undefined): RoomAvailability[] {
+/** The room types of `copy` that fit the stay's guests, with rooms free on every night, the offers and the plans refused. */
+export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms> | undefined, rates: RateIndex | undefined, now: Date = new Date()): RoomAvailability[] {
 	const nights = daysBetween(stay.checkIn, stay.checkOut);
+	const today = localDate(copy.hotel.timezone, now);
+	const none: RateIndex = new Map();
 	return copy.hotel.roomTypes
 		.filter(rt => fits(rt.capacity, stay.guests, stay.rooms))
 		.map(rt => {
 			const f = free?.get(rt.id);
+			const { offers, restricted } = roomOffers(copy.hotel, rates ?? none, rt, stay, today, now);
+			const best = offers[0];
 			return {
 				roomTypeId: rt.id, name: rt.name, capacity: rt.capacity,
 				available: f && f.nights === nights ? Math.max(0, f.free) : 0,
-				pricePerNight: rt.pricePerNight, totalPrice: stayPrice(rt.pricePerNight, nights, stay.rooms), currency: copy.hotel.currency,
+				pricePerNight: best ? Math.round(best.totalPrice / (nights * stay.rooms)) : rt.pricePerNight,
+				totalPrice: best ? best.totalPrice : stayPrice(rt.pricePerNight, nights, stay.rooms),
+				currency: copy.hotel.currency, offers, restricted,
 			};
 		});
 }
 
-export function availability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms>): Availability {
-	return { hotelId: copy.id, checkIn: stay.checkIn, checkOut: stay.checkOut, nights: daysBetween(stay.checkIn, stay.checkOut), roomTypes: roomAvailability(copy, stay, free) };
+export function availability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms>, rates: RateIndex): Availability {
+	return { hotelId: copy.id, checkIn: stay.checkIn, checkOut: stay.checkOut, nights: daysBetween(stay.checkIn, stay.checkOut), roomTypes: roomAvailability(copy, stay, free, rates) };
 }
 
 /** "Today" differs by hotel: a check-in the hotel can take (not in its past, at most 730 days ahead). */
@@ -47,11 +60,12 @@ export function takesCheckIn(copy: HotelCopy, checkIn: string): boolean {
 	return checkIn >= today && daysBetween(today, checkIn) <= MAX_DAYS_AHEAD;
 }
 
-/** Hotels with a room type free for the whole stay, cheapest first, one page. */
-export function searchPage(copies: HotelCopy[], stay: Stay, free: Map<string, Map<string, FreeRooms>>, page: number, pageSize: number): Page<SearchResult> {
+/** Hotels with a room type free for the whole stay under a sellable offer, cheapest offer first, one page. */
+export function searchPage(copies: HotelCopy[], stay: Stay, free: Map<string, Map<string, FreeRooms>>, page: number, pageSize: number, rates: Map<string, RateIndex> = new Map()): Page<SearchResult> {
 	const results: SearchResult[] = [];
+	const now = new Date();
 	for (const c of copies) {
-		const roomTypes = roomAvailability(c, stay, free.get(c.id)).filter(r => r.available >= stay.rooms).sort((a, b) => a.totalPrice - b.totalPrice);
+		const roomTypes = roomAvailability(c, stay, free.get(c.id), rates.get(c.id), now).filter(r => r.available >= stay.rooms && r.offers.length > 0).sort((a, b) => a.totalPrice - b.totalPrice);
 		if (!roomTypes.length) continue;
 		const h = c.hotel;
 		results.push({ hotelId: h.id, name: h.name, address: h.address, stars: h.stars, photos: h.photos ?? [], amenities: h.amenities ?? [], currency: h.currency, fromPrice: roomTypes[0].totalPrice, roomTypes });
