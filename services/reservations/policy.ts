@@ -94,10 +94,35 @@ function wallClock(timeZone: string, ms: number): number {
 	return Date.UTC(p.year, p.month - 1, p.day, p.hour === 24 ? 0 : p.hour, p.minute, p.second);
 }
 
-/** The zone's offset from UTC at the instant `ms`, in minutes (east positive). */
-export function utcOffsetMinutes(timeZone: string, ms: number): number {
+function offsetAt(timeZone: string, ms: number): number {
 	const whole = Math.floor(ms / 1000) * 1000;
 	return Math.round((wallClock(timeZone, whole) - whole) / 60_000);
+}
+
+/**
+ * Offsets by zone and quarter hour: Intl's formatToParts costs tens of µs and every offer of an
+ * availability answer formats several instants. A quarter hour is cached only when its offset is
+ * the same at both ends (no transition inside it), so the cache never answers across a change.
+ */
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, number | null>();
+const MAX_OFFSETS = 50_000;
+/** Arrival instants and written instants, for the same reason (bounded: cleared when full). */
+const instants = new Map<string, number>();
+const formatted = new Map<string, string>();
+const MAX_CACHED = 50_000;
+
+/** The zone's offset from UTC at the instant `ms`, in minutes (east positive). */
+export function utcOffsetMinutes(timeZone: string, ms: number): number {
+	const q = Math.floor(ms / QUARTER_MS);
+	const key = `${timeZone}|${q}`;
+	const hit = offsets.get(key);
+	if (hit !== undefined) return hit ?? offsetAt(timeZone, ms);
+	const start = offsetAt(timeZone, q * QUARTER_MS);
+	const steady = start === offsetAt(timeZone, (q + 1) * QUARTER_MS - 1000);
+	if (offsets.size >= MAX_OFFSETS) offsets.clear();
+	offsets.set(key, steady ? start : null);
+	return steady ? start : offsetAt(timeZone, ms);
 }
 
 /**
@@ -106,6 +131,17 @@ export function utcOffsetMinutes(timeZone: string, ms: number): number {
  * the first of the two instants.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
+	const key = `${timeZone}|${date}|${time}`;
+	let ms = instants.get(key);
+	if (ms === undefined) {
+		ms = computeZonedInstant(date, time, timeZone).getTime();
+		if (instants.size >= MAX_CACHED) instants.clear();
+		instants.set(key, ms);
+	}
+	return new Date(ms);
+}
+
+function computeZonedInstant(date: string, time: string, timeZone: string): Date {
 	const [h, m] = time.split(":").map(Number);
 	const local = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), h, m);
 	// The offset just before and just after the wanted wall time bracket any transition.
@@ -124,6 +160,18 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 /** `2027-02-27T15:00:00+01:00`: the instant in the hotel's clock, to the second. */
 export function formatInstant(at: Date, timeZone: string): string {
 	const ms = Math.floor(at.getTime() / 1000) * 1000;
+	// Offers of one answer share their instants (same arrival, same booking second): format once.
+	const key = `${timeZone}|${ms}`;
+	let text = formatted.get(key);
+	if (text === undefined) {
+		text = writeInstant(ms, timeZone);
+		if (formatted.size >= MAX_CACHED) formatted.clear();
+		formatted.set(key, text);
+	}
+	return text;
+}
+
+function writeInstant(ms: number, timeZone: string): string {
 	const off = utcOffsetMinutes(timeZone, ms);
 	const wall = new Date(ms + off * 60_000).toISOString().slice(0, 19);
 	const sign = off < 0 ? "-" : "+";
