@@ -3,7 +3,7 @@
  * clock, each fee kind, tier boundaries to the second, DST both ways in three zones, caps.
  */
 import {
-	arrivalInstant, cancellationTerms, DEFAULT_POLICY, feeAmount, feeAt, formatInstant, noShowFee, zonedInstant,
+	arrivalInstant, cancellationTerms, DEFAULT_POLICY, feeAmount, feeAt, formatInstant, noShowFee, utcOffsetMinutes, zonedInstant,
 	type CancellationPolicy, type PolicyStay,
 } from "../../services/reservations/policy";
 
@@ -205,6 +205,18 @@ describe("the hotel's clock across DST", () => {
 		expect(zonedInstant("2027-03-28", "02:30", "Europe/Paris").toISOString()).toBe("2027-03-28T01:30:00.000Z");
 		expect(zonedInstant("2027-10-31", "02:30", "Europe/Paris").toISOString()).toBe("2027-10-31T00:30:00.000Z");
 		expect(zonedInstant("2027-10-31", "03:30", "Europe/Paris").toISOString()).toBe("2027-10-31T02:30:00.000Z");
+	});
+
+	it("the offset cache never answers across a transition, to the second (twice: cold and cached)", () => {
+		const change = Date.parse("2027-03-28T01:00:00Z"); // Paris: 02:00 CET → 03:00 CEST
+		for (let pass = 0; pass < 2; pass++) {
+			for (let s = -1800; s <= 1800; s += 1) {
+				const expected = s < 0 ? 60 : 120;
+				if (utcOffsetMinutes("Europe/Paris", change + s * 1000) !== expected) throw new Error(`offset at ${s} s: ${utcOffsetMinutes("Europe/Paris", change + s * 1000)}`);
+			}
+		}
+		expect(formatInstant(new Date(change - 1000), "Europe/Paris")).toBe("2027-03-28T01:59:59+01:00");
+		expect(formatInstant(new Date(change), "Europe/Paris")).toBe("2027-03-28T03:00:00+02:00");
 	});
 
 	it("a UTC hotel writes +00:00", () => {
