@@ -7,15 +7,23 @@
  * inventory in bulk (multi-row INSERTs up to its horizon of 761 nights, which covers --nights).
  * Idempotent: hotels named "Bench hotel NNNN" that already exist are kept. Their ids are written
  * to DATA_DIR/bench-hotels.json for benchmark scripts.
+ *
+ * Each hotel sells under 3 rate plans (SPEC §9, the shape the benchmark must measure): "flex"
+ * (breakfast, the default policy), "room" (room only) and "saver" derived from flex (−12 %,
+ * non-refundable, 14 days ahead). Its calendar gets summer prices, weekend prices, a Saturday
+ * minimum stay, Sundays closed to arrival for the saver and one room of overbooking on Saturday
+ * nights for the family rooms, through reservations.updateCalendar (the PUT's own path).
  */
 import fs from "fs";
 import path from "path";
 import { SingleBar, Presets } from "cli-progress";
 import { loadConfig } from "../lib/config";
 import { createBroker } from "../lib/broker";
-import type { Hotel, NewHotel } from "../services/hotels/domain";
+import type { Hotel, NewHotel, RatePlan } from "../services/hotels/domain";
+import type { AuthUser } from "../lib/auth";
+import type { CalendarUpdate } from "../services/reservations/calendar";
 import type { SqlStore } from "../services/reservations/db";
-import { INVENTORY_HORIZON_DAYS } from "../services/reservations/stay";
+import { addDays, localDate, INVENTORY_HORIZON_DAYS, MAX_DAYS_AHEAD } from "../services/reservations/stay";
 
 const CITIES = [
 	["Paris", "FR", "Europe/Paris", "EUR"], ["Lyon", "FR", "Europe/Paris", "EUR"], ["Nice", "FR", "Europe/Paris", "EUR"],
@@ -35,6 +43,32 @@ function arg(name: string, fallback: number): number {
 	return v;
 }
 
+export const BENCH_PLANS: RatePlan[] = [
+	{ id: "flex", name: "Flexible", includes: ["breakfast"] },
+	{ id: "room", name: "Room only" },
+	{ id: "saver", name: "Non-refundable saver", derivedFrom: { ratePlanId: "flex", percent: -12 }, cancellationPolicy: { refundable: false }, minAdvanceDays: 14 },
+];
+
+/** The calendar of a bench hotel from its today on: seasons, weekends, restrictions, overbooking. */
+export function benchCalendar(hotel: Pick<NewHotel, "timezone" | "roomTypes">, i: number): CalendarUpdate[] {
+	const today = localDate(hotel.timezone);
+	const end = addDays(today, MAX_DAYS_AHEAD);
+	const clip = (from: string, to: string) => ({ from: from < today ? today : from, to: to > end ? end : to });
+	const updates: CalendarUpdate[] = [];
+	const year = Number(today.slice(0, 4));
+	for (const y of [year, year + 1, year + 2]) {
+		const r = clip(`${y}-06-15`, `${y}-09-15`);
+		if (r.from >= r.to) continue;
+		for (const rt of hotel.roomTypes) updates.push({ roomTypeIds: [rt.id ?? ""], ratePlanIds: ["flex", "room"], ...r, set: { price: Math.round(rt.pricePerNight * 1.25) } });
+	}
+	// Weekends after the seasons: a summer weekend takes the weekend price.
+	for (const rt of hotel.roomTypes) updates.push({ roomTypeIds: [rt.id ?? ""], ratePlanIds: ["flex", "room"], from: today, to: end, weekdays: ["fri", "sat"], set: { price: Math.round(rt.pricePerNight * (1.15 + (i % 3) * 0.05)) } });
+	updates.push({ ratePlanIds: ["flex"], from: today, to: end, weekdays: ["sat"], set: { minStay: 2 } });
+	updates.push({ ratePlanIds: ["saver"], from: today, to: end, weekdays: ["sun"], set: { closedToArrival: true } });
+	updates.push({ roomTypeIds: ["family"], from: today, to: end, weekdays: ["sat"], set: { overbookLimit: 1 } });
+	return updates;
+}
+
 export function benchHotel(i: number): NewHotel {
 	const [city, country, timezone, currency] = CITIES[i % CITIES.length];
 	const n = String(i + 1).padStart(4, "0");
@@ -48,7 +82,8 @@ export function benchHotel(i: number): NewHotel {
 		timezone,
 		currency,
 		roomTypes: ROOM_TYPES.map(([id, name, capacity, totalRooms, price]) => ({ id, name, capacity, totalRooms, pricePerNight: price + (i % 50) * 100 })),
-	};
+		ratePlans: BENCH_PLANS,
+	} as NewHotel;
 }
 
 async function main(): Promise<void> {
@@ -60,6 +95,8 @@ async function main(): Promise<void> {
 	const broker = createBroker({ ...cfg, logLevel: "warn" }, {}, ["hotels", "reservations"]);
 	await broker.start();
 	const db = (broker.getLocalService("reservations") as unknown as { db: SqlStore }).db;
+	// The calendar action checks the caller's access: the seed acts as the first owner.
+	const owner: AuthUser = { role: "owner", sub: "seed", email: cfg.adminEmail, hotelIds: ["*"] } as AuthUser;
 
 	const known = await db.select<{ id: string; data: string }>(`SELECT id, data FROM hotel_copies WHERE data LIKE :pattern`, { pattern: '%"name":"Bench hotel %' });
 	const ids = new Map<string, string>(known.map(r => [(JSON.parse(r.data) as Hotel).name, r.id]));
@@ -80,6 +117,14 @@ async function main(): Promise<void> {
 				ids.set(body.name, id);
 			}
 			await broker.call("reservations.syncHotel", { id });
+			const copy = await db.one<{ data: string }>(`SELECT data FROM hotel_copies WHERE id = :id`, { id });
+			const hotel = copy ? (JSON.parse(copy.data) as Hotel) : null;
+			if (hotel && !hotel.ratePlans?.length) {
+				// A bench hotel from before rate plans: give it the plans, and the copy the new version.
+				await broker.call("hotels.update", { id, ratePlans: BENCH_PLANS }, { meta: { user: owner } });
+				await broker.call("reservations.syncHotel", { id });
+			}
+			await broker.call("reservations.updateCalendar", { id, updates: benchCalendar(body, i) }, { meta: { user: owner } });
 			done++;
 			bar.update(done, { rate: (done / ((Date.now() - started) / 1000)).toFixed(1) });
 		}
@@ -88,15 +133,19 @@ async function main(): Promise<void> {
 	bar.stop();
 
 	const [{ n }] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM inventory");
+	const [{ n: cells }] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM rates");
 	const list = [...Array(hotels).keys()].map(i => ids.get(benchHotel(i).name)).filter(Boolean);
 	fs.mkdirSync(cfg.dataDir, { recursive: true });
 	const file = path.join(cfg.dataDir, "bench-hotels.json");
 	fs.writeFileSync(file, JSON.stringify(list, null, 1));
-	console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Number(n).toLocaleString("en")} inventory rows; hotel ids in ${file}.`);
+	console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Number(n).toLocaleString("en")} inventory rows, ${Number(cells).toLocaleString("en")} calendar overrides; hotel ids in ${file}.`);
 	await broker.stop();
 }
 
-main().catch(err => {
-	console.error("Seeding failed:", err instanceof Error ? (process.env.DEBUG ? err.stack : err.message) : err);
-	process.exit(1);
-});
+// Only when run as the script: tests import the bench hotel and calendar above.
+if (require.main === module) {
+	main().catch(err => {
+		console.error("Seeding failed:", err instanceof Error ? (process.env.DEBUG ? err.stack : err.message) : err);
+		process.exit(1);
+	});
+}

@@ -10,6 +10,7 @@ import { booking, bookedByNight, createHotel, day, guest, hotelBody, outboxEvent
 import { addDays, localDate } from "../../services/reservations/stay";
 import { weekdayOf } from "../../services/reservations/calendar";
 import { waitFor } from "../helpers/wait";
+import { benchCalendar, benchHotel } from "../../scripts/seed-large";
 
 const SERVICES: ("api" | "hotels" | "reservations")[] = ["api", "hotels", "reservations"];
 
@@ -321,6 +322,24 @@ function suite(dialect: "sqlite" | "pg") {
 		expect(cut.body.type).toBe("INVENTORY_CONFLICT");
 		// The database itself refuses a night beyond total + overbook_limit.
 		await expect(node.db.exec("UPDATE inventory SET booked = total + overbook_limit + 1 WHERE hotel_id = :h AND room_type_id = 'double' AND night = :n", { h: id, n: day(80) })).rejects.toThrow();
+	});
+
+	it("the benchmark's seeded hotel and calendar (npm run seed:large) are accepted and sell all three plans", async () => {
+		if (skip) return;
+		const body = benchHotel(7);
+		const created = await api().post("/api/v1/hotels").set(admin()).send(body);
+		expect(created.status).toBe(201);
+		await node.broker.call("reservations.syncHotel", { id: created.body.id });
+		const updates = benchCalendar(body, 7);
+		expect(updates.length).toBeLessThanOrEqual(100);
+		const res = await put(created.body.id, updates);
+		expect(res.status).toBe(200);
+		expect(res.body.changedNights).toBeGreaterThan(1000);
+		// A week from any day but a Sunday (the saver is closed to arrival on Sundays).
+		const start = weekdayOf(day(40, body.timezone)) === "sun" ? 41 : 40;
+		const avail = await api().get(`/api/v1/hotels/${created.body.id}/availability`).query({ checkIn: day(start, body.timezone), checkOut: day(start + 7, body.timezone) });
+		const double = avail.body.roomTypes.find((r: { roomTypeId: string }) => r.roomTypeId === "double");
+		expect(double.offers.map((o: { ratePlanId: string }) => o.ratePlanId).sort()).toEqual(["flex", "room", "saver"]);
 	});
 
 	it("a price change racing bookings never lets a booking commit at the old price after the change committed", async () => {
