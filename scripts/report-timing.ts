@@ -1,7 +1,8 @@
 /**
  * How long the daily report takes for a year of a 200-room hotel (docs/reports.md, "Measured").
  *
- *   npx tsc -p tsconfig.build.json && node dist/scripts/report-timing.js [--store pg|sqlite] [--others 9] [--runs 30]
+ *   npx tsc -p tsconfig.build.json && node dist/scripts/report-timing.js [--store pg|sqlite] [--others 9] [--runs 30] [--trace] [--keep]
+ *   node dist/scripts/report-timing.js --url <a kept database's URL> [--runs 30]   (time again without seeding)
  *
  * Builds its own store (PostgreSQL: a database `hb_report_timing_<pid>` on PG_ADMIN_URL or the
  * local server, dropped afterwards; SQLite: a temp file) with the reservations migrations, then
@@ -110,7 +111,11 @@ async function main(): Promise<void> {
 	} else {
 		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hb-report-")), "reservations.sqlite");
 		sequelize = new Sequelize({ dialect: "sqlite", storage: file, logging: false });
-		cleanup = async () => { await sequelize.close(); fs.rmSync(path.dirname(file), { recursive: true, force: true }); };
+		cleanup = async () => {
+			await sequelize.close();
+			if (process.argv.includes("--keep")) console.log(`kept sqlite:${file}`);
+			else fs.rmSync(path.dirname(file), { recursive: true, force: true });
+		};
 	}
 	try {
 		const db = new SqlStore(sequelize);
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
 			let count = 0;
 			for (let h = 0; h <= OTHERS; h++) count += await seedHotel(db, h === 0 ? "timing-hotel" : `other-${h}`, today);
 			if (db.pg) await db.exec("ANALYZE");
-			console.log(`${STORE}: seeded ${OTHERS + 1} hotels × 200 rooms × 730 nights: ${count} reservations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+			console.log(`${db.dialect}: seeded ${OTHERS + 1} hotels × 200 rooms × 730 nights: ${count} reservations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 		}
 		const [n] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM reservation_nights");
 		console.log(`${n.n} reservation nights in the store`);
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
 		}
 		times.sort((a, b) => a - b);
 		const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
-		console.log(`${STORE}: year report (${from} → ${to}, occupancy ${occupancy}) over ${RUNS} runs: min ${q(0)} ms, median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; CSV ${csvMs.toFixed(1)} ms`);
+		console.log(`${db.dialect}: year report (${from} → ${to}, occupancy ${occupancy}) over ${RUNS} runs: min ${q(0)} ms, median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; CSV ${csvMs.toFixed(1)} ms`);
 	} finally {
 		await cleanup();
 	}
