@@ -32,12 +32,23 @@ export function presets(from: string, to: string, today = isoDay(0)): Record<"ne
 	};
 }
 
+/** Today's date in the hotel's zone (the report's days are the hotel's). */
+export function hotelToday(timeZone: string | undefined): string {
+	if (!timeZone) return isoDay(0);
+	try {
+		return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+	} catch {
+		return isoDay(0);
+	}
+}
+
 export function AdminReports({ route }: { route: Route }) {
 	const { hotels, error: hotelsError } = useHotels(false);
 	const q = route.query;
 	const hotelId = q.get("hotelId") || hotels?.[0]?.id || "";
-	const from = q.get("from") || isoDay(0);
-	const to = q.get("to") || isoDay(30);
+	const today = hotelToday(hotels?.find(h => h.id === hotelId)?.timezone);
+	const from = q.get("from") || today;
+	const to = q.get("to") || isoDay(30, today);
 	const [form, setForm] = useState({ hotelId, from, to });
 	const [data, setData] = useState<DailyReport | null>(null);
 	const [error, setError] = useState<unknown>(null);
@@ -71,7 +82,7 @@ export function AdminReports({ route }: { route: Route }) {
 	};
 
 	const name = hotels?.find(h => h.id === hotelId)?.name ?? hotelId;
-	const p = presets(from, to);
+	const p = presets(from, to, today);
 	return (
 		<div>
 			<PageTitle>{t("rep.title")}</PageTitle>
