@@ -10,6 +10,7 @@ import { booking, bookedByNight, createHotel, day, guest, hotelBody, outboxEvent
 import { addDays, localDate } from "../../services/reservations/stay";
 import { weekdayOf } from "../../services/reservations/calendar";
 import { waitFor } from "../helpers/wait";
+import { AVAILABILITY_CHANGED } from "../../services/reservations/availability-feed";
 import { benchCalendar, benchHotel } from "../../scripts/seed-large";
 
 const SERVICES: ("api" | "hotels" | "reservations")[] = ["api", "hotels", "reservations"];
@@ -277,6 +278,15 @@ function suite(dialect: "sqlite" | "pg") {
 		const [msg] = (await outboxEvents(node.db)).filter(e => e.data.reservation.code === res.body.code) as unknown as { data: { reservation: Record<string, unknown> } }[];
 		expect(msg.data.reservation).toMatchObject({ ratePlanId: "flex", ratePlanName: "Flexible", nightly: res.body.nightly });
 
+		// An Idempotency-Key replays the answer with the plan and the nightly prices.
+		const keyed = booking(id, "suite", 50, 52, { ratePlanId: "flex", guests: 3, guest: guest(8) });
+		const first = await api().post("/api/v1/reservations").set("Idempotency-Key", "rates-replay").send(keyed);
+		const replay = await api().post("/api/v1/reservations").set("Idempotency-Key", "rates-replay").send(keyed);
+		expect(first.status).toBe(201);
+		expect(replay.headers["idempotent-replayed"]).toBe("true");
+		expect(replay.body).toEqual(first.body);
+		expect(first.body).toMatchObject({ ratePlanId: "flex", totalPrice: 46000, nightly: [{ date: day(50), price: 23000 }, { date: day(51), price: 23000 }] });
+
 		expect((await put(id, [{ roomTypeIds: ["double"], from: day(40), to: day(60), set: { price: 20000 } }])).status).toBe(200);
 		const token = res.body.guestToken;
 		const moved = await api().patch(`/api/v1/reservations/${res.body.code}`).set("Authorization", `Bearer ${token}`).send({ checkIn: day(51), checkOut: day(55) });
@@ -313,6 +323,14 @@ function suite(dialect: "sqlite" | "pg") {
 		expect(Number(n)).toBe(5);
 		const cal = await calendar(id, { from: day(80), to: day(83), roomTypeId: "double", ratePlanId: "flex" });
 		expect(cal.body.rows[0].days.map((d: { available: number; booked: number; overbookLimit: number }) => [d.booked, d.overbookLimit, d.available])).toEqual([[5, 2, 0], [5, 2, 0], [5, 2, 0]]);
+
+		// Raising the limit is announced on the live availability feed like a booking.
+		expect((await put(id, [{ roomTypeIds: ["double"], from: day(82), to: day(83), set: { overbookLimit: 4 } }])).status).toBe(200);
+		await waitFor("the feed announcing the new limit", async () => {
+			const rows = await node.db.select<{ payload: string }>(`SELECT payload FROM outbox WHERE event = '${AVAILABILITY_CHANGED}'`);
+			return rows.some(r => (JSON.parse(r.payload) as { data: { changes: { hotelId: string; nights: { date: string; available: number }[] }[] } }).data.changes
+				.some(c => c.hotelId === id && c.nights.some(n => n.date === day(82) && n.available === 2)));
+		});
 
 		const lower = await put(id, [{ roomTypeIds: ["double"], from: day(81), to: day(82), set: { overbookLimit: 1 } }]);
 		expect(lower.status).toBe(409);
