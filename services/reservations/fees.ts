@@ -73,6 +73,16 @@ export function noShowFeeOf(r: Billable): number {
 	return noShowFee(r.policy, { ...r, nightly: r.nightly ?? [] });
 }
 
+/** GET /reservations?fee=: reservations charged a fee (above 0), or whose fee was waived. */
+export const FEE_FILTERS = ["charged", "waived"] as const;
+export type FeeFilter = (typeof FEE_FILTERS)[number];
+
+export function feeFilterSql(f: FeeFilter): { sql: string; params: Record<string, unknown> } {
+	return f === "charged"
+		? { sql: "(COALESCE(cancellation_fee, 0) > 0 OR COALESCE(no_show_fee, 0) > 0)", params: {} }
+		: { sql: "fee_waived = :feeWaived", params: { feeWaived: true } };
+}
+
 /** A waiver the caller asks for. */
 export interface Waiver { reason: string }
 

@@ -4,6 +4,7 @@
  */
 import { rules, paginationParams } from "../../mixins/validation.mixin";
 import { STATUSES } from "./repository";
+import { FEE_FILTERS } from "./fees";
 
 const bodyCount = (min: number, max: number) => ({ type: "number", integer: true, min, max, convert: false });
 const code = { type: "string", trim: true, min: 1, max: 20, pattern: "^[A-Za-z0-9]+$", messages: { stringPattern: "The '{field}' field must be a reservation code such as K7Q2M9XD" } };
@@ -57,6 +58,7 @@ export const listParams = {
 	from: rules.optionalDate,
 	to: rules.optionalDate,
 	email: { ...rules.email, optional: true },
+	fee: { type: "enum", values: [...FEE_FILTERS], optional: true },
 	...paginationParams,
 };
 

@@ -12,7 +12,7 @@ import { addDays, nightsOf } from "./stay";
 import type { SqlStore } from "./db";
 import type { HotelCopy } from "./hotel-copies";
 import type { CancellationPolicy, CancellationTerms } from "./policy";
-import { FEE_COLUMNS, feesFromRow, feesToRow, NO_FEES, type FeeRow, type Fees } from "./fees";
+import { FEE_COLUMNS, feeFilterSql, feesFromRow, feesToRow, NO_FEES, type FeeFilter, type FeeRow, type Fees } from "./fees";
 
 /** moleculer-db wants a model for SqlDbMixin; every query here is raw SQL. */
 export const RESERVATION_MODEL = {
@@ -166,7 +166,10 @@ export async function findForGuest(db: SqlStore, raw: string, email: string): Pr
 export interface ListFilters {
 	/** The caller's hotels (lib/access.ts listScope): null or absent for all. */
 	hotelIds?: string[] | null;
-	hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number }
+	hotelId?: string; status?: Status; from?: string; to?: string; email?: string; page: number; pageSize: number;
+	/** SPEC §10: only reservations charged a fee, or whose fee was waived. */
+	fee?: FeeFilter;
+}
 
 /** Admin list: stays overlapping [from, to), newest check-in first. */
 export async function listReservations(db: SqlStore, f: ListFilters): Promise<{ rows: Reservation[]; total: number }> {
@@ -179,6 +182,7 @@ export async function listReservations(db: SqlStore, f: ListFilters): Promise<{ 
 	}
 	if (f.hotelId) { where.push("hotel_id = :hotelId"); r.hotelId = f.hotelId; }
 	if (f.status) { where.push("status = :status"); r.status = f.status; }
+	if (f.fee) { const fee = feeFilterSql(f.fee); where.push(fee.sql); Object.assign(r, fee.params); }
 	if (f.from) { where.push("check_out > :from"); r.from = f.from; }
 	if (f.to) { where.push("check_in < :to"); r.to = f.to; }
 	if (f.email) { where.push("guest_email = :email"); r.email = f.email.toLowerCase(); }

@@ -277,6 +277,15 @@ function suite(store: "sqlite" | "postgres") {
 		expect(fees).toContain(30000);
 		expect(fees.every(f => typeof f === "number")).toBe(true);
 		expect(list.body.rows[0].cancellation).toBeDefined();
+		// Filters: the reservations charged a fee, those whose fee was waived; anything else 422.
+		const charged = await api().get("/api/v1/reservations").query({ hotelId: c.hotelId, fee: "charged", pageSize: 100 }).set(auth(c.node.admin));
+		const chargedRows = charged.body.rows as { cancellationFee: number | null; noShowFee: number | null }[];
+		expect(chargedRows.length).toBeGreaterThan(0);
+		expect(chargedRows.every(r => (r.cancellationFee ?? 0) > 0 || (r.noShowFee ?? 0) > 0)).toBe(true);
+		const waivedRows = (await api().get("/api/v1/reservations").query({ hotelId: c.hotelId, fee: "waived", pageSize: 100 }).set(auth(c.node.admin))).body.rows as { feeWaived: boolean; waiveReason: string }[];
+		expect(waivedRows.map(r => r.waiveReason).sort()).toEqual(["Flight cancelled", "Goodwill"]);
+		expect(waivedRows.every(r => r.feeWaived)).toBe(true);
+		expect((await api().get("/api/v1/reservations").query({ fee: "maybe" }).set(auth(c.node.admin))).status).toBe(422);
 		// A guest token cannot list.
 		const r = await book(80, 81);
 		expect((await api().get("/api/v1/reservations").set(auth(signGuestToken(r.code, loadConfig().jwtSecret)))).status).toBe(403);

@@ -2847,6 +2847,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 email?: string;
+                fee?: "charged" | "waived";
                 page?: number;
                 pageSize?: number;
             };
