@@ -126,6 +126,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await expect(bulk.getByRole("button", { name: "Add to the batch" }).isDisabled()).resolves.toBe(true);
 		await bulk.getByLabel("Non-refundable saver (derived)").uncheck();
 		await bulk.getByRole("button", { name: "Add to the batch" }).click();
+		await bulk.locator("[data-testid=batch] li").first().waitFor();
 		await expect(bulk.locator("[data-testid=batch] li").count()).resolves.toBe(1);
 		await onlyDays(["Sat"]);
 		await bulk.getByLabel("Minimum stay (nights)").fill("2");
@@ -174,6 +175,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await tiers.nth(0).getByLabel("Hours before arrival").fill("0");
 		browser().expectConsoleError(/status of 422/);
 		await page.getByRole("button", { name: "Save" }).click();
+		await flex.locator(".error", { hasText: "strictly decreasing" }).waitFor();
 		await expect(flex.locator(".error", { hasText: "strictly decreasing" }).count()).resolves.toBe(1);
 		const unchanged = await apiCall<{ ratePlans: { id: string; cancellationPolicy?: unknown }[] }>(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}`, undefined, token);
 		expect(unchanged.body.ratePlans.find(p => p.id === "flex")!.cancellationPolicy).toBeUndefined();
