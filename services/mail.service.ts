@@ -176,6 +176,8 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 		async onReservationMessage(this: MailThis, message: DomainMessage<ReservationData>): Promise<void> {
 			const type = mailTypeOf(message.event);
 			if (!type) return; // another reservations event: nothing to send
+			// Booked by staff for a guest who gave no email (reservations/booking.ts): nothing to send.
+			if (message.data?.reservation?.guest?.email === "") return;
 			const missing = missingFields(message.data);
 			if (missing.length) throw new Error(`message ${message.id} cannot make an email: missing ${missing.join(", ")}`);
 			const data = message.data;

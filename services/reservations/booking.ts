@@ -34,7 +34,9 @@
  */
 import crypto from "crypto";
 import type { Context } from "moleculer";
-import { appError, ErrorType, notFound } from "../../lib/errors";
+import type { AuthUser } from "../../lib/auth";
+import { isStaff } from "../../lib/access";
+import { appError, ErrorType, notFound, type FieldError } from "../../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
 import type { RatePlan, RoomType } from "../hotels/domain";
@@ -164,7 +166,8 @@ export interface BookingRequest {
 	hotelId: string; roomTypeId: string; checkIn: string; checkOut: string; rooms: number; guests: number;
 	/** Absent: the hotel's first active plan. */
 	ratePlanId?: string;
-	guest: { name: string; email: string; phone?: string; locale?: string };
+	/** Staff may book without one (a guest at the desk or on the phone who has none): no email is sent then. */
+	guest: { name: string; email?: string; phone?: string; locale?: string };
 }
 
 /** The 201 answer: the reservation and its guest token. */
@@ -207,7 +210,7 @@ function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: Ra
 	const nights = daysBetween(req.checkIn, req.checkOut);
 	const at = new Date();
 	const now = at.toISOString();
-	const guest: Guest = { name: req.guest.name, email: req.guest.email.toLowerCase(), locale: req.guest.locale || "en" };
+	const guest: Guest = { name: req.guest.name, email: (req.guest.email ?? "").toLowerCase(), locale: req.guest.locale || "en" };
 	if (req.guest.phone) guest.phone = req.guest.phone;
 	const r: Reservation = {
 		id: crypto.randomUUID(), code: newCode(), status: "confirmed", hotelId: req.hotelId, hotelName: copy.hotel.name,
@@ -221,6 +224,12 @@ function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: Ra
 	return { reservation: r, message: makeMessage(Events.RESERVATION_CONFIRMED, messageData(r, copy)), hotelVersion: copy.updatedAt, rateVersion, key, answer };
 }
 
+/** A guest books with an email (the confirmation and the manage link go there); staff may leave it out. */
+export function guestEmailErrors(req: Pick<BookingRequest, "guest">, user: AuthUser | null | undefined): FieldError[] {
+	if (req.guest.email || isStaff(user)) return [];
+	return [{ field: "guest.email", message: "The 'guest.email' field is required", type: "required" }];
+}
+
 /**
  * Book `req`: the booking written (with its answer stored under `key`, if any), or "short" when
  * a night has no room (nothing written). One loop, one attempt budget: a code clash (unique
@@ -231,6 +240,7 @@ function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: Ra
 export async function bookStay(
 	db: SqlStore, copies: HotelCopies, ctx: Context | undefined, req: BookingRequest, key: string | undefined, sign: (code: string) => string,
 ): Promise<NewBooking<Booked> | "short"> {
+	refuseInvalid(guestEmailErrors(req, (ctx?.meta as { user?: AuthUser | null } | undefined)?.user));
 	let reload = false;
 	for (let attempt = 1; ; attempt++) {
 		let copy = activeCopy(req.hotelId, await copies.get(req.hotelId, { maxAgeMs: reload ? 0 : Infinity, ctx }));

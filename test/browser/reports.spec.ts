@@ -157,4 +157,27 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("reports and the 
 		}, 15_000, 250);
 		await screenshot(page, "desk-reservation-detail", viewport);
 	});
+	it("books a guest who has no email: nothing is sent, the detail page says so", async () => {
+		const { page } = browser();
+		await page.goto(`${stack.baseUrl}/#/admin/book?hotelId=${hotelId}`);
+		await page.getByLabel("Check-out").fill(isoDay(1, TZ));
+		const offer = page.getByTestId("staff-offers").getByRole("radio").first();
+		await offer.waitFor();
+		await offer.check();
+		await page.locator("input[name='guest.name']").fill(`No email ${viewport}`);
+		await expect(page.locator("input[name='guest.email']").getAttribute("aria-describedby").then(id => page.locator(`#${id}`).textContent())).resolves.toContain("without it the guest gets no email");
+		await page.getByTestId("staff-book").click();
+		await page.getByTestId("detail-stay").waitFor();
+		const code = (await page.getByRole("heading", { level: 1 }).textContent())!.replace("Reservation ", "");
+		// Its confirmed message delivered (the mail service consumed it), and no email recorded for it.
+		const db = (stack.broker.getLocalService("reservations") as unknown as { db: { select<T>(sql: string, r: Record<string, unknown>): Promise<T[]> } }).db;
+		await waitFor("the confirmed message consumed", async () => {
+			const rows = await db.select<{ d: string | null }>("SELECT delivered_at AS d FROM outbox WHERE event = 'reservations.reservation.confirmed' AND payload LIKE :p", { p: `%${code}%` });
+			return rows.length === 1 && rows[0].d !== null;
+		}, 10_000, 100);
+		const mails = await apiCall<{ total: number }>(stack.baseUrl, "GET", `/api/v1/mails?reservationCode=${code}`, undefined, token);
+		expect(mails.body.total).toBe(0);
+		await page.reload();
+		await page.getByTestId("detail-mails").getByText("No email for this reservation.").waitFor();
+	});
 });

@@ -12,7 +12,7 @@ import { zonedInstant, type CancellationPolicy } from "../../services/reservatio
 import { localDateSql, offsetSegments, type DailyReport, type DailyRow } from "../../services/reservations/reports";
 import { localDate } from "../../services/reservations/stay";
 import type { Today } from "../../services/reservations/desk";
-import { booking, createHotel, day, hotelBody, snapshot, startNode, TZ, type Node } from "./reservations.fixtures";
+import { booking, createHotel, day, hotelBody, outboxEvents, snapshot, startNode, TZ, type Node } from "./reservations.fixtures";
 
 const POLICY: CancellationPolicy = {
 	refundable: true,
@@ -231,6 +231,19 @@ function suite(store: "sqlite" | "postgres") {
 			got.push(row.d);
 		}
 		expect(got).toEqual(instants.map(x => localDate(TZ, new Date(x))));
+	});
+
+	it("front desk bookings: staff may leave the guest's email out (stored empty), a guest may not (422, nothing written)", async () => {
+		if (c.skip) return;
+		const body = { ...booking(c.otherId, "double", 3, 4), guest: { name: "Walk-in", phone: "+33 6 00 00 00 00" } };
+		const before = await snapshot(c.node.db);
+		const refused = await api().post("/api/v1/reservations").send(body);
+		expect([refused.status, refused.body.type, (refused.body.data as { field: string }[]).map(e => e.field)]).toEqual([422, "VALIDATION_ERROR", ["guest.email"]]);
+		expect(await snapshot(c.node.db)).toEqual(before);
+		const booked = await api().post("/api/v1/reservations").set(auth(c.node.admin)).send(body);
+		expect([booked.status, booked.body.guest]).toEqual([201, { name: "Walk-in", email: "", phone: "+33 6 00 00 00 00", locale: "en" }]);
+		const [msg] = (await outboxEvents(c.node.db)).filter(e => e.data.reservation.code === booked.body.code);
+		expect(msg.event).toBe("reservations.reservation.confirmed"); // the mail service sends nothing for it
 	});
 
 	it("a fee waived after the cancellation stays on the cancellation's day, at 0", async () => {

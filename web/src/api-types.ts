@@ -2976,7 +2976,7 @@ export interface operations {
                     guest: {
                         name: string;
                         /** Format: email */
-                        email: string;
+                        email?: string;
                         phone?: string;
                         /** @default en */
                         locale?: string;

@@ -108,7 +108,8 @@ export type Reservation = Omit<Required<NewReservation>, "guest"> & {
 	hotelName: string;
 	roomTypeName: string;
 	nights: number;
-	guest: NewReservation["guest"];
+	/** The server always answers an email: "" when staff booked for a guest who gave none. */
+	guest: NewReservation["guest"] & { email: string };
 	totalPrice: number;
 	currency: string;
 	createdAt: string;

@@ -1,8 +1,9 @@
 /**
  * Staff: a booking for a guest on the phone or at the desk, through the same POST /reservations
  * as guests (with the staff token, an Idempotency-Key kept while the body is the same): the
- * stay, the offers of the room type (plan choice with its price and terms), the guest. Opens
- * the new reservation's detail page.
+ * stay, the offers of the room type (plan choice with its price and terms), the guest — whose
+ * email staff may leave out (then no email is sent; the hint says so). Opens the new
+ * reservation's detail page.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { newIdempotencyKey, reportsApi } from "../../api";
@@ -43,7 +44,7 @@ export function NewBooking({ route }: { route: Route }) {
 		const body: NewReservation & { ratePlanId?: string } = {
 			hotelId, roomTypeId: choice.roomTypeId, ratePlanId: choice.ratePlanId, checkIn: stay.checkIn, checkOut: stay.checkOut,
 			rooms: Number(stay.rooms) || 1, guests: Number(stay.guests) || 1,
-			guest: { name: guest.name.trim(), email: guest.email.trim(), ...(guest.phone.trim() ? { phone: guest.phone.trim() } : {}), locale: guest.locale },
+			guest: { name: guest.name.trim(), ...(guest.email.trim() ? { email: guest.email.trim() } : {}), ...(guest.phone.trim() ? { phone: guest.phone.trim() } : {}), locale: guest.locale },
 		};
 		const json = JSON.stringify(body);
 		if (!attempt.current || attempt.current.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
@@ -100,7 +101,7 @@ export function NewBooking({ route }: { route: Route }) {
 				<fieldset>
 					<legend>{t("nb.guest")}</legend>
 					<Field label={t("nb.name")} name="guest.name" value={guest.name} onValue={v => setGuest({ ...guest, name: v })} input={{ required: true, autoComplete: "off" }} error={fe["guest.name"]} />
-					<Field label={t("nb.email")} name="guest.email" value={guest.email} onValue={v => setGuest({ ...guest, email: v })} input={{ type: "email", required: true, autoComplete: "off" }}
+					<Field label={t("nb.email")} name="guest.email" value={guest.email} onValue={v => setGuest({ ...guest, email: v })} input={{ type: "email", autoComplete: "off" }}
 						hint={t("nb.emailWhy")} error={fe["guest.email"]} />
 					<Field label={t("nb.phone")} name="guest.phone" value={guest.phone} onValue={v => setGuest({ ...guest, phone: v })} input={{ type: "tel", autoComplete: "off" }} error={fe["guest.phone"]} />
 					<Select label={t("nb.locale")} name="guest.locale" value={guest.locale} onValue={v => setGuest({ ...guest, locale: v })} options={[{ value: "en", label: "English" }, { value: "fr", label: "Français" }]} />
