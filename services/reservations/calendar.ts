@@ -15,7 +15,7 @@ import type { Hotel, RatePlan } from "../hotels/domain";
 import { plansOf, sells } from "../hotels/rate-plans";
 import type { SqlStore } from "./db";
 import type { FreeRooms } from "./inventory";
-import { nightTerms, rateKey, type RateIndex, type RateOverride } from "./pricing";
+import { nightTerms, putRate, type RateIndex, type RateOverride } from "./pricing";
 import { basePlan } from "../hotels/rate-plans";
 import { addDays, daysBetween } from "./stay";
 
@@ -34,7 +34,7 @@ function toOverride(r: RateRow): RateOverride {
 }
 
 function index(rows: RateRow[], into: RateIndex = new Map()): RateIndex {
-	for (const r of rows) into.set(rateKey(r.rt, r.plan, r.night), toOverride(r));
+	for (const r of rows) putRate(into, r.rt, r.plan, r.night, toOverride(r));
 	return into;
 }
 
@@ -58,7 +58,7 @@ export async function stayFigures(db: SqlStore, hotelId: string, roomTypeIds: st
 		[hotelId, ...roomTypeIds, from, to, hotelId, ...roomTypeIds, from, to]);
 	for (const r of rows) {
 		if (r.k === "i") free.set(r.rt, { free: Number(r.price), nights: Number(r.min_stay) });
-		else rates.set(rateKey(r.rt, r.plan, r.night), toOverride(r));
+		else putRate(rates, r.rt, r.plan, r.night, toOverride(r));
 	}
 	return { free, rates };
 }
@@ -72,7 +72,7 @@ export async function ratesByHotel(db: SqlStore, hotelIds: string[], from: strin
 	for (const r of rows) {
 		let m = out.get(r.h);
 		if (!m) out.set(r.h, (m = new Map()));
-		m.set(rateKey(r.rt, r.plan, r.night), toOverride(r));
+		putRate(m, r.rt, r.plan, r.night, toOverride(r));
 	}
 	return out;
 }
@@ -101,7 +101,7 @@ export async function bookingRates(db: SqlStore, hotelId: string, roomTypeId: st
 	let nights = 0;
 	for (const r of rows) {
 		if (r.k === "i") { version = Number(r.price ?? 0); nights = Number(r.min_stay ?? 0); }
-		else rates.set(rateKey(r.rt, r.plan, r.night), toOverride(r));
+		else putRate(rates, r.rt, r.plan, r.night, toOverride(r));
 	}
 	return { rates, version, nights };
 }

@@ -16,10 +16,12 @@ export interface Offer {
 }
 export type RestrictedPlan = { ratePlanId: string; name: string } & Restriction;
 
+/** The dates a quote reads: the stay's nights, then the check-out date (for closedToDeparture). */
+export const quoteDates = (stay: Pick<Stay, "checkIn" | "checkOut">): string[] => [...nightsOf(stay.checkIn, stay.checkOut), stay.checkOut];
+
 /** What `plan` charges for the stay, or the restriction that refuses it. */
-export function quote(hotel: Hotel, rates: RateIndex, rt: RoomType, plan: RatePlan, stay: Stay, today: string): { price: StayPrice } | { restriction: Restriction } {
-	const nights = nightsOf(stay.checkIn, stay.checkOut);
-	const terms = termsOf(hotel, rates, rt, plan, [...nights, stay.checkOut]);
+export function quote(hotel: Hotel, rates: RateIndex, rt: RoomType, plan: RatePlan, stay: Stay, today: string, dates = quoteDates(stay)): { price: StayPrice } | { restriction: Restriction } {
+	const terms = termsOf(hotel, rates, rt, plan, dates);
 	const departure = terms.pop();
 	const restriction = stayRestriction(plan, terms, departure, stay, today);
 	if (restriction) return { restriction };
@@ -33,12 +35,12 @@ export function termsFor(hotel: Hotel, plan: RatePlan, stay: Pick<Stay, "checkIn
 }
 
 /** Offers cheapest first; the cancellation schedule is computed for sellable offers only. */
-export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: Stay, today: string, now: Date): { offers: Offer[]; restricted: RestrictedPlan[] } {
+export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: Stay, today: string, now: Date, dates = quoteDates(stay)): { offers: Offer[]; restricted: RestrictedPlan[] } {
 	const offers: Offer[] = [];
 	const restricted: RestrictedPlan[] = [];
 	for (const plan of plansOf(hotel)) {
 		if (!isActive(plan) || !sells(hotel, plan, rt.id)) continue;
-		const q = quote(hotel, rates, rt, plan, stay, today);
+		const q = quote(hotel, rates, rt, plan, stay, today, dates);
 		if ("restriction" in q) {
 			restricted.push({ ratePlanId: plan.id, name: plan.name, ...q.restriction });
 			continue;

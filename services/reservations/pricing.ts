@@ -23,9 +23,18 @@ export interface NightTerms {
 	closed: boolean; closedToArrival: boolean; closedToDeparture: boolean;
 }
 
-/** Overrides of one hotel, looked up by (room type, plan, night). */
-export type RateIndex = Map<string, RateOverride>;
-export const rateKey = (roomTypeId: string, ratePlanId: string, night: string) => `${roomTypeId}\u0000${ratePlanId}\u0000${night}`;
+/** Overrides of one hotel: per (room type, plan), the nights that have one. */
+export type RateIndex = Map<string, Map<string, RateOverride>>;
+const seriesKey = (roomTypeId: string, ratePlanId: string) => `${roomTypeId}\u0000${ratePlanId}`;
+
+export function putRate(rates: RateIndex, roomTypeId: string, ratePlanId: string, night: string, o: RateOverride): void {
+	const k = seriesKey(roomTypeId, ratePlanId);
+	let series = rates.get(k);
+	if (!series) rates.set(k, (series = new Map()));
+	series.set(night, o);
+}
+
+const seriesOf = (rates: RateIndex, roomTypeId: string, ratePlanId: string) => rates.get(seriesKey(roomTypeId, ratePlanId));
 
 /**
  * Money is integer minor units in every currency (cents, yen, fils): an adjusted price is
@@ -45,22 +54,31 @@ export function derivePrice(base: number, d: DerivedFrom): number {
 
 /** The terms of `date` for room type `rt` under `plan` (its base plan's when derived). */
 export function nightTerms(rates: RateIndex, rt: RoomType, plan: RatePlan, base: RatePlan, date: string): NightTerms {
-	const b = rates.get(rateKey(rt.id, base.id, date));
-	const own = base === plan ? b : rates.get(rateKey(rt.id, plan.id, date));
+	const b = seriesOf(rates, rt.id, base.id)?.get(date);
+	return termsFrom(b, base === plan ? b : seriesOf(rates, rt.id, plan.id)?.get(date), rt, plan, date);
+}
+
+function termsFrom(b: RateOverride | undefined, own: RateOverride | undefined, rt: RoomType, plan: RatePlan, date: string): NightTerms {
 	const basePrice = b?.price ?? rt.pricePerNight;
-	const pick = <K extends (typeof RESTRICTION_FIELDS)[number]>(k: K): RateOverride[K] | null => own?.[k] ?? b?.[k] ?? null;
+	const price = plan.derivedFrom ? derivePrice(basePrice, plan.derivedFrom) : basePrice;
+	// Most nights have no override at all: no field-by-field merge (availability prices every plan of every room type).
+	if (!b && !own) return { date, price, minStay: null, maxStay: null, closed: false, closedToArrival: false, closedToDeparture: false };
 	return {
-		date,
-		price: plan.derivedFrom ? derivePrice(basePrice, plan.derivedFrom) : basePrice,
-		minStay: pick("minStay"), maxStay: pick("maxStay"),
-		closed: !!pick("closed"), closedToArrival: !!pick("closedToArrival"), closedToDeparture: !!pick("closedToDeparture"),
+		date, price,
+		minStay: own?.minStay ?? b?.minStay ?? null, maxStay: own?.maxStay ?? b?.maxStay ?? null,
+		closed: !!(own?.closed ?? b?.closed), closedToArrival: !!(own?.closedToArrival ?? b?.closedToArrival), closedToDeparture: !!(own?.closedToDeparture ?? b?.closedToDeparture),
 	};
 }
 
 /** Terms of every date in `dates` (the stay's nights, and the departure date for its restriction). */
 export function termsOf(hotel: { roomTypes: RoomType[]; ratePlans?: RatePlan[] }, rates: RateIndex, rt: RoomType, plan: RatePlan, dates: string[]): NightTerms[] {
 	const base = basePlan(hotel, plan);
-	return dates.map(d => nightTerms(rates, rt, plan, base, d));
+	const bs = seriesOf(rates, rt.id, base.id);
+	const os = base === plan ? bs : seriesOf(rates, rt.id, plan.id);
+	return dates.map(d => {
+		const b = bs?.get(d);
+		return termsFrom(b, base === plan ? b : os?.get(d), rt, plan, d);
+	});
 }
 
 /**

@@ -39,11 +39,25 @@ export function daysBetween(from: string, to: string): number {
 	return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
 }
 
-/** The nights of a stay `[checkIn, checkOut)`, in date order. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * The nights of a stay `[checkIn, checkOut)`, in date order. Counted on the calendar itself
+ * (day, month, leap year) rather than through Date objects: availability lists the nights of
+ * every plan of every room type, and a Date round trip per night was most of its cost.
+ */
 export function nightsOf(checkIn: string, checkOut: string): string[] {
 	const n = daysBetween(checkIn, checkOut);
 	const out: string[] = [];
-	for (let i = 0; i < n; i++) out.push(addDays(checkIn, i));
+	let y = Number(checkIn.slice(0, 4));
+	let m = Number(checkIn.slice(5, 7));
+	let d = Number(checkIn.slice(8, 10));
+	for (let i = 0; i < n; i++) {
+		out.push(`${y}-${pad2(m)}-${pad2(d)}`);
+		const inMonth = m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1];
+		if (++d > inMonth) { d = 1; if (++m > 12) { m = 1; y++; } }
+	}
 	return out;
 }
 

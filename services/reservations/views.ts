@@ -7,7 +7,7 @@ import { pageOf, type Page } from "../../mixins/validation.mixin";
 import type { Hotel } from "../hotels/domain";
 import type { HotelCopy } from "./hotel-copies";
 import type { FreeRooms, OccupancyRow } from "./inventory";
-import { roomOffers, type Offer, type RestrictedPlan } from "./offers";
+import { quoteDates, roomOffers, type Offer, type RestrictedPlan } from "./offers";
 import type { RateIndex } from "./pricing";
 import { addDays, daysBetween, fits, localDate, stayPrice, MAX_DAYS_AHEAD, type Stay } from "./stay";
 
@@ -34,11 +34,12 @@ export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, 
 	const nights = daysBetween(stay.checkIn, stay.checkOut);
 	const today = localDate(copy.hotel.timezone, now);
 	const none: RateIndex = new Map();
+	const dates = quoteDates(stay);
 	return copy.hotel.roomTypes
 		.filter(rt => fits(rt.capacity, stay.guests, stay.rooms))
 		.map(rt => {
 			const f = free?.get(rt.id);
-			const { offers, restricted } = roomOffers(copy.hotel, rates ?? none, rt, stay, today, now);
+			const { offers, restricted } = roomOffers(copy.hotel, rates ?? none, rt, stay, today, now, dates);
 			const best = offers[0];
 			return {
 				roomTypeId: rt.id, name: rt.name, capacity: rt.capacity,

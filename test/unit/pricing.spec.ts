@@ -3,14 +3,18 @@
  * minor unit in every currency, inheritance of restrictions night by night, extra guests.
  */
 import type { RatePlan, RoomType } from "../../services/hotels/domain";
-import { derivePrice, extraPerRoom, nightTerms, priceStay, rateKey, roundMinor, termsOf, type RateIndex, type RateOverride } from "../../services/reservations/pricing";
+import { derivePrice, extraPerRoom, nightTerms, priceStay, putRate, roundMinor, termsOf, type RateIndex, type RateOverride } from "../../services/reservations/pricing";
 
 const rt: RoomType = { id: "double", name: "Double", capacity: 3, totalRooms: 5, pricePerNight: 14500, amenities: [], baseOccupancy: 2, extraGuestPerNight: 2500 };
 const flex: RatePlan = { id: "flex", name: "Flexible" };
 const saver: RatePlan = { id: "saver", name: "Saver", derivedFrom: { ratePlanId: "flex", percent: -12 } };
 const hotel = { roomTypes: [rt], ratePlans: [flex, saver] };
 const none: RateOverride = { price: null, minStay: null, maxStay: null, closed: null, closedToArrival: null, closedToDeparture: null };
-const rates = (cells: [string, string, Partial<RateOverride>][]): RateIndex => new Map(cells.map(([plan, night, o]) => [rateKey("double", plan, night), { ...none, ...o }]));
+const rates = (cells: [string, string, Partial<RateOverride>][]): RateIndex => {
+	const index: RateIndex = new Map();
+	for (const [plan, night, o] of cells) putRate(index, "double", plan, night, { ...none, ...o });
+	return index;
+};
 
 describe("own plans", () => {
 	it("a night nobody set sells at the room type's pricePerNight, open, without stay limits", () => {
