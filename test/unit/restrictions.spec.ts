@@ -69,6 +69,18 @@ describe("weekday masks are computed on calendar dates", () => {
 		}
 		process.env.TZ = prevTz;
 	});
+	it("a stay's nights are counted on the calendar: month ends, leap years, year ends", () => {
+		expect(nightsOf("2027-12-30", "2028-01-02")).toEqual(["2027-12-30", "2027-12-31", "2028-01-01"]);
+		expect(nightsOf("2028-02-28", "2028-03-01")).toEqual(["2028-02-28", "2028-02-29"]);
+		expect(nightsOf("2027-02-28", "2027-03-01")).toEqual(["2027-02-28"]);
+		expect(nightsOf("2100-02-28", "2100-03-02")).toEqual(["2100-02-28", "2100-03-01"]);
+		expect(nightsOf("2000-02-28", "2000-03-01")).toEqual(["2000-02-28", "2000-02-29"]);
+		expect(nightsOf("2027-04-30", "2027-05-02")).toEqual(["2027-04-30", "2027-05-01"]);
+		// The same as counting through Date, on two years of nights.
+		const slow: string[] = [];
+		for (let t = Date.UTC(2027, 0, 1); t < Date.UTC(2029, 0, 1); t += 86_400_000) slow.push(new Date(t).toISOString().slice(0, 10));
+		expect(nightsOf("2027-01-01", "2029-01-01")).toEqual(slow);
+	});
 	it("across a year end and a leap day", () => {
 		expect(datesOf("2027-12-29", "2028-01-05", ["fri", "sat"])).toEqual(["2027-12-31", "2028-01-01"]);
 		expect(datesOf("2028-02-27", "2028-03-02", ["tue"])).toEqual(["2028-02-29"]);
