@@ -170,7 +170,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				const done = await modifyReservation(this.db, changes, {
 					reservation: async () => (before = await reservationFor(this.db, ctx.meta.user, code, "reservations.manage")),
 					copy: (hotelId, until) => this.copies.get(hotelId, { ctx, coverUntil: until }),
-				}).catch(err => {
+				}, ctx).catch(err => {
 					if ((err as { type?: string }).type === ErrorType.NO_AVAILABILITY) countMetric(this.broker, AppMetric.SOLD_OUTS);
 					throw err;
 				});

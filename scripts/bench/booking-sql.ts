@@ -77,6 +77,10 @@ function literals(payload: string): Record<string, string> {
 		"reservation.sequence": "0", "reservation.created_at": at, "reservation.updated_at": at,
 		"message.id": text(":mid"), "message.event": text("reservations.reservation.confirmed"), "message.payload": text(payload),
 		"message.created_at": at,
+		// Its audit entry (SPEC §11): a second row of the same outbox INSERT.
+		"audit.id": text(":mid-audit"), "audit.event": text("reservations.audit.recorded"),
+		"audit.payload": text(JSON.stringify({ event: "reservations.audit.recorded", id: "AID", occurredAt: "2026-11-22T21:00:00.000Z", data: { action: "reservation.create", actor: { type: "guest", id: "CODE", email: "guest-abcdef-123456@bench.example", role: "guest" }, target: { type: "reservation", id: "CODE", hotelId: "H" }, changes: { status: [null, "confirmed"], checkIn: [null, "2027-03-01"], checkOut: [null, "2027-03-04"], rooms: [null, 1], guests: [null, 1], totalPrice: [null, 29000], currency: [null, "EUR"] }, requestId: "b1c2d3e4-0000-4000-8000-000000000000", ip: "127.0.0.1" } })),
+		"audit.created_at": at,
 		// Rate plans (SPEC §9): the product reads the stay's rate_version sum with the rates before
 		// the statement (one more indexed read per booking, here inside it); the nightly prices go
 		// to reservation_nights in the same statement.

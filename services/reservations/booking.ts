@@ -39,6 +39,7 @@ import { isStaff } from "../../lib/access";
 import { appError, ErrorType, notFound, type FieldError } from "../../lib/errors";
 import { Events, makeMessage, type DomainMessage } from "../../lib/events";
 import { appendOutbox, OUTBOX_TABLE } from "../../lib/outbox";
+import { auditMessage, changesOf } from "../../lib/audit";
 import type { RatePlan, RoomType } from "../hotels/domain";
 import { basePlan, defaultPlan, findPlan, isActive, sells } from "../hotels/rate-plans";
 import { bookingRates } from "./calendar";
@@ -56,6 +57,8 @@ import { capacityErrors, daysBetween, localDate, refuseInvalid, stayDateErrors }
 export interface NewBooking<A = unknown> {
 	reservation: Reservation;
 	message: DomainMessage;
+	/** Its audit entry (SPEC §11), written by the same INSERT as the message. */
+	audit: DomainMessage;
 	/** `updatedAt` of the hotel copy the booking was priced with. */
 	hotelVersion: string;
 	/** Sum of the stay's nights' rate_version when the rates were read. */
@@ -78,7 +81,10 @@ export function bookingStatement(withKey: boolean): { sql: string; params: strin
 	const params = ["hotel_id", "room_type_id", "check_in", "check_out", "rooms", "nights", "hotel_updated_at", "rate_version"];
 	const next = (name: string) => `$${params.push(name)}`;
 	const reservation = RESERVATION_COLUMNS.map(c => next(`reservation.${c}`)).join(", ");
-	const message = ["id", "event", "payload", "created_at"].map(c => next(`message.${c}`)).join(", ");
+	// The message and its audit entry (SPEC §11): two rows of one outbox INSERT, typed (rows of VALUES are not inferred from the table).
+	const outboxRow = (name: string) => [`${next(`${name}.id`)}::varchar`, `${next(`${name}.event`)}::varchar`, `${next(`${name}.payload`)}::text`, `${next(`${name}.created_at`)}::timestamptz`].join(", ");
+	const message = outboxRow("message");
+	const audit = outboxRow("audit");
 	const nightDates = next("nightly.dates");
 	const nightPrices = next("nightly.prices");
 	const answer = withKey ? `, answer AS (
@@ -107,7 +113,8 @@ export function bookingStatement(withKey: boolean): { sql: string; params: strin
 		SELECT $${params.indexOf("reservation.id") + 1}, n.night, $1, $2, $5, n.price FROM unnest(${nightDates}::varchar[], ${nightPrices}::bigint[]) AS n(night, price)
 		WHERE (SELECT count(*) FROM taken) = $6
 	), message AS (
-		INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts) SELECT ${message}, 0 WHERE (SELECT count(*) FROM taken) = $6
+		INSERT INTO ${OUTBOX_TABLE} (id, event, payload, created_at, attempts)
+		SELECT m.* FROM (VALUES (${message}, 0), (${audit}, 0)) AS m(id, event, payload, created_at, attempts) WHERE (SELECT count(*) FROM taken) = $6
 	)${answer}
 	SELECT fit.ok, (SELECT count(*) FROM taken) AS taken, (SELECT current FROM hotel) AS current, (SELECT same FROM priced) AS same FROM fit`;
 	return { sql, params };
@@ -120,9 +127,10 @@ type Outcome = "booked" | "short" | "stale" | "repriced";
 async function bookPg(db: SqlStore, b: NewBooking): Promise<Outcome> {
 	const r = b.reservation;
 	const m = b.message;
+	const a = b.audit;
 	const row = toRow(r);
 	const params: unknown[] = [r.hotelId, r.roomTypeId, r.checkIn, r.checkOut, r.rooms, r.nights, b.hotelVersion, b.rateVersion,
-		...RESERVATION_COLUMNS.map(c => row[c]), m.id, m.event, JSON.stringify(m), m.occurredAt,
+		...RESERVATION_COLUMNS.map(c => row[c]), m.id, m.event, JSON.stringify(m), m.occurredAt, a.id, a.event, JSON.stringify(a), a.occurredAt,
 		r.nightly.map(n => n.date), r.nightly.map(n => n.price)];
 	if (b.key !== undefined) params.push(JSON.stringify(b.answer), b.key);
 	const [res] = await db.pgQuery<{ ok: boolean; taken: string | number; current: boolean; same: boolean }>(b.key !== undefined ? PG_SQL.keyed : PG_SQL.plain, params,
@@ -153,6 +161,7 @@ async function bookSqlite(db: SqlStore, b: NewBooking): Promise<Outcome> {
 			await insertReservation(db, t, r);
 			await writeNights(db, t, r, false);
 			await appendOutbox(db.sequelize, t, b.message);
+			await appendOutbox(db.sequelize, t, b.audit);
 			if (b.key !== undefined) await completeKey(db, t, b.key, 201, b.answer);
 			return "booked" as const;
 		});
@@ -206,7 +215,7 @@ export function priceOrRefuse(copy: HotelCopy, rates: RateIndex, rt: RoomType, p
 }
 
 /** The booking `req` describes, priced with `copy` and `price`; new ids and code on every call. */
-function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: RatePlan, price: StayPrice, rateVersion: number, key: string | undefined, sign: (code: string) => string): NewBooking<Booked> {
+function newBooking(req: BookingRequest, copy: HotelCopy, rt: RoomType, plan: RatePlan, price: StayPrice, rateVersion: number, key: string | undefined, sign: (code: string) => string): Omit<NewBooking<Booked>, "audit"> {
 	const nights = daysBetween(req.checkIn, req.checkOut);
 	const at = new Date();
 	const now = at.toISOString();
@@ -237,6 +246,19 @@ export function guestEmailErrors(req: Pick<BookingRequest, "guest">, user: AuthU
  * copy (another version or a deactivation is in the store) is reloaded from the store first.
  * The copy comes from memory otherwise: the statement checks it.
  */
+/**
+ * The booking's audit entry: staff when a staff token booked, else the guest (the reservation's
+ * code and email: anonymous until the booking exists).
+ */
+function withAudit<A>(b: Omit<NewBooking<A>, "audit">, ctx: Context | undefined): NewBooking<A> {
+	const r = b.reservation;
+	const audit = auditMessage("reservations", ctx as never, "reservation.create", { type: "reservation", id: r.code, hotelId: r.hotelId },
+		changesOf(null, toPublic(r), { only: ["status", "roomTypeId", "ratePlanId", "checkIn", "checkOut", "rooms", "guests", "totalPrice", "currency"] }));
+	if (audit.data.actor.type === "system" && (ctx?.meta as { user?: unknown } | undefined)?.user !== undefined)
+		audit.data.actor = { type: "guest", id: r.code, email: r.guest.email || null, role: "guest" };
+	return { ...b, audit };
+}
+
 export async function bookStay(
 	db: SqlStore, copies: HotelCopies, ctx: Context | undefined, req: BookingRequest, key: string | undefined, sign: (code: string) => string,
 ): Promise<NewBooking<Booked> | "short"> {
@@ -251,7 +273,7 @@ export async function bookStay(
 		}
 		// The rates and their version in one read; the statement refuses them if a calendar write committed since.
 		const { rates, version } = await bookingRates(db, req.hotelId, rt.id, [...new Set([plan.id, basePlan(copy.hotel, plan).id])], req.checkIn, req.checkOut);
-		const b = newBooking(req, copy, rt, plan, priceOrRefuse(copy, rates, rt, plan, req), version, key, sign);
+		const b = withAudit(newBooking(req, copy, rt, plan, priceOrRefuse(copy, rates, rt, plan, req), version, key, sign), ctx);
 		let outcome: Outcome;
 		try {
 			outcome = db.pg ? await bookPg(db, b) : await bookSqlite(db, b);

@@ -13,6 +13,7 @@
 import { appError, ErrorType, notFound, validationError, type FieldError } from "../../lib/errors";
 import { Events, makeMessage } from "../../lib/events";
 import { appendOutbox } from "../../lib/outbox";
+import { auditMessage, changesOf, type AuditContext } from "../../lib/audit";
 import type { RatePlan } from "../hotels/domain";
 import { basePlan, defaultPlan, DEFAULT_PLAN, findPlan, sells } from "../hotels/rate-plans";
 import { priceOrRefuse } from "./booking";
@@ -50,7 +51,7 @@ export interface ModifyLoaders {
  * The reservation after `changes` (changed: false when they change nothing). Throws 404/409/422
  * as SPEC §3 says.
  */
-export async function modifyReservation(db: SqlStore, changes: Changes, load: ModifyLoaders): Promise<{ reservation: Reservation; changed: boolean }> {
+export async function modifyReservation(db: SqlStore, changes: Changes, load: ModifyLoaders, ctx?: AuditContext): Promise<{ reservation: Reservation; changed: boolean }> {
 	if (Object.keys(changes).length === 0)
 		throw validationError([{ field: "body", message: "Nothing to change: send checkIn, checkOut, rooms, guests or roomTypeId", type: "required" }]);
 	const r = await load.reservation();
@@ -98,6 +99,9 @@ export async function modifyReservation(db: SqlStore, changes: Changes, load: Mo
 			await updateReservation(db, t, nr);
 			await writeNights(db, t, nr, true);
 			await appendOutbox(db.sequelize, t, makeMessage(Events.RESERVATION_MODIFIED, messageData(nr, current, cur)));
+			// Its audit entry (SPEC §11), in the same transaction.
+			await appendOutbox(db.sequelize, t, auditMessage("reservations", ctx, "reservation.modify", { type: "reservation", id: nr.code, hotelId: nr.hotelId },
+				changesOf(cur, nr, { only: ["roomTypeId", "checkIn", "checkOut", "rooms", "guests", "nights", "totalPrice"] }), at));
 			return nr;
 		});
 		return { reservation, changed: true };

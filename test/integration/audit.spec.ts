@@ -108,6 +108,13 @@ describe("audit entries for every write kind (embedded)", () => {
 		await app.broker.call("reservations.syncHotel", { id });
 		const b = await http().post("/api/v1/reservations").send({ hotelId: id, roomTypeId: "double", checkIn: isoDay(30), checkOut: isoDay(32), rooms: 1, guests: 1, guest: { name: "G", email: "g@example.com" } });
 		expect(b.status).toBe(201);
+		const created = await entry("reservation.create", b.body.code);
+		expect(created).toMatchObject({ actor: { type: "guest", id: b.body.code, email: "g@example.com" }, target: { hotelId: id } });
+		expect(created.changes).toMatchObject({ status: [null, "confirmed"], checkIn: [null, isoDay(30)], rooms: [null, 1] });
+		expect((await http().patch(`/api/v1/reservations/${b.body.code}`).set(as(b.body.guestToken)).send({ checkOut: isoDay(33) })).status).toBe(200);
+		const modified = await entry("reservation.modify", b.body.code);
+		expect(modified.changes).toMatchObject({ checkOut: [isoDay(32), isoDay(33)], nights: [2, 3] });
+		expect(modified.actor.type).toBe("guest");
 		expect((await http().post(`/api/v1/reservations/${b.body.code}/cancel`).set(as(b.body.guestToken)).send({})).status).toBe(200);
 		const c = await entry("reservation.cancel", b.body.code);
 		expect(c).toMatchObject({ service: "reservations", actor: { type: "guest" }, target: { type: "reservation", id: b.body.code, hotelId: id } });
@@ -145,6 +152,31 @@ describeWithServers("the audit log on PostgreSQL", ["pg"], () => {
 		if (url) await dropTestDatabase(url);
 	});
 
+	it("a booking on PostgreSQL writes its audit entry in the booking statement's outbox INSERT; a staff booking names the staff", async () => {
+		if (skip) return;
+		const resUrl = await createTestDatabase("hb_audit_res");
+		const app = await startApp({ RESERVATIONS_DB_URL: resUrl, ACCOUNTS_DB_URL: url, OUTBOX_POLL_MS: "50", SEED_DEMO: "false" }, ["api", "hotels", "reservations", "accounts"]);
+		try {
+			const owner = await app.adminToken();
+			const id = (await app.http().post("/api/v1/hotels").set("Authorization", `Bearer ${owner}`).send(hotel("PG audited"))).body.id as string;
+			await app.broker.call("reservations.syncHotel", { id });
+			const body = { hotelId: id, roomTypeId: "double", checkIn: isoDay(40), checkOut: isoDay(41), rooms: 1, guests: 1, guest: { name: "G", email: "pg@example.com" } };
+			const guest = await app.http().post("/api/v1/reservations").send(body);
+			const staff = await app.http().post("/api/v1/reservations").set("Authorization", `Bearer ${owner}`).send(body);
+			expect([guest.status, staff.status]).toEqual([201, 201]);
+			const rows = async (code: string) => (await db!.query<{ action: string; actor_type: string; actor_role: string | null }>("SELECT action, actor_type, actor_role FROM audit_log WHERE target_id = :code", { replacements: { code }, type: QueryTypes.SELECT }));
+			await waitFor("both entries collected", async () => (await rows(guest.body.code)).length === 1 && (await rows(staff.body.code)).length === 1, 10_000);
+			expect(await rows(guest.body.code)).toEqual([{ action: "reservation.create", actor_type: "guest", actor_role: "guest" }]);
+			expect(await rows(staff.body.code)).toEqual([{ action: "reservation.create", actor_type: "staff", actor_role: "owner" }]);
+			// A refused booking (no room left on a night) writes neither the reservation nor an entry.
+			const full = await app.http().post("/api/v1/reservations").send({ ...body, rooms: 9 });
+			expect(full.status).toBe(409);
+		} finally {
+			await app.stop();
+			await dropTestDatabase(resUrl);
+		}
+	}, 60_000);
+
 	it("refuses UPDATE, DELETE and TRUNCATE, and a redelivered message adds nothing", async () => {
 		if (skip || !db) return;
 		const store = new AccountsStore(db);
@@ -153,12 +185,12 @@ describeWithServers("the audit log on PostgreSQL", ["pg"], () => {
 		expect(msg.data.changes.secretKey).toEqual([REDACTED, REDACTED]);
 		await insertEntries(store, [msg]);
 		await insertEntries(store, [msg]);
-		const rows = await db.query<{ id: string; actor_email: string; ip: string; changes: string }>("SELECT * FROM audit_log", { type: QueryTypes.SELECT });
+		const rows = await db.query<{ id: string; actor_email: string; ip: string; changes: string }>("SELECT * FROM audit_log WHERE id = :id", { replacements: { id: msg.id }, type: QueryTypes.SELECT });
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({ id: msg.id, actor_email: "o@example.com", ip: "10.0.0.1" });
 		expect(await refusal(db, "UPDATE audit_log SET action = 'forged'")).toMatch(/append-only: UPDATE refused/);
 		expect(await refusal(db, "DELETE FROM audit_log")).toMatch(/append-only: DELETE refused/);
 		expect(await refusal(db, "TRUNCATE audit_log")).toMatch(/append-only: TRUNCATE refused/);
-		expect(await db.query("SELECT action FROM audit_log", { type: QueryTypes.SELECT })).toEqual([{ action: "hotel.update" }]);
+		expect(await db.query("SELECT action FROM audit_log WHERE id = :id", { replacements: { id: msg.id }, type: QueryTypes.SELECT })).toEqual([{ action: "hotel.update" }]);
 	});
 });
