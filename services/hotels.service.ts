@@ -84,11 +84,12 @@ const HotelsService: ServiceSchema<HotelsSettings, HotelsMethods, Record<string,
 			params: listParams,
 			async handler(this: HotelsThis, ctx: Context<ListParams, AppMeta>): Promise<Page<Hotel>> {
 				const p = ctx.params;
-				// Inactive hotels: for staff who edit hotels, of their own hotels only.
-				const scope = hotelScope(ctx.meta.user);
+				// Public for everyone; a staff caller scoped to some hotels sees those only (SPEC §11:
+				// lists show the caller's hotels), inactive ones too for staff who edit hotels.
+				const scope = isStaff(ctx.meta.user) ? hotelScope(ctx.meta.user) : null;
 				const withInactive = !!p.includeInactive && this.isAdmin(ctx);
-				const query = withInactive && scope !== null
-					? { $or: [listQuery({ ...p, includeInactive: false }), { $and: [listQuery({ ...p, includeInactive: true }), { _id: { $in: scope } }] }] }
+				const query = scope !== null
+					? { $and: [listQuery({ ...p, includeInactive: withInactive }), { _id: { $in: scope } }] }
 					: listQuery({ ...p, includeInactive: withInactive });
 				const [rows, total] = await Promise.all([
 					this.adapter.find({ query, sort: sortFields(p.sort), limit: p.pageSize, offset: (p.page - 1) * p.pageSize }),

@@ -125,6 +125,10 @@ describe("staff accounts (embedded, SMTP)", () => {
 		expect((await http().patch(`/api/v1/hotels/${h2}`).set(as(manager.token)).send({ stars: 4 })).status).toBe(404);
 		expect((await http().delete(`/api/v1/hotels/${h2}`).set(as(manager.token))).status).toBe(404);
 		expect((await http().post("/api/v1/hotels").set(as(manager.token)).send(hotel("Three"))).status).toBe(403);
+		// The hotel list: a scoped staff caller sees its hotels only; anonymous callers all active ones.
+		expect((await http().get("/api/v1/hotels?includeInactive=true").set(as(manager.token))).body.rows.map((h: { id: string }) => h.id)).toEqual([h1]);
+		expect((await http().get("/api/v1/hotels").set(as(desk.token))).body.rows.map((h: { id: string }) => h.id)).toEqual([h1]);
+		expect((await http().get("/api/v1/hotels")).body.total).toBeGreaterThanOrEqual(2);
 		expect((await http().patch(`/api/v1/hotels/${h1}`).set(as(desk.token)).send({ stars: 5 })).status).toBe(403);
 
 		// Reservations: lists filtered, another hotel's reservation 404, revenue views only.
