@@ -6,6 +6,7 @@
  */
 import type { Context } from "moleculer";
 import { assertHotelAccess } from "../../lib/access";
+import { auditMessage } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import type { AppMeta } from "../../types/moleculer";
 import { applyUpdates, planUpdates, readCalendar, MAX_CALENDAR_DAYS, type Calendar, type CalendarUpdate } from "./calendar";
@@ -18,6 +19,7 @@ interface CalendarThis {
 	db: SqlStore;
 	copies: HotelCopies;
 	feed: { mark(hotelId: string, roomTypeId: string, from: string, to: string): void };
+	wakeOutboxRelay?(): void;
 }
 
 type CalendarQuery = { id: string; from: string; to: string; roomTypeId?: string; ratePlanId?: string };
@@ -54,7 +56,10 @@ export const calendarActions = {
 			if (!copy) throw notFound("Hotel", id);
 			const { planned, errors, cells } = planUpdates(copy.hotel, updates);
 			refuseInvalid(errors);
-			const overbooked = await applyUpdates(this.db, copy.hotel, planned);
+			// The audit entry records the bulk update as asked (a range, not every cell's old value).
+			const audit = auditMessage("reservations", ctx, "calendar.update", { type: "calendar", id, hotelId: id }, { updates: [null, updates], changedNights: [null, cells] });
+			const overbooked = await applyUpdates(this.db, copy.hotel, planned, audit);
+			this.wakeOutboxRelay?.();
 			// Availability moved only where overbookLimit changed: the live feed announces those nights.
 			for (const o of overbooked) this.feed.mark(id, o.roomTypeId, o.from, o.to);
 			return { changedNights: cells };

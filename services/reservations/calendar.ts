@@ -10,6 +10,8 @@
  * on the rows it locks, so no booking commits at a price read before a change that committed.
  */
 import type { Transaction } from "sequelize";
+import type { DomainMessage } from "../../lib/events";
+import { appendOutbox } from "../../lib/outbox";
 import { appError, ErrorType, type FieldError } from "../../lib/errors";
 import type { Hotel, RatePlan } from "../hotels/domain";
 import { plansOf, sells } from "../hotels/rate-plans";
@@ -245,7 +247,7 @@ const CHUNK = 400;
  * overbookLimit would leave a night booked beyond total + limit. Returns the (room type, nights)
  * whose overbookLimit changed, for the availability feed.
  */
-export async function applyUpdates(db: SqlStore, hotel: Hotel, planned: PlannedUpdate[]): Promise<{ roomTypeId: string; from: string; to: string }[]> {
+export async function applyUpdates(db: SqlStore, hotel: Hotel, planned: PlannedUpdate[], audit?: DomainMessage): Promise<{ roomTypeId: string; from: string; to: string }[]> {
 	const byId = new Map(plansOf(hotel).map(p => [p.id, p]));
 	const touched = new Map<string, { from: string; to: string }>();
 	for (const u of planned) for (const rt of u.roomTypeIds) {
@@ -282,6 +284,8 @@ export async function applyUpdates(db: SqlStore, hotel: Hotel, planned: PlannedU
 		// Keep the table sparse: a cell set back to every default has no row.
 		await db.exec(`DELETE FROM rates WHERE hotel_id = :h AND price IS NULL AND min_stay IS NULL AND max_stay IS NULL
 			AND closed IS NULL AND closed_to_arrival IS NULL AND closed_to_departure IS NULL`, { h: hotel.id }, t);
+		// The audit entry (SPEC §11) commits with the calendar change.
+		if (audit) await appendOutbox(db.sequelize, t, audit);
 	});
 	return overbooked;
 }

@@ -116,6 +116,12 @@ describe("audit entries for every write kind (embedded)", () => {
 		expect(modified.changes).toMatchObject({ checkOut: [isoDay(32), isoDay(33)], nights: [2, 3] });
 		expect(modified.actor.type).toBe("guest");
 		expect((await http().post(`/api/v1/reservations/${b.body.code}/cancel`).set(as(b.body.guestToken)).send({})).status).toBe(200);
+		// A calendar change (rates.edit) by staff, with the update as asked.
+		const cal = await http().put(`/api/v1/hotels/${id}/calendar`).set(as(owner)).send({ updates: [{ from: isoDay(50), to: isoDay(52), set: { minStay: 2 } }] });
+		expect(cal.status).toBe(200);
+		const calendar = await entry("calendar.update", id);
+		expect(calendar).toMatchObject({ actor: { type: "staff", role: "owner" }, target: { type: "calendar", hotelId: id } });
+		expect(calendar.changes.changedNights).toEqual([null, cal.body.changedNights]);
 		const c = await entry("reservation.cancel", b.body.code);
 		expect(c).toMatchObject({ service: "reservations", actor: { type: "guest" }, target: { type: "reservation", id: b.body.code, hotelId: id } });
 		expect(c.changes.status).toEqual(["confirmed", "cancelled"]);
