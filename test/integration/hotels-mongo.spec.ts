@@ -39,7 +39,7 @@ describeMongo("hotels on MongoDB", () => {
 	it("keeps a change's message on the document until the relay published it, then clears it (document outbox on MongoDB)", async () => {
 		const svc = broker.getLocalService("hotels") as unknown as { adapter: { collection: { indexes(): Promise<{ key: Record<string, number>; sparse?: boolean }[]>; findOne(q: unknown): Promise<Record<string, unknown> | null> } } };
 		expect((await svc.adapter.collection.indexes()).some(i => i.key.outboxPending === 1 && i.sparse)).toBe(true);
-		const admin = { meta: { user: { role: "admin", sub: "admin@example.com" } } };
+		const admin = { meta: { user: { role: "owner", sub: "usr_owner", email: "admin@example.com", hotelIds: ["*"], ver: 1 } } };
 		const h = await broker.call<{ id: string }, object>("hotels.create", {
 			name: "Mongo Outbox", address: { line1: "1 rue", city: "Lyon", postalCode: "69001", country: "FR" }, stars: 2, email: "m@example.com",
 			timezone: "Europe/Paris", currency: "EUR", roomTypes: [{ name: "Double", capacity: 2, totalRooms: 3, pricePerNight: 9000 }],

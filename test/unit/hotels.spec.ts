@@ -8,7 +8,7 @@ import { assignRoomTypeIds, inventoryChanges, listQuery, searchKey, slugify, sor
 import type { DomainMessage } from "../../lib/events";
 import { waitFor } from "../helpers/wait";
 
-const admin = { meta: { user: { role: "admin", sub: "admin@example.com" } } };
+const admin = { meta: { user: { role: "owner", sub: "usr_owner", email: "admin@example.com", hotelIds: ["*"], ver: 1 } } };
 const hotel = (over: Record<string, unknown> = {}) => ({
 	name: "Chalet des Neiges",
 	address: { line1: "1 route du Col", city: "Chamonix", postalCode: "74400", country: "FR" },
