@@ -4,17 +4,20 @@
  * PostgreSQL when RESERVATIONS_DB_URL is set, SQLite under DATA_DIR otherwise (SqlDbMixin).
  *
  * Handlers only wire requests to the modules in reservations/: booking.ts (the booking and its
- * retry loop), modify.ts, lifecycle.ts (status transitions), idempotency.ts, hotel-copies.ts
- * (the local copy of hotels), inventory.ts, views.ts, availability-feed.ts (the live feed: nights
- * marked after each commit, announced coalesced). docs/inventory.md explains the model.
+ * retry loop), modify.ts, lifecycle.ts + fees.ts (status transitions and their fees),
+ * idempotency.ts, hotel-copies.ts (the local copy of hotels), inventory.ts, calendar.ts +
+ * offers.ts + pricing.ts + restrictions.ts (rates), views.ts, reports.ts, no-show-job.ts,
+ * availability-feed.ts (the live feed). Route groups live beside them and are spread in:
+ * status-actions.ts, calendar-actions.ts, report-actions.ts, internal-actions.ts.
+ * docs/inventory.md, docs/rates.md and docs/policies.md explain the model.
  */
-import type { ActionSchema, Context, Service, ServiceSchema } from "moleculer";
+import type { Context, Service, ServiceSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
 import { SqlDbMixin } from "../mixins/db.mixin";
 import OutboxRelayMixin, { type RelayMethods } from "../mixins/outbox.mixin";
 import ValidationMixin, { pageOf, type Page } from "../mixins/validation.mixin";
 import { loadConfig, type AppConfig } from "../lib/config";
-import { signGuestToken, type AccessLevel } from "../lib/auth";
+import { signGuestToken } from "../lib/auth";
 import { assertHotelAccess, listScope } from "../lib/access";
 import { ErrorType, notFound } from "../lib/errors";
 import type { DomainMessage } from "../lib/events";
@@ -24,23 +27,23 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
-import { currentCounts, storeFeed, type AvailabilityChanged, type AvailabilityFeed } from "./reservations/availability-feed";
+import { storeFeed, type AvailabilityFeed } from "./reservations/availability-feed";
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
-import { checkSizes, freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
+import { freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
 import { ratesByHotel, stayFigures } from "./reservations/calendar";
 import { calendarActions } from "./reservations/calendar-actions";
+import { internalActions } from "./reservations/internal-actions";
+import { statusActions, type CodeCtx } from "./reservations/status-actions";
 import { reportActions } from "./reservations/report-actions";
-import { changeStatus, waiveFee, type Action } from "./reservations/lifecycle";
-import { requestedWaiver, waiveProps } from "./reservations/fees";
+import { changeStatus, type Action } from "./reservations/lifecycle";
+import { requestedWaiver } from "./reservations/fees";
 import { NoShowJob } from "./reservations/no-show-job";
 import { modifyReservation, type Changes } from "./reservations/modify";
 import { findForGuest, listReservations, reservationFor, toPublic, RESERVATION_MODEL, type ListFilters, type PublicReservation } from "./reservations/repository";
-import { addDays, earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
+import { earliestToday, fits, localDate, refuseInvalid, stayDateErrors, type Stay } from "./reservations/stay";
 import { availability, occupancy, occupancyRangeErrors, searchPage, takesCheckIn, type Availability, type Occupancy, type SearchResult } from "./reservations/views";
-import { availabilityParams, codeParams, createParams, inventoryChangeParams, listParams, liveAvailabilityParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
-
-type CodeCtx = Context<{ code: string; waiveFee?: boolean; reason?: string }, AppMeta>;
+import { availabilityParams, codeParams, createParams, listParams, lookupParams, occupancyParams, searchParams, updateParams } from "./reservations/params";
 
 /** Purge old idempotency keys and extend inventory as days pass. */
 const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
@@ -65,16 +68,6 @@ interface Vars {
 	clock: () => Date;
 }
 type This = Service & Methods & Vars & Pick<RelayMethods, "wakeOutboxRelay">;
-
-/** The route of one lifecycle transition (reservations/lifecycle.ts). */
-function transition(action: Action, rest: string, auth: AccessLevel, summary: string, params: ActionSchema["params"] = codeParams): ActionSchema<This> {
-	return {
-		rest, auth, params, permission: "reservations.manage", openapi: { summary, tags: ["reservations"] },
-		handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
-			return this.changeStatus(ctx, action);
-		},
-	};
-}
 
 const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars, This> = {
 	name: "reservations",
@@ -182,10 +175,6 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			},
 		},
 
-		cancel: transition("cancel", "POST /reservations/:code/cancel", "guest",
-			"Cancel: frees every night; answers cancellationFee from the schedule frozen at booking; cancelling again answers the same state. Staff with fees.waive may send { waiveFee: true, reason } (403 for anyone else)",
-			{ ...codeParams, ...waiveProps }),
-
 		list: {
 			rest: "GET /reservations",
 			auth: "admin",
@@ -217,59 +206,8 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 		...calendarActions,
 		...reportActions,
 
-		checkIn: transition("checkIn", "POST /reservations/:code/check-in", "admin", "confirmed → checked_in, from the arrival date until the departure date (hotel's local date)"),
-		checkOut: transition("checkOut", "POST /reservations/:code/check-out", "admin", "checked_in → checked_out; an early departure frees the nights from today"),
-		noShow: transition("noShow", "POST /reservations/:code/no-show", "admin",
-			"confirmed → no_show, from the arrival date: sets noShowFee from the policy as booked and frees the nights after the first; staff with fees.waive may send { waiveFee: true, reason }",
-			{ ...codeParams, ...waiveProps }),
-
-		waiveFee: {
-			rest: "POST /reservations/:code/waive-fee",
-			auth: "admin",
-			permission: "fees.waive",
-			openapi: { summary: "Waive the fee of a cancelled or no-show reservation (fee 0, the reason recorded in the reservation and the audit log)", tags: ["reservations"] },
-			params: { ...codeParams, reason: { ...waiveProps.reason, optional: false } },
-			async handler(this: This, ctx: CodeCtx): Promise<PublicReservation> {
-				const r = await reservationFor(this.db, ctx.meta.user, ctx.params.code);
-				const w = requestedWaiver({ waiveFee: true, reason: ctx.params.reason }, ctx.meta.user, r.hotelId);
-				return toPublic(await waiveFee(this.db, r, w as { reason: string }, { ctx }));
-			},
-		},
-
-		/**
-		 * Internal (hotels.update, before it saves): read-only. 409 INVENTORY_CONFLICT naming the
-		 * room type and night when a future night has more booked than its new size (a removed
-		 * type has size 0). The sizes themselves arrive with the hotel's message (applyHotelMessage).
-		 */
-		checkInventoryChange: {
-			visibility: "public",
-			params: inventoryChangeParams,
-			async handler(this: This, ctx: Context<{ hotelId: string; roomTypes: { id: string; totalRooms: number }[] }>): Promise<{ ok: true }> {
-				const copy = await this.copies.get(ctx.params.hotelId, { pull: false });
-				if (copy) await checkSizes(this.db, copy.id, new Map(ctx.params.roomTypes.map(r => [r.id, r.totalRooms])), localDate(copy.hotel.timezone));
-				return { ok: true };
-			},
-		},
-
-		/** Internal (gateway streams, a resume beyond their buffer): the current counts of the hotels' nights from yesterday (UTC) on. */
-		liveAvailability: {
-			visibility: "public",
-			params: liveAvailabilityParams,
-			async handler(this: This, ctx: Context<{ hotelIds: string[]; days?: number }>): Promise<AvailabilityChanged[]> {
-				return currentCounts(this.db, ctx.params.hotelIds, addDays(new Date().toISOString().slice(0, 10), -1), ctx.params.days ?? this.cfg.streams.snapshotDays);
-			},
-		},
-
-		/** Internal: learn a hotel now (seed script, tests) instead of waiting for its message. */
-		syncHotel: {
-			visibility: "public",
-			params: { $$strict: true, id: { type: "string", min: 1, max: 64 } },
-			async handler(this: This, ctx: Context<{ id: string }>): Promise<{ known: boolean }> {
-				const hotel = await ctx.call<Hotel | null, { id: string }>("hotels.resolve", { id: ctx.params.id });
-				if (hotel) await this.copies.apply(hotel);
-				return { known: !!hotel };
-			},
-		},
+		...statusActions,
+		...internalActions,
 	},
 
 	/** The local copy of hotels: every hotels.hotel.* message, at most once per message id. */
