@@ -179,8 +179,14 @@ export function recordMessages(db: Sequelize, batch: Incoming[], now: Date): Pro
 			hotels.set(message.id, hotelId);
 			return { message, hotelId };
 		});
+		// Kept only for hotels some webhook (enabled or not) covers: replay serves subscriptions, and
+		// the hotels without one would otherwise store every event of theirs for nothing.
+		const all = (await q<WebhookRow>(db, `SELECT id, events, hotel_ids, enabled FROM ${WEBHOOKS_TABLE}`, {}, t))
+			.map(w => ({ id: w.id, enabled: w.enabled === true || w.enabled === 1, events: JSON.parse(w.events) as string[], hotels: JSON.parse(w.hotel_ids) as string[] }));
+		const kept = rows.filter(x => all.some(w => coversHotel(w.hotels, x.hotelId)));
+		if (kept.length === 0) return 0;
 		const r: Record<string, unknown> = { now };
-		const values = rows.map(({ message, hotelId }, i) => {
+		const values = kept.map(({ message, hotelId }, i) => {
 			Object.assign(r, { [`i${i}`]: message.id, [`e${i}`]: message.event, [`h${i}`]: hotelId, [`o${i}`]: new Date(message.occurredAt), [`p${i}`]: JSON.stringify(message) });
 			return `(:i${i}, :e${i}, :h${i}, :o${i}, :now, :p${i})`;
 		});
@@ -189,14 +195,13 @@ export function recordMessages(db: Sequelize, batch: Incoming[], now: Date): Pro
 		if (db.getDialect() === "postgres") fresh = new Set((await q<{ id: string }>(db, `${insert} RETURNING id`, r, t)).map(x => x.id));
 		else {
 			// Sequelize's SQLite dialect returns no rows for an INSERT; SQLite has one writer (serial), so read first.
-			const known = new Set((await q<{ id: string }>(db, `SELECT id FROM ${MESSAGES_TABLE} WHERE id IN (:ids)`, { ids: rows.map(x => x.message.id) }, t)).map(x => x.id));
+			const known = new Set((await q<{ id: string }>(db, `SELECT id FROM ${MESSAGES_TABLE} WHERE id IN (:ids)`, { ids: kept.map(x => x.message.id) }, t)).map(x => x.id));
 			await exec(db, insert, r, t);
-			fresh = new Set(rows.map(x => x.message.id).filter(id => !known.has(id)));
+			fresh = new Set(kept.map(x => x.message.id).filter(id => !known.has(id)));
 		}
 		if (fresh.size === 0) return 0;
-		const hooks = (await q<WebhookRow>(db, `SELECT id, events, hotel_ids FROM ${WEBHOOKS_TABLE} WHERE enabled = :yes`, { yes: true }, t))
-			.map(w => ({ id: w.id, events: JSON.parse(w.events) as string[], hotels: JSON.parse(w.hotel_ids) as string[] }));
-		const deliveries = rows.filter(x => fresh.has(x.message.id)).flatMap(({ message, hotelId }) => hooks
+		const hooks = all.filter(w => w.enabled);
+		const deliveries = kept.filter(x => fresh.has(x.message.id)).flatMap(({ message, hotelId }) => hooks
 			.filter(w => matchesAny(w.events, message.event) && coversHotel(w.hotels, hotelId))
 			.map(w => ({ webhookId: w.id, messageId: message.id, event: message.event, kind: "event" as const })));
 		await insertDeliveries(db, deliveries, now, t);

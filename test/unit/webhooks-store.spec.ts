@@ -56,3 +56,30 @@ describe("recordMessages", () => {
 		expect(stored.hotel_id).toBe("h1");
 	});
 });
+
+describe("recordMessages keeps only what a webhook may replay", () => {
+	let db: Sequelize;
+	const now = new Date("2027-01-01T00:00:00Z");
+	const none = () => [];
+	const incoming = (m: ReturnType<typeof makeMessage>): Incoming => ({ message: m, hotel: hotelOf(m) });
+	const stored = async () => (await db.query<{ id: string }>("SELECT id FROM webhook_messages", { type: QueryTypes.SELECT })).map(r => r.id).sort();
+
+	beforeAll(async () => {
+		db = createSequelize("webhooks-unit-kept", "", { ...loadConfig(), dataDir: ":memory:" });
+		await migrate(db, migrations);
+		const add = async (hotelIds: string[]) => (await insertWebhook(db, { url: "https://93.184.215.14/x", events: ["reservations.reservation.*"], hotelIds, secret: "whsec_eA==", ownerEmail: null }, now, none)).id;
+		await add(["h1"]);
+		await updateWebhook(db, await add(["h3"]), { enabled: false }, now, none);
+	});
+	afterAll(() => db.close());
+
+	it("stores the events of hotels some webhook covers (a disabled one too, for its later replay), not the others", async () => {
+		const at = (hotelId: string) => makeMessage(Events.RESERVATION_CONFIRMED, { reservation: { hotelId, code: hotelId.toUpperCase() } });
+		const [h1, h2, h3] = [at("h1"), at("h2"), at("h3")];
+		expect(await recordMessages(db, [incoming(h1), incoming(h2), incoming(h3)], now)).toBe(1);
+		expect(await stored()).toEqual([h1.id, h3.id].sort());
+		// A mail message about the unstored reservation has no known hotel: no webhook of one hotel gets it.
+		expect(await recordMessages(db, [incoming(makeMessage(Events.MAIL_SENT, { messageId: h2.id, mailId: "m9" }))], now)).toBe(0);
+		expect(await stored()).toEqual([h1.id, h3.id].sort());
+	});
+});
