@@ -15,8 +15,24 @@ export const INVENTORY_HORIZON_DAYS = MAX_DAYS_AHEAD + MAX_NIGHTS + 1;
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The last date read per zone with its UTC minute: every zone's offset is a whole number of
+ * minutes, so a local date can only change on a UTC minute boundary, and Intl's formatToParts is
+ * the costly part of every availability read and booking.
+ */
+const lastDate = new Map<string, { minute: number; date: string }>();
+
 /** The calendar date at `now` in `timeZone` (e.g. Pacific/Auckland is a day ahead of UTC in the evening UTC). */
 export function localDate(timeZone: string, now: Date = new Date()): string {
+	const minute = Math.floor(now.getTime() / 60_000);
+	const last = lastDate.get(timeZone);
+	if (last && last.minute === minute) return last.date;
+	const date = formatLocalDate(timeZone, now);
+	lastDate.set(timeZone, { minute, date });
+	return date;
+}
+
+function formatLocalDate(timeZone: string, now: Date): string {
 	let f = formatters.get(timeZone);
 	if (!f) {
 		f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });

@@ -23,6 +23,16 @@ describe("localDate: today is the hotel's local date", () => {
 		expect(localDate("America/Los_Angeles", justAfterMidnightUtc)).toBe("2027-02-28");
 		expect(localDate("Pacific/Auckland", justAfterMidnightUtc)).toBe("2027-03-01");
 	});
+	it("changes on the exact second of local midnight, also when the last read was a moment before (the per-minute memo)", () => {
+		// Europe/Paris midnight of 2027-03-28 (the spring-forward day) is 2027-03-27T23:00:00Z.
+		expect(localDate("Europe/Paris", new Date("2027-03-27T22:59:59.999Z"))).toBe("2027-03-27");
+		expect(localDate("Europe/Paris", new Date("2027-03-27T23:00:00.000Z"))).toBe("2027-03-28");
+		// Asia/Kolkata is UTC+05:30: its midnight falls on a half hour of UTC.
+		expect(localDate("Asia/Kolkata", new Date("2027-03-01T18:29:59Z"))).toBe("2027-03-01");
+		expect(localDate("Asia/Kolkata", new Date("2027-03-01T18:30:00Z"))).toBe("2027-03-02");
+		// Going back in time within the memo's minute and outside it.
+		expect(localDate("Asia/Kolkata", new Date("2027-03-01T18:29:00Z"))).toBe("2027-03-01");
+	});
 	it("decides whether a check-in is in the past, per hotel", () => {
 		const stay = { checkIn: "2027-03-01", checkOut: "2027-03-02" };
 		expect(stayDateErrors(stay, localDate("America/Los_Angeles", lateMorningUtc))).toEqual([]);
