@@ -170,7 +170,7 @@ const AccountsService: ServiceSchema<Record<string, unknown>, Record<string, nev
 			openapi: { summary: "Change a staff user's role, hotels, name, or deactivate / reactivate it (its tokens stop working at once)", tags: ["staff"] },
 			params: { $$strict: true, id: rules.id, role: { ...roleRule, optional: true }, hotelIds: { ...hotelIdsRule, optional: true }, active: { type: "boolean", optional: true }, name: { type: "string", trim: true, min: 1, max: 200, optional: true } },
 			async handler(this: This, ctx: Ctx<UpdateParams>): Promise<StaffUser> {
-				const { id, ...changes } = ctx.params;
+				const { id: _id, ...changes } = ctx.params;
 				if (Object.keys(changes).length === 0) throw validationError([{ field: "body", message: "Nothing to change: send at least one field", type: "required" }]);
 				const user = await update(this.store, ctx, ctx.params);
 				this.wakeOutboxRelay();
