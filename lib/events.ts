@@ -18,6 +18,8 @@ export const Events = {
 	ACCOUNTS_USER_CHANGED: "accounts.user.changed",
 	/** An invitation or password-reset email to send (the mail service's staff consumer). */
 	ACCOUNTS_MAIL_REQUESTED: "accounts.mail.requested",
+	/** A webhook disabled after continuous failures: the email to its owner (the mail service's staff consumer). */
+	WEBHOOKS_MAIL_REQUESTED: "webhooks.mail.requested",
 } as const;
 export type EventName = (typeof Events)[keyof typeof Events];
 

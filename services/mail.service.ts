@@ -39,7 +39,7 @@ import { pickLocale } from "./mail/i18n";
 import { assertHotelAccess, hotelScope, isInternalCall, listScope } from "../lib/access";
 import { auditMessage } from "../lib/audit";
 import { appendOutbox } from "../lib/outbox";
-import { isStaffMailType, renderStaffMail, staffSubject, type StaffMailData } from "./mail/staff-templates";
+import { isStaffMailType, renderStaffMail, staffMailProblem, staffSubject, type StaffMailData } from "./mail/staff-templates";
 
 interface MailSettings {
 	concurrency: number;
@@ -94,15 +94,19 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 				await this.onReservationMessage(message);
 			},
 		},
-		/** Invitations and password resets (accounts.mail.requested): the same log, sender and retries. */
+		/**
+		 * Staff emails: invitations and password resets (accounts.mail.requested), a disabled
+		 * webhook's notice to its owner (webhooks.mail.requested). The same log, sender and retries.
+		 */
 		staff: {
-			events: ["accounts.mail.requested"], group: "mail-staff", dedupe: "handler",
+			events: [Events.ACCOUNTS_MAIL_REQUESTED, Events.WEBHOOKS_MAIL_REQUESTED], group: "mail-staff", dedupe: "handler",
 			async handler(this: MailThis, message: DomainMessage<StaffMailData>) {
+				const problem = staffMailProblem(message?.data);
+				if (problem) return this.logger.warn(`Staff mail message ${message?.id} (${message?.event}) dropped: ${problem}`);
 				const d = message.data;
-				if (!d || !isStaffMailType(d.type) || typeof d.to !== "string" || !d.to.includes("@") || typeof d.url !== "string")
-					return this.logger.warn(`Staff mail message ${message?.id} dropped: not an invitation or reset`);
 				await insertQueued(this.sequelize, null, {
-					messageId: message.id, reservationCode: "", type: d.type as unknown as NewMail["type"], to: d.to, subject: staffSubject(d),
+					// The staff types outside MailType (invitation, reset) are stored as they are.
+					messageId: message.id, reservationCode: "", type: d.type as NewMail["type"], to: d.to, subject: staffSubject(d),
 					locale: pickLocale(d.locale), payload: JSON.stringify(message), hotelId: null,
 				});
 				this.wakeSender();
@@ -215,7 +219,7 @@ const MailService: ServiceSchema<MailSettings, MailMethods, Record<string, unkno
 			try {
 				const message = JSON.parse(row.payload) as DomainMessage<ReservationData>;
 				// Staff emails (staff-templates.ts) have no calendar file.
-				const mail = isStaffMailType(row.type) ? { ...renderStaffMail(message.data as unknown as StaffMailData), ics: null }
+				const mail = isStaffMailType(row.type) ? { ...renderStaffMail(message.data as unknown as StaffMailData, { publicUrl: this.cfg.publicUrl }), ics: null }
 					: renderMail(message.data, row.type, { publicUrl: this.cfg.publicUrl, mailFrom: this.cfg.mailFrom });
 				await this.transport.send({
 					from: this.cfg.mailFrom,

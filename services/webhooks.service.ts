@@ -7,7 +7,9 @@
  * messages published while no webhooks node runs wait there). Each message is stored (for replay)
  * with one delivery row per enabled webhook it matches, in one transaction whose message row is
  * the de-duplication record (the messages that arrive together share it: lib/batcher.ts). The sender loop (./webhooks/delivery.ts) claims due deliveries,
- * posts them signed, retries with back-off for a day, and disables a webhook failing for three.
+ * posts them signed, retries with back-off for a day, and disables a webhook failing for three,
+ * writing the email to its owner to the outbox with it (webhooks.mail.requested: the mail service
+ * sends it, with its log and retries).
  *
  * Knobs: lib/config.ts `webhooks` (WEBHOOK_ALLOW_PRIVATE, WEBHOOK_*_MS, WEBHOOK_CONCURRENCY …).
  */
@@ -24,7 +26,6 @@ import type { DomainMessage } from "../lib/events";
 import { Batcher } from "../lib/batcher";
 import { PollLoop } from "../lib/poll-loop";
 import type { AppMeta } from "../types/moleculer";
-import { createMailTransport, type MailTransport } from "./mail/transport";
 import { assertMayTarget, assertSees, canSee, ownerEmailOf } from "./webhooks/access";
 import { Deliverer } from "./webhooks/delivery";
 import { migrations, webhookModel } from "./webhooks/migrations";
@@ -45,7 +46,6 @@ interface WebhooksThis extends Service, Pick<RelayMethods, "wakeOutboxRelay"> {
 	/** Group commit of the consumer: the messages that arrive together are stored by one transaction. */
 	incoming: Batcher<store.Incoming>;
 	sender: PollLoop | null;
-	transport: MailTransport | null;
 	visible(ctx: Context<{ id: string }, AppMeta>): Promise<store.WebhookRow>;
 }
 
@@ -234,19 +234,17 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 		this.cfg = loadConfig();
 		this.clock = () => new Date();
 		this.sender = null;
-		this.transport = null;
 		this.incoming = new Batcher(async batch => {
 			if (await store.recordMessages(this.sequelize, batch, this.clock())) this.sender?.wake();
 		}, { max: 200 });
 		this.deliverer = new Deliverer({
 			db: () => this.sequelize, cfg: this.cfg.webhooks, clock: () => this.clock(), logger: this.logger,
-			transport: () => this.transport, mailFrom: this.cfg.mailFrom, publicUrl: this.cfg.publicUrl,
+			wakeOutbox: () => this.wakeOutboxRelay(),
 			resolve: host => (this.resolve ?? systemResolver)(host),
 		});
 	},
 
 	async started(this: WebhooksThis) {
-		this.transport = createMailTransport(this.cfg, 1);
 		this.sender = new PollLoop({ name: "Webhook sender pass", pollMs: this.cfg.webhooks.pollMs, logger: this.logger, pass: () => this.deliverer.pass() });
 		if (this.cfg.webhooks.allowPrivate) this.logger.warn("WEBHOOK_ALLOW_PRIVATE=true: webhooks may target loopback and private addresses.");
 	},
@@ -254,7 +252,6 @@ const WebhooksService: ServiceSchema<Record<string, unknown>, Record<string, nev
 	async stopped(this: WebhooksThis) {
 		await this.sender?.stop();
 		this.sender = null;
-		this.transport?.close();
 	},
 };
 

@@ -2,14 +2,14 @@
  * The emails' words in each language (SPEC §6: en and fr, en as fallback). Strings are
  * Handlebars templates themselves: {{hotel}}, {{code}}, {{name}} are filled in by render.ts.
  */
-import type { MailType } from "./types";
+import type { ReservationMailType } from "./types";
 
 export interface MailStrings {
 	/** BCP 47 tag for dates and money. */
 	intl: string;
-	subject: Record<MailType, string>;
-	heading: Record<MailType, string>;
-	intro: Record<MailType, string>;
+	subject: Record<ReservationMailType, string>;
+	heading: Record<ReservationMailType, string>;
+	intro: Record<ReservationMailType, string>;
 	greeting: string;
 	labels: { code: string; hotel: string; checkIn: string; checkOut: string; nights: string; roomType: string; rooms: string; guests: string; total: string; previously: string };
 	nights: { one: string; other: string };

@@ -4,12 +4,12 @@
  * change) so calendars replace the event, and METHOD:CANCEL with a cancelled event on cancellation.
  */
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
-import type { MailType, ReservationData } from "./types";
+import type { ReservationMailType, ReservationData } from "./types";
 import { addressLines } from "./format";
 
 export interface IcsInput {
 	data: ReservationData;
-	type: MailType;
+	type: ReservationMailType;
 	/** Host name for the UID (from PUBLIC_URL). */
 	domain: string;
 	organizer: { name: string; email: string };

@@ -8,7 +8,7 @@ import { LOCALES, pickLocale, type MailStrings } from "./i18n";
 import { addressLines, formatDate, formatMoney } from "./format";
 import { HTML_TEMPLATE, TEXT_TEMPLATE } from "./templates";
 import { phrase, rateFacts } from "./terms";
-import type { MailType, ReservationData } from "./types";
+import type { ReservationMailType, ReservationData } from "./types";
 
 export interface RenderOptions {
 	publicUrl: string;
@@ -31,7 +31,7 @@ export function manageUrl(publicUrl: string, code: string): string {
 	return `${publicUrl.replace(/\/+$/, "")}/#/manage?code=${encodeURIComponent(code)}`;
 }
 
-export function subjectOf(data: ReservationData, type: MailType): string {
+export function subjectOf(data: ReservationData, type: ReservationMailType): string {
 	const s = LOCALES[pickLocale(data.reservation.guest?.locale)];
 	return phrase(s.subject[type], { hotel: data.hotel.name, code: data.reservation.code });
 }
@@ -40,7 +40,7 @@ function nightsText(s: MailStrings, n: number): string {
 	return phrase(n === 1 ? s.nights.one : s.nights.other, { count: n });
 }
 
-export function renderMail(data: ReservationData, type: MailType, opts: RenderOptions): RenderedMail {
+export function renderMail(data: ReservationData, type: ReservationMailType, opts: RenderOptions): RenderedMail {
 	const locale = pickLocale(data.reservation.guest?.locale);
 	const s = LOCALES[locale];
 	const r = data.reservation;

@@ -6,7 +6,7 @@
 import Handlebars from "handlebars";
 import { formatInstant, formatMoney, formatShortDate } from "./format";
 import type { MailStrings } from "./i18n";
-import type { CancellationTerms, MailType, ReservationData } from "./types";
+import type { CancellationTerms, ReservationMailType, ReservationData } from "./types";
 
 /** The i18n strings are small templates too ({{hotel}}, {{fee}}, {{when}}…); compiled once each. */
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
@@ -44,7 +44,7 @@ export interface RateFacts {
 	intro: string | null;
 }
 
-export function rateFacts(data: ReservationData, type: MailType, s: MailStrings): RateFacts {
+export function rateFacts(data: ReservationData, type: ReservationMailType, s: MailStrings): RateFacts {
 	const r = data.reservation;
 	const money = (n: number) => formatMoney(n, r.currency, s.intl);
 	const nightly = Array.isArray(r.nightly) && r.nightly.length ? r.nightly.map(n => ({ date: formatShortDate(n.date, s.intl), price: money(n.price) })) : null;

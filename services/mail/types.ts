@@ -3,7 +3,11 @@
  * log answers (SPEC §3 Mail). The message shape is the reservations service's contract;
  * it is restated here rather than imported so the two services share nothing but the wire.
  */
-export const MAIL_TYPES = ["confirmation", "modification", "cancellation", "no_show"] as const;
+/** The guests' emails, one per reservations event. */
+export const RESERVATION_MAIL_TYPES = ["confirmation", "modification", "cancellation", "no_show"] as const;
+export type ReservationMailType = (typeof RESERVATION_MAIL_TYPES)[number];
+/** Every type of the log's filter: the guests' and the owner's notice of a disabled webhook (staff-templates.ts). */
+export const MAIL_TYPES = [...RESERVATION_MAIL_TYPES, "webhook_disabled"] as const;
 export type MailType = (typeof MAIL_TYPES)[number];
 
 export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;
@@ -53,14 +57,14 @@ export interface MailLogEntry {
 	createdAt: string;
 }
 
-const TYPE_OF_EVENT: Record<string, MailType> = {
+const TYPE_OF_EVENT: Record<string, ReservationMailType> = {
 	"reservations.reservation.confirmed": "confirmation",
 	"reservations.reservation.modified": "modification",
 	"reservations.reservation.cancelled": "cancellation",
 	"reservations.reservation.no_show": "no_show",
 };
 
-export function mailTypeOf(event: string): MailType | null {
+export function mailTypeOf(event: string): ReservationMailType | null {
 	return TYPE_OF_EVENT[event] ?? null;
 }
 

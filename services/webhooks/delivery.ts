@@ -1,17 +1,16 @@
 /**
  * The sender: claims due deliveries, posts them (sender.ts), records each outcome and schedules
  * the retry (schedule.ts); disables a webhook that has failed without a success for
- * WEBHOOK_DISABLE_AFTER_MS and emails its owner (services/mail/webhook-templates.ts, through the
- * mail transport). Runs in a PollLoop; the clock is the service's, so tests move time.
+ * WEBHOOK_DISABLE_AFTER_MS, with the email to its owner in the same transaction (the outbox: the
+ * mail service sends it, store.disableFailing). Runs in a PollLoop; the clock is the service's, so
+ * tests move time.
  */
 import type { Sequelize } from "sequelize";
 import type { WebhooksConfig } from "../../lib/config";
-import type { MailTransport } from "../mail/transport";
-import { renderWebhookDisabled } from "../mail/webhook-templates";
 import { nextAttemptAt, shouldDisable, type Schedule } from "./schedule";
 import { sendWebhook, type SendOutcome } from "./sender";
 import type { Resolver } from "./ssrf";
-import { claimDue, dateOf, disableFailing, markDelivered, markFailure, markNoticeSent, pendingNotices, prune, type DueDelivery } from "./store";
+import { claimDue, dateOf, disableFailing, markDelivered, markFailure, prune, type DueDelivery } from "./store";
 
 /** How often old messages and deliveries are pruned. */
 const PRUNE_EVERY_MS = 3_600_000;
@@ -21,15 +20,12 @@ export interface DelivererDeps {
 	cfg: WebhooksConfig;
 	clock: () => Date;
 	logger: { info(...a: unknown[]): void; warn(...a: unknown[]): void };
-	transport: () => MailTransport | null;
-	mailFrom: string;
-	publicUrl: string;
+	/** A webhook was disabled: its owner's email waits in the outbox. */
+	wakeOutbox: () => void;
 	resolve?: Resolver;
 }
 
 export class Deliverer {
-	/** Set when a webhook was disabled here (or at start): the next pass mails the owners. */
-	noticesDue = true;
 	private lastPrune = 0;
 
 	constructor(private readonly deps: DelivererDeps) {}
@@ -48,7 +44,6 @@ export class Deliverer {
 			while (next < due.length) await this.deliver(due[next++]);
 		};
 		await Promise.all(Array.from({ length: Math.min(cfg.concurrency, due.length) }, worker));
-		if (this.noticesDue) await this.sendNotices();
 		if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
 		return due.length > 0;
 	}
@@ -74,7 +69,7 @@ export class Deliverer {
 			const hours = Math.round(this.schedule.disableAfterMs / 3_600_000);
 			if (await disableFailing(db, d.webhook_id, `no successful delivery for ${hours} h (last error: ${outcome.error})`, now)) {
 				this.deps.logger.warn(`Webhook ${d.webhook_id} disabled: failing since ${failingSince?.toISOString()}.`);
-				this.noticesDue = true;
+				this.deps.wakeOutbox();
 			}
 		}
 		return outcome;
@@ -86,33 +81,5 @@ export class Deliverer {
 		const before = new Date(this.deps.clock().getTime() - this.deps.cfg.keepDays * 86_400_000);
 		const gone = await prune(this.deps.db(), before);
 		if (gone.messages || gone.deliveries) this.deps.logger.info(`Webhooks: forgot ${gone.messages} message(s) and ${gone.deliveries} delivery row(s) older than ${this.deps.cfg.keepDays} days.`);
-	}
-
-	/** Mails the owners of webhooks disabled automatically; a failure leaves the notice for the next pass. */
-	async sendNotices(): Promise<void> {
-		this.noticesDue = false;
-		const db = this.deps.db();
-		for (const w of await pendingNotices(db)) {
-			const transport = this.deps.transport();
-			if (!w.owner_email || !transport) {
-				await markNoticeSent(db, w.id, this.deps.clock());
-				continue;
-			}
-			try {
-				const mail = renderWebhookDisabled({
-					webhookId: w.id, url: w.url, reason: w.disabled_reason ?? "repeated failures",
-					disabledAt: new Date(w.disabled_at ?? this.deps.clock()).toISOString(), manageUrl: `${this.deps.publicUrl}/#/admin/webhooks`,
-				});
-				await transport.send({
-					from: this.deps.mailFrom, to: w.owner_email, subject: mail.subject, html: mail.html, text: mail.text,
-					messageId: `<webhook-disabled-${w.id}-${new Date(w.disabled_at ?? 0).getTime()}@hotel-booking>`, headers: { "X-Hotel-Webhook-Id": w.id }, attachments: [],
-				}, `webhook-disabled-${w.id}`);
-				await markNoticeSent(db, w.id, this.deps.clock());
-				this.deps.logger.info(`Webhook ${w.id}: its owner ${w.owner_email} was told it is disabled.`);
-			} catch (err) {
-				this.noticesDue = true;
-				this.deps.logger.warn(`Webhook ${w.id}: cannot email its owner: ${(err as Error).message}`);
-			}
-		}
 	}
 }

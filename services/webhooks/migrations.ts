@@ -7,12 +7,14 @@
  *    is the consumer's de-duplication record;
  *  - webhook_deliveries: one row per message and webhook (a replay or a test adds rows), the
  *    sender's queue and the delivery log;
- *  - outbox: the audit entries of staff's changes (webhooks.audit.recorded, lib/audit.ts),
- *    written with the change and relayed by OutboxRelayMixin.
+ *  - outbox: the audit entries of staff's changes (webhooks.audit.recorded, lib/audit.ts) and
+ *    the owners' emails of automatic disables (webhooks.mail.requested, notice.ts), written with
+ *    the change and relayed by OutboxRelayMixin.
  */
-import { DataTypes } from "sequelize";
+import { DataTypes, QueryTypes } from "sequelize";
 import type { Migration } from "../../mixins/db.mixin";
-import { addOutboxClaims, createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
+import { addOutboxClaims, appendOutbox, createOutboxTable, OUTBOX_TABLE } from "../../lib/outbox";
+import { disabledNotice } from "./notice";
 
 export const WEBHOOKS_TABLE = "webhooks";
 export const MESSAGES_TABLE = "webhook_messages";
@@ -33,7 +35,7 @@ export const migrations: Migration[] = [
 				disabled_at: { type: DataTypes.DATE, allowNull: true },
 				/** The first failure since the last success (null: healthy). */
 				failing_since: { type: DataTypes.DATE, allowNull: true },
-				/** The automatic disable is to be mailed to the owner (true until sent). */
+				/** Until webhooks-003: the automatic disable was still to be mailed (now the outbox's job). */
 				notice_pending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
 				notice_sent_at: { type: DataTypes.DATE, allowNull: true },
 				owner_email: { type: DataTypes.STRING(254), allowNull: true },
@@ -86,6 +88,29 @@ export const migrations: Migration[] = [
 		},
 		async down({ context: qi }) {
 			await qi.dropTable(OUTBOX_TABLE);
+		},
+	},
+	{
+		// The owner's email now leaves through the outbox with the disable: the notices still
+		// pending move there, and the columns that tracked them go.
+		name: "webhooks-003-notice-outbox",
+		async up({ context: qi }) {
+			const db = qi.sequelize;
+			await db.transaction(async t => {
+				const pending = await db.query<{ id: string; url: string; owner_email: string | null; disabled_reason: string | null; disabled_at: string | Date | null }>(
+					`SELECT id, url, owner_email, disabled_reason, disabled_at FROM ${WEBHOOKS_TABLE} WHERE notice_pending = :yes AND enabled = :no`,
+					{ replacements: { yes: true, no: false }, type: QueryTypes.SELECT, transaction: t });
+				for (const w of pending) {
+					const notice = disabledNotice(w, w.disabled_reason ?? "repeated failures", new Date(w.disabled_at ?? Date.now()));
+					if (notice) await appendOutbox(db, t, notice);
+				}
+			});
+			await qi.removeColumn(WEBHOOKS_TABLE, "notice_pending");
+			await qi.removeColumn(WEBHOOKS_TABLE, "notice_sent_at");
+		},
+		async down({ context: qi }) {
+			await qi.addColumn(WEBHOOKS_TABLE, "notice_pending", { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });
+			await qi.addColumn(WEBHOOKS_TABLE, "notice_sent_at", { type: DataTypes.DATE, allowNull: true });
 		},
 	},
 ];

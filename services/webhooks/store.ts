@@ -12,12 +12,13 @@ import { affectedRows } from "../../lib/bus/dedup";
 import type { DomainMessage } from "../../lib/events";
 import { appendOutbox, sqlOutboxStore, type OutboxStore } from "../../lib/outbox";
 import { DELIVERIES_TABLE, MESSAGES_TABLE, WEBHOOKS_TABLE } from "./migrations";
+import { disabledNotice } from "./notice";
 import { coversHotel, matchesAny } from "./patterns";
 import type { DeliveryKind, DeliveryStatus, WebhookDelivery, WebhookView } from "./types";
 
 export interface WebhookRow {
 	id: string; url: string; events: string; hotel_ids: string; secret: string; enabled: boolean | number; disabled_reason: string | null;
-	disabled_at: string | Date | null; failing_since: string | Date | null; notice_pending: boolean | number; notice_sent_at: string | Date | null;
+	disabled_at: string | Date | null; failing_since: string | Date | null;
 	owner_email: string | null; created_at: string | Date; updated_at: string | Date;
 }
 
@@ -97,9 +98,9 @@ const selectOne = async (db: Sequelize, id: string, t?: Transaction | null) => (
 export function insertWebhook(db: Sequelize, w: NewWebhook, now: Date, audit: AuditOf): Promise<WebhookRow> {
 	return serial(db, () => db.transaction(async t => {
 		const id = crypto.randomUUID();
-		await exec(db, `INSERT INTO ${WEBHOOKS_TABLE} (id, url, events, hotel_ids, secret, enabled, notice_pending, owner_email, created_at, updated_at)
-			VALUES (:id, :url, :events, :hotelIds, :secret, :yes, :no, :owner, :now, :now)`,
-		{ id, url: w.url, events: JSON.stringify(w.events), hotelIds: JSON.stringify(w.hotelIds), secret: w.secret, yes: true, no: false, owner: w.ownerEmail, now }, t);
+		await exec(db, `INSERT INTO ${WEBHOOKS_TABLE} (id, url, events, hotel_ids, secret, enabled, owner_email, created_at, updated_at)
+			VALUES (:id, :url, :events, :hotelIds, :secret, :yes, :owner, :now, :now)`,
+		{ id, url: w.url, events: JSON.stringify(w.events), hotelIds: JSON.stringify(w.hotelIds), secret: w.secret, yes: true, owner: w.ownerEmail, now }, t);
 		const row = (await selectOne(db, id, t)) as WebhookRow;
 		await audited(db, t, audit, null, row);
 		return row;
@@ -126,8 +127,8 @@ export function updateWebhook(db: Sequelize, id: string, c: WebhookChanges, now:
 		if (c.url !== undefined) { sets.push("url = :url"); r.url = c.url; }
 		if (c.events !== undefined) { sets.push("events = :events"); r.events = JSON.stringify(c.events); }
 		if (c.hotelIds !== undefined) { sets.push("hotel_ids = :hotelIds"); r.hotelIds = JSON.stringify(c.hotelIds); }
-		if (c.enabled === true) sets.push("enabled = :yes, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, notice_pending = :no");
-		if (c.enabled === false && Number(before.enabled)) sets.push("enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :no");
+		if (c.enabled === true) sets.push("enabled = :yes, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL");
+		if (c.enabled === false && Number(before.enabled)) sets.push("enabled = :no, disabled_reason = :reason, disabled_at = :now");
 		await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET ${sets.join(", ")} WHERE id = :id`, r, t);
 		const after = await selectOne(db, id, t);
 		await audited(db, t, audit, before, after);
@@ -302,18 +303,21 @@ export function markFailure(db: Sequelize, d: DeliveryRow, o: Outcome, retryAt: 
 	}));
 }
 
-/** Disables a webhook after continuous failures; its owner is to be told (notice_pending). */
+/**
+ * Disables a webhook after continuous failures and, in the same transaction, writes the email to
+ * its owner to the outbox (notice.ts): the mail is sent if and only if the webhook was disabled.
+ * False when it was disabled already (another pass or staff got there first).
+ */
 export function disableFailing(db: Sequelize, webhookId: string, reason: string, now: Date): Promise<boolean> {
-	return serial(db, async () => (await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET enabled = :no, disabled_reason = :reason, disabled_at = :now, notice_pending = :yes, updated_at = :now WHERE id = :id AND enabled = :yes`,
-		{ id: webhookId, reason, now, yes: true, no: false })) === 1);
-}
-
-export function pendingNotices(db: Sequelize): Promise<WebhookRow[]> {
-	return serial(db, () => q<WebhookRow>(db, `SELECT * FROM ${WEBHOOKS_TABLE} WHERE notice_pending = :yes`, { yes: true }));
-}
-
-export function markNoticeSent(db: Sequelize, id: string, now: Date): Promise<void> {
-	return serial(db, async () => { await exec(db, `UPDATE ${WEBHOOKS_TABLE} SET notice_pending = :no, notice_sent_at = :now WHERE id = :id`, { id, now, no: false }); });
+	return serial(db, () => db.transaction(async t => {
+		// RETURNING: SQLite reports no affected rows for a raw UPDATE.
+		const [w] = await q<WebhookRow>(db, `UPDATE ${WEBHOOKS_TABLE} SET enabled = :no, disabled_reason = :reason, disabled_at = :now, updated_at = :now WHERE id = :id AND enabled = :yes RETURNING *`,
+			{ id: webhookId, reason, now, yes: true, no: false }, t);
+		if (!w) return false;
+		const notice = disabledNotice(w, reason, now);
+		if (notice) await appendOutbox(db, t, notice);
+		return true;
+	}));
 }
 
 /**

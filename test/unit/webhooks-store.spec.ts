@@ -10,7 +10,7 @@ import { loadConfig } from "../../lib/config";
 import { Events, makeMessage } from "../../lib/events";
 import { migrations } from "../../services/webhooks/migrations";
 import { hotelOf } from "../../services/webhooks/patterns";
-import { insertWebhook, recordMessages, updateWebhook, type Incoming } from "../../services/webhooks/store";
+import { disableFailing, getWebhook, insertWebhook, recordMessages, updateWebhook, type Incoming } from "../../services/webhooks/store";
 
 describe("recordMessages", () => {
 	let db: Sequelize;
@@ -81,5 +81,59 @@ describe("recordMessages keeps only what a webhook may replay", () => {
 		// A mail message about the unstored reservation has no known hotel: no webhook of one hotel gets it.
 		expect(await recordMessages(db, [incoming(makeMessage(Events.MAIL_SENT, { messageId: h2.id, mailId: "m9" }))], now)).toBe(0);
 		expect(await stored()).toEqual([h1.id, h3.id].sort());
+	});
+});
+
+describe("disableFailing: the owner's email is written to the outbox with the disable", () => {
+	let db: Sequelize;
+	const now = new Date("2027-01-04T00:00:00Z");
+	const outbox = () => db.query<{ event: string; payload: string }>("SELECT event, payload FROM outbox ORDER BY created_at", { type: QueryTypes.SELECT });
+
+	beforeEach(async () => {
+		db = createSequelize("webhooks-unit-disable", "", { ...loadConfig(), dataDir: ":memory:" });
+		await migrate(db, migrations);
+	});
+	afterEach(() => db.close());
+
+	it("disables once and queues one webhooks.mail.requested for the owner", async () => {
+		const w = await insertWebhook(db, { url: "https://93.184.215.14/dead", events: ["#"], hotelIds: ["h1"], secret: "whsec_eA==", ownerEmail: "owner@hotel.example" }, now, () => []);
+		expect(await disableFailing(db, w.id, "no successful delivery for 72 h", now)).toBe(true);
+		expect(await disableFailing(db, w.id, "no successful delivery for 72 h", now)).toBe(false); // already disabled: no second email
+		const rows = await outbox();
+		expect(rows.map(r => r.event)).toEqual([Events.WEBHOOKS_MAIL_REQUESTED]);
+		expect(JSON.parse(rows[0].payload).data).toEqual({
+			type: "webhook_disabled", to: "owner@hotel.example", webhookId: w.id, url: "https://93.184.215.14/dead",
+			reason: "no successful delivery for 72 h", disabledAt: now.toISOString(),
+		});
+		expect(await getWebhook(db, w.id)).toMatchObject({ disabled_reason: "no successful delivery for 72 h" });
+		expect(Number((await getWebhook(db, w.id))?.enabled)).toBe(0);
+	});
+
+	it("disables a webhook without an owner address and writes no email", async () => {
+		const w = await insertWebhook(db, { url: "https://93.184.215.14/x", events: ["#"], hotelIds: ["h1"], secret: "whsec_eA==", ownerEmail: null }, now, () => []);
+		expect(await disableFailing(db, w.id, "failing", now)).toBe(true);
+		expect(await outbox()).toEqual([]);
+	});
+
+	it("an upgrade moves the notices still pending to the outbox (webhooks-003)", async () => {
+		const old = createSequelize("webhooks-unit-upgrade", "", { ...loadConfig(), dataDir: ":memory:" });
+		try {
+			await migrate(old, migrations.filter(m => m.name !== "webhooks-003-notice-outbox"));
+			const insert = (id: string, enabled: boolean, pending: boolean, owner: string | null) => old.query(
+				`INSERT INTO webhooks (id, url, events, hotel_ids, secret, enabled, disabled_reason, disabled_at, notice_pending, owner_email, created_at, updated_at)
+				 VALUES (:id, 'https://93.184.215.14/x', '["#"]', '["h1"]', 'whsec_eA==', :enabled, 'failing', :now, :pending, :owner, :now, :now)`,
+				{ replacements: { id, enabled, pending, owner, now } });
+			await insert("pending", false, true, "a@hotel.example");
+			await insert("sent", false, false, "b@hotel.example");
+			await insert("nobody", false, true, null);
+			await migrate(old, migrations);
+			const rows = await old.query<{ payload: string }>("SELECT payload FROM outbox", { type: QueryTypes.SELECT });
+			expect(rows.map(r => JSON.parse(r.payload).data)).toEqual([expect.objectContaining({ type: "webhook_disabled", to: "a@hotel.example", webhookId: "pending", reason: "failing" })]);
+			const cols = Object.keys(await old.getQueryInterface().describeTable("webhooks"));
+			expect(cols).not.toContain("notice_pending");
+			expect(cols).not.toContain("notice_sent_at");
+		} finally {
+			await old.close();
+		}
 	});
 });

@@ -233,6 +233,8 @@ const en = {
 	"mailType.cancellation": "Cancellation",
 	// No-show email (issue 13)
 	"mailType.no_show": "No-show",
+	// Webhook-disabled notice in the mail log
+	"mailType.webhook_disabled": "Webhook disabled",
 	"notFound.title": "Page not found",
 	"notFound.home": "Back to the search",
 	// Staff accounts, passwords and the audit log (issue 14)
@@ -612,6 +614,14 @@ const en = {
 	"detail.history": "History",
 	"detail.noHistory": "No entry yet.",
 	"detail.notForRole": "Not available to your role.",
+	// No-show waiver, clearing stay limits in the calendar, every mail type in the log (helper I)
+	"noShowStep.of": "No-show {code}",
+	"noShowStep.mayCost": "Marking this booking a no-show frees the nights after the first; a no-show fee may apply, as the booked rate plan's policy says.",
+	"noShowStep.confirm": "Confirm no-show of {code}",
+	"cal.clearMinStay": "No minimum stay",
+	"cal.clearMaxStay": "No maximum stay",
+	"mailType.staff_invitation": "Staff invitation",
+	"mailType.password_reset": "Password reset",
 };
 
 export type MessageKey = keyof typeof en;
@@ -844,6 +854,8 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"mailType.cancellation": "Annulation",
 	// No-show email (issue 13)
 	"mailType.no_show": "Non-présentation",
+	// Webhook-disabled notice in the mail log
+	"mailType.webhook_disabled": "Webhook désactivé",
 	"notFound.title": "Page introuvable",
 	"notFound.home": "Retour à la recherche",
 	// Staff accounts, passwords and the audit log (issue 14)
@@ -1223,6 +1235,14 @@ const fr: Partial<Record<MessageKey, string>> = {
 	"detail.history": "Historique",
 	"detail.noHistory": "Aucune entrée pour l'instant.",
 	"detail.notForRole": "Non disponible pour votre rôle.",
+	// No-show waiver, clearing stay limits in the calendar, every mail type in the log (helper I)
+	"noShowStep.of": "Non-présentation de {code}",
+	"noShowStep.mayCost": "Marquer cette réservation non présentée libère les nuits après la première ; des frais de non-présentation peuvent s'appliquer, selon les conditions du tarif réservé.",
+	"noShowStep.confirm": "Confirmer la non-présentation de {code}",
+	"cal.clearMinStay": "Pas de séjour minimum",
+	"cal.clearMaxStay": "Pas de séjour maximum",
+	"mailType.staff_invitation": "Invitation d'un membre du personnel",
+	"mailType.password_reset": "Réinitialisation du mot de passe",
 };
 
 const DICTS: Record<Locale, Partial<Record<MessageKey, string>>> = { en, fr };
