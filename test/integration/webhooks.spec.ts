@@ -3,7 +3,8 @@
  * reservations on one node, RabbitMQ + PostgreSQL); the webhooks service on a node of its own
  * with its own database, reached through the durable bus only (its gateway serves the webhooks
  * routes, so stopping it never races Moleculer's transporter), a local receiver
- * (WEBHOOK_ALLOW_PRIVATE=true). Embedded: the in-process shape on SQLite, for the refusals (422)
+ * (WEBHOOK_ALLOW_PRIVATE=true); the mail service runs on the webhooks node with its own database and
+ * a local SMTP server, for the owner's email of a disabled webhook. Embedded: the in-process shape on SQLite, for the refusals (422)
  * that need the SSRF guard on, hotel scopes and the audit log, and one delivery.
  */
 import type { Server } from "http";
@@ -12,22 +13,23 @@ import type { ServiceBroker } from "moleculer";
 import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
 import { currentBus } from "../../lib/bus";
-import type { MailTransport } from "../../services/mail/transport";
 import { AMQP_URL, createTestDatabase, dropTestDatabase, describeWithServers, serversMissing, uniqueName } from "../helpers/infra";
 import { startApp, type TestApp } from "../helpers/app";
 import { settled, waitFor } from "../helpers/wait";
 import { createHotel, day, hotelBody, startNode, type Node } from "./reservations.fixtures";
-import { deleteBusTopology } from "./mail.fixtures";
+import { deleteBusTopology, startSmtp, type TestSmtp } from "./mail.fixtures";
 import { startReceiver, type Receiver } from "./webhooks.fixtures";
 
 const NEEDS: ("pg" | "amqp")[] = ["pg", "amqp"];
-type WebhooksService = { clock: () => Date; transport: MailTransport | null };
+type WebhooksService = { clock: () => Date };
 
 describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhooks node → receiver)", NEEDS, () => {
 	let skip = false;
 	let namespace: string;
 	let resDb: string;
 	let whDb: string;
+	let mailDb: string;
+	let smtp: TestSmtp;
 	let node: Node;
 	let hooks: ServiceBroker | null = null;
 	let hooksHttp: Server;
@@ -42,7 +44,7 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 	const auth = () => ({ Authorization: `Bearer ${node.admin}` });
 	async function startWebhooks(id: string): Promise<ServiceBroker> {
 		process.env.PORT = "0";
-		const b = createBroker(loadConfig(), { nodeID: id, transporter: undefined }, ["api", "accounts", "webhooks"]);
+		const b = createBroker(loadConfig(), { nodeID: id, transporter: undefined }, ["api", "accounts", "webhooks", "mail"]);
 		await b.start();
 		await currentBus(b)?.ready();
 		hooksHttp = (b.getLocalService("api") as unknown as { server: Server }).server;
@@ -63,10 +65,11 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		skip = await serversMissing(NEEDS);
 		if (skip) return;
 		namespace = uniqueName("whk");
-		[resDb, whDb] = await Promise.all([createTestDatabase("hb_whk_res"), createTestDatabase("hb_whk_wh")]);
+		[resDb, whDb, mailDb] = await Promise.all([createTestDatabase("hb_whk_res"), createTestDatabase("hb_whk_wh"), createTestDatabase("hb_whk_mail")]);
 		receiver = await startReceiver();
+		smtp = await startSmtp();
 		Object.assign(process.env, {
-			TRANSPORTER: AMQP_URL, NAMESPACE: namespace, RESERVATIONS_DB_URL: resDb, WEBHOOKS_DB_URL: whDb,
+			TRANSPORTER: AMQP_URL, NAMESPACE: namespace, RESERVATIONS_DB_URL: resDb, WEBHOOKS_DB_URL: whDb, MAIL_DB_URL: mailDb, SMTP_URL: smtp.url, MAIL_POLL_MS: "50",
 			WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_BASE_MS: "300", OUTBOX_POLL_MS: "50",
 		});
 		node = await startNode(["api", "hotels", "reservations"]);
@@ -79,8 +82,9 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		if (skip) return;
 		await Promise.allSettled([hooks?.stop(), node?.broker.stop()]);
 		await receiver?.close();
+		await smtp?.close();
 		await deleteBusTopology(namespace).catch(() => undefined);
-		await Promise.allSettled([dropTestDatabase(resDb), dropTestDatabase(whDb)]);
+		await Promise.allSettled([dropTestDatabase(resDb), dropTestDatabase(whDb), dropTestDatabase(mailDb)]);
 		process.env = saved;
 	});
 
@@ -215,7 +219,15 @@ describeWithServers("webhooks (gateway → reservations → RabbitMQ → webhook
 		expect(after.body.disabledReason).toMatch(/no successful delivery for 72 h/);
 		const log = await deliveries(id);
 		expect(log[0]).toMatchObject({ status: "failed", responseStatus: 503 });
-		await waitFor("the owner's email", () => (svc.transport?.sent ?? []).some(m => m.raw.includes(receiver.url("/dead")) && m.raw.includes("To: admin@example.com")));
+		// The owner's email: through the outbox to the mail service, sent by SMTP and in the mail log.
+		const notice = () => smtp.received.filter(r => r.type === "webhook_disabled" && (r.mail.text ?? "").includes(receiver.url("/dead")));
+		await waitFor("the owner's email", () => notice().length > 0, 20_000);
+		expect(notice()[0]).toMatchObject({ to: "admin@example.com", subject: `Webhook disabled after repeated failures — ${receiver.url("/dead")}` });
+		expect(notice()[0].mail.text).toContain(`Your webhook ${receiver.url("/dead")} (${id}) was disabled`);
+		expect(notice()[0].mail.text).toContain(`Votre webhook ${receiver.url("/dead")} (${id}) a été désactivé`);
+		await waitFor("the mail log row sent", async () => (await wh().get("/api/v1/mails?type=webhook_disabled").set(auth())).body.rows?.some((m: { status: string }) => m.status === "sent"));
+		const logged = (await wh().get("/api/v1/mails?type=webhook_disabled").set(auth())).body.rows as Record<string, unknown>[];
+		expect(logged).toEqual([expect.objectContaining({ type: "webhook_disabled", to: "admin@example.com", status: "sent", attempts: 1, reservationCode: "" })]);
 		// Nothing is sent to a disabled webhook; enabling it again starts afresh.
 		const before = receiver.on("/dead").length;
 		expect((await book(301)).status).toBe(201);
