@@ -159,6 +159,34 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		expect(day("suite", "flex", weekday).price).toBe(20000);
 	});
 
+	it("clears a minimum stay back to no restriction from the bulk edit, on the nights and room type picked only", async () => {
+		const { page } = browser();
+		const sat = [0, 1, 2, 3, 4, 5, 6].map(i => addDays(from, i)).find(d => new Date(`${d}T00:00:00Z`).getUTCDay() === 6)!;
+		const satCol = [0, 1, 2, 3, 4, 5, 6].find(i => addDays(from, i) === sat)!;
+		await cell(page, "double", 1, satCol).click();
+		const bulk = page.locator("[data-testid=bulk-edit]");
+		await expect(bulk.getByLabel("First night").inputValue()).resolves.toBe(sat);
+		await expect(bulk.getByLabel("Suite").isChecked()).resolves.toBe(false);
+		await bulk.getByLabel("Minimum stay (nights)").fill("3");
+		await bulk.getByLabel("No minimum stay").check();
+		// The number typed is not sent once the field is cleared.
+		await expect(bulk.getByLabel("Minimum stay (nights)").inputValue()).resolves.toBe("");
+		await bulk.getByRole("button", { name: "Add to the batch" }).click();
+		await expect(bulk.locator("[data-testid=batch] li").first().textContent()).resolves.toContain("minStay = —");
+		await expect(bulk.getByLabel("No minimum stay").isChecked()).resolves.toBe(false);
+		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
+		await screenshot(page, "rates-calendar-clear", viewport);
+		await bulk.getByRole("button", { name: "Apply 1 change" }).click();
+		await bulk.locator("[data-testid=alert-success]", { hasText: "1 night changed." }).waitFor();
+		await page.waitForFunction(`!document.querySelector('[data-testid=calendar-grid][data-room-type=double] [data-cell="1:${satCol}"]')?.textContent.includes("min 2")`);
+
+		const cal = await apiCall<Cal>(stack.baseUrl, "GET", `/api/v1/hotels/${hotelId}/calendar?from=${sat}&to=${addDays(sat, 1)}`, undefined, token);
+		const day = (rt: string, plan: string) => cal.body.rows.find(r => r.roomTypeId === rt && r.ratePlanId === plan)!.days[0];
+		expect(day("double", "flex")).toMatchObject({ price: 18000, minStay: null });
+		// The other room type keeps its restriction.
+		expect(day("suite", "flex")).toMatchObject({ price: 18000, minStay: 2 });
+	});
+
 	it("edits a plan's cancellation policy in the hotel form", async () => {
 		const { page } = browser();
 		await page.goto(`${stack.baseUrl}/#/admin/hotels/${hotelId}`);
@@ -316,5 +344,47 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await page.waitForFunction(`document.querySelector('[data-code="${other}"] [data-testid=fee]')?.textContent.includes("Fee waived")`);
 		const r = await apiCall<{ status: string; cancellationFee: number; feeWaived: boolean; waiveReason: string }>(stack.baseUrl, "GET", `/api/v1/reservations/${other}`, undefined, token);
 		expect(r.body).toMatchObject({ status: "cancelled", cancellationFee: 0, feeWaived: true, waiveReason: "Goodwill: regular guest" });
+	});
+
+	it("marks a no-show: says a fee may apply, waives it with a required reason, or charges it", async () => {
+		const { page } = browser();
+		const today = isoDay(0, TZ);
+		const book = async (name: string) => {
+			const booked = await apiCall<{ code: string }>(stack.baseUrl, "POST", "/api/v1/reservations", {
+				hotelId, roomTypeId: "double", ratePlanId: "bb", checkIn: today, checkOut: addDays(today, 1), rooms: 1, guests: 2,
+				guest: { name, email: `${name.split(" ")[0].toLowerCase()}.${viewport}@example.com`, locale: "en" },
+			});
+			expect(booked.status).toBe(201);
+			return booked.body.code;
+		};
+		const waived = await book("Dorothy Vaughan");
+		const charged = await book("Katherine Johnson");
+		await page.goto(`${stack.baseUrl}/#/admin/reservations?hotelId=${hotelId}`);
+		const row = page.locator(`[data-testid=reservation-row][data-code="${waived}"]`);
+		await row.waitFor();
+		// The list's own width at a phone size (its stacked table), which the step must not widen.
+		const width = Math.max(viewport === "phone" ? 375 : 1280, await page.evaluate<number>("document.documentElement.scrollWidth"));
+		await row.getByRole("button", { name: `No-show ${waived}` }).click();
+		await expect(row.locator("[data-testid=no-show-fee]").textContent()).resolves.toContain("a no-show fee may apply");
+		const confirm = row.getByRole("button", { name: `Confirm no-show of ${waived}` });
+		await row.getByLabel("Waive the fee").check();
+		// A waiver needs its reason.
+		await expect(confirm.isDisabled()).resolves.toBe(true);
+		await row.getByLabel("Reason for the waiver").fill("Hospitalised on the way");
+		await page.evaluate(`document.querySelectorAll(".table-wrap").forEach(w => (w.scrollLeft = w.scrollWidth))`);
+		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
+		await screenshot(page, "policies-staff-no-show", viewport);
+		await confirm.click();
+		await page.locator("[data-testid=alert-success]", { hasText: `${waived}: No-show. Fee waived.` }).waitFor();
+		const w = await apiCall<{ status: string; noShowFee: number; feeWaived: boolean; waiveReason: string }>(stack.baseUrl, "GET", `/api/v1/reservations/${waived}`, undefined, token);
+		expect(w.body).toMatchObject({ status: "no_show", noShowFee: 0, feeWaived: true, waiveReason: "Hospitalised on the way" });
+
+		// Without the waiver the plan's fee (100 % of the stay) is charged.
+		const other = page.locator(`[data-testid=reservation-row][data-code="${charged}"]`);
+		await other.getByRole("button", { name: `No-show ${charged}` }).click();
+		await other.getByRole("button", { name: `Confirm no-show of ${charged}` }).click();
+		await page.locator("[data-testid=alert-success]", { hasText: `${charged}: No-show. Fee charged: €130.` }).waitFor();
+		const c = await apiCall<{ status: string; noShowFee: number; feeWaived: boolean }>(stack.baseUrl, "GET", `/api/v1/reservations/${charged}`, undefined, token);
+		expect(c.body).toMatchObject({ status: "no_show", noShowFee: 13000, feeWaived: false });
 	});
 });

@@ -151,6 +151,40 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		await page.locator("[data-testid=alert-success]", { hasText: `The mail to ${email} is queued again` }).waitFor();
 	});
 
+	it("labels every mail type of the log, the staff emails included, and filters by each guest mail type", async () => {
+		const { page } = browser();
+		// Every type the log's filter takes, no-show included, in words.
+		const typeFilter = page.getByLabel("Type");
+		expect(await typeFilter.locator("option").allTextContents()).toEqual(["All", "Confirmation", "Change", "Cancellation", "No-show", "Webhook disabled"]);
+		// An invitation lands in the same log, without a booking code.
+		const login = await apiCall<{ token: string }>(stack.baseUrl, "POST", "/api/v1/auth/login", { email: "admin@example.com", password: "admin" });
+		const invitee = `dorothy.${viewport}@example.com`;
+		const invited = await apiCall(stack.baseUrl, "POST", "/api/v1/staff", { email: invitee, name: "Dorothy Vaughan", role: "front_desk", hotelIds: [hotelId], locale: "en" }, login.body.token);
+		expect(invited.status).toBe(201);
+		await page.getByLabel("Booking code").fill("");
+		const invitation = page.locator("[data-testid=mail-row][data-type=staff_invitation]", { hasText: invitee });
+		const deadline = Date.now() + 10_000;
+		for (;;) {
+			await page.getByRole("button", { name: "Filter" }).click();
+			await page.waitForSelector("[data-testid=mail-row]");
+			if ((await invitation.count()) > 0 || Date.now() > deadline) break;
+			await page.waitForTimeout(300);
+		}
+		await expect(invitation.locator("td", { hasText: "Staff invitation" }).count()).resolves.toBe(1);
+		await page.getByRole("button", { name: /Language/ }).click();
+		await invitation.locator("td", { hasText: "Invitation d'un membre du personnel" }).waitFor();
+		expect(await page.getByLabel("Type").locator("option").evaluateAll(os => os.map(o => o.textContent))).toEqual(["Tous", "Confirmation", "Modification", "Annulation", "Non-présentation", "Webhook désactivé"]);
+		await page.getByRole("button", { name: /Langue/ }).click();
+		await page.getByRole("link", { name: "Hotels" }).waitFor();
+		// The no-show filter is one the server takes: the booking's confirmation is not listed under it.
+		await page.getByLabel("Booking code").fill(code);
+		await typeFilter.selectOption("no_show");
+		await page.getByRole("button", { name: "Filter" }).click();
+		await page.locator("[data-testid=alert-info]").waitFor();
+		expect(await page.locator("[data-testid=mail-row]").count()).toBe(0);
+		await typeFilter.selectOption("");
+	});
+
 	it("edits the hotel, deactivates it and reactivates it", async () => {
 		const { page } = browser();
 		await page.getByRole("link", { name: "Hotels" }).click();

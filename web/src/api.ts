@@ -156,6 +156,9 @@ export const ratesApi = {
 	/** A cancel; staff may waive the fee with a reason (SPEC §10). */
 	cancel: (code: string, token: string, waive?: { reason: string }) =>
 		request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}/cancel`, { method: "POST", token, body: waive ? { waiveFee: true, reason: waive.reason } : undefined }),
+	/** A no-show; staff with fees.waive may waive its fee with a reason, as for a cancel. */
+	noShow: (code: string, token: string, waive?: { reason: string }) =>
+		request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}/no-show`, { method: "POST", token, body: waive ? { waiveFee: true, reason: waive.reason } : undefined }),
 	/** Waive the fee of a reservation already cancelled or marked no-show (staff with fees.waive). */
 	waiveFee: (code: string, reason: string, token: string) =>
 		request<Reservation & ReservationRates>(`/reservations/${encodeURIComponent(code)}/waive-fee`, { method: "POST", token, body: { reason } }),

@@ -31,13 +31,16 @@ interface EditForm {
 	defaultPrice: boolean;
 	minStay: string;
 	maxStay: string;
+	/** Back to no restriction (null) for the field. */
+	clearMinStay: boolean;
+	clearMaxStay: boolean;
 	closed: Tri;
 	closedToArrival: Tri;
 	closedToDeparture: Tri;
 	overbookLimit: string;
 }
 const blankEdit = (from: string): EditForm => ({
-	from, last: from, roomTypeIds: [], ratePlanIds: [], weekdays: [...WEEKDAYS], price: "", defaultPrice: false, minStay: "", maxStay: "",
+	from, last: from, roomTypeIds: [], ratePlanIds: [], weekdays: [...WEEKDAYS], price: "", defaultPrice: false, minStay: "", maxStay: "", clearMinStay: false, clearMaxStay: false,
 	closed: "", closedToArrival: "", closedToDeparture: "", overbookLimit: "",
 });
 
@@ -51,8 +54,10 @@ export function toUpdate(f: EditForm, currency: string): CalendarUpdate | null {
 	const set: CalendarSet = {};
 	if (f.defaultPrice) set.price = null;
 	else if (f.price.trim()) set.price = (Number.isNaN(Number(f.price.replace(",", "."))) ? f.price : toMinor(f.price, currency)) as number;
-	if (f.minStay.trim()) set.minStay = int(f.minStay) as number;
-	if (f.maxStay.trim()) set.maxStay = int(f.maxStay) as number;
+	if (f.clearMinStay) set.minStay = null;
+	else if (f.minStay.trim()) set.minStay = int(f.minStay) as number;
+	if (f.clearMaxStay) set.maxStay = null;
+	else if (f.maxStay.trim()) set.maxStay = int(f.maxStay) as number;
 	for (const k of ["closed", "closedToArrival", "closedToDeparture"] as const) if (f[k]) set[k] = f[k] === "yes";
 	if (f.overbookLimit.trim()) set.overbookLimit = int(f.overbookLimit) as number;
 	if (Object.keys(set).length === 0) return null;
@@ -212,8 +217,14 @@ export function AdminCalendar({ route }: { route: Route }) {
 						<p class="hint">{t("cal.setHint")}</p>
 						<div class="grid3">
 							<Field label={t("cal.price", { currency })} name="price" value={edit.price} onValue={setE("price")} error={priceError} input={{ inputMode: "decimal" }} />
-							<Field label={t("cal.minStayLabel")} name="minStay" value={edit.minStay} onValue={setE("minStay")} input={{ type: "number", min: 1, max: 30 }} />
-							<Field label={t("cal.maxStayLabel")} name="maxStay" value={edit.maxStay} onValue={setE("maxStay")} input={{ type: "number", min: 1, max: 30 }} />
+							<div>
+								<Field label={t("cal.minStayLabel")} name="minStay" value={edit.clearMinStay ? "" : edit.minStay} onValue={setE("minStay")} readOnly={edit.clearMinStay} input={{ type: "number", min: 1, max: 30 }} />
+								<Checkbox name="clearMinStay" label={t("cal.clearMinStay")} checked={edit.clearMinStay} onChange={setE("clearMinStay")} />
+							</div>
+							<div>
+								<Field label={t("cal.maxStayLabel")} name="maxStay" value={edit.clearMaxStay ? "" : edit.maxStay} onValue={setE("maxStay")} readOnly={edit.clearMaxStay} input={{ type: "number", min: 1, max: 30 }} />
+								<Checkbox name="clearMaxStay" label={t("cal.clearMaxStay")} checked={edit.clearMaxStay} onChange={setE("clearMaxStay")} />
+							</div>
 							{(["closed", "closedToArrival", "closedToDeparture"] as const).map(k => (
 								<Select key={k} label={t(`cal.${k}Label`)} name={k} value={edit[k]} onValue={v => setE(k)(v as Tri)}
 									options={[{ value: "", label: t("cal.unchanged") }, { value: "yes", label: t("common.yes") }, { value: "no", label: t("common.no") }]} />

@@ -1,7 +1,6 @@
 /** Staff: reservations with filters (hotel, status, dates, email) and the lifecycle actions; re-read live on every reservation event. */
 import { useState } from "preact/hooks";
 import { api, ratesApi, type Transition as Action } from "../../api";
-import { feeAt } from "../../terms";
 import { canOnHotel } from "../../session";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
@@ -9,6 +8,7 @@ import type { Route } from "../../router";
 import { Alert, Field, PageTitle, Select, DataTable } from "../../components/ui";
 import { PagedResult } from "./PagedResult";
 import { LiveStatus } from "../../components/LiveStatus";
+import { FeeStep, waiverOf, type FeeAction, type FeeStepState } from "../../components/FeeStep";
 import { useLiveReservations } from "../../live";
 import type { Reservation, ReservationRates, ReservationStatus } from "../../types";
 import { token, useFilteredList, useHotels } from "./common";
@@ -29,8 +29,8 @@ export function AdminReservations({ route }: { route: Route }) {
 		{ hotelId: route.query.get("hotelId") ?? "", status: "", from: "", to: "", email: "" },
 		(f, page) => api.reservations({ ...f, page, pageSize: 20 }, token()));
 	const [busy, setBusy] = useState<string | null>(null);
-	// The cancel step of one row: today's fee from its frozen schedule, and an optional waiver with its reason.
-	const [cancelling, setCancelling] = useState<{ code: string; waive: boolean; reason: string } | null>(null);
+	// The cancel or no-show step of one row: the fee, and an optional waiver with its reason.
+	const [stepping, setStepping] = useState<(FeeStepState & { action: FeeAction }) | null>(null);
 	const [waiving, setWaiving] = useState<{ code: string; reason: string } | null>(null);
 
 	const waive = async (r: Reservation, reason: string) => {
@@ -56,11 +56,12 @@ export function AdminReservations({ route }: { route: Route }) {
 		setError(null);
 		setNews(null);
 		try {
-			const next: Reservation & ReservationRates = action === "cancel" ? await ratesApi.cancel(r.code, token(), waive) : await api.transition(r.code, action, token());
+			const next: Reservation & ReservationRates = action === "cancel" ? await ratesApi.cancel(r.code, token(), waive)
+				: action === "no-show" ? await ratesApi.noShow(r.code, token(), waive) : await api.transition(r.code, action, token());
 			const fee = action === "cancel" ? next.cancellationFee : action === "no-show" ? next.noShowFee : undefined;
 			const feeText = next.feeWaived ? ` ${t("rates.feeWaived")}.` : typeof fee === "number" && fee > 0 ? ` ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : "";
 			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}`) }) + feeText);
-			setCancelling(null);
+			setStepping(null);
 			reload();
 		} catch (err) {
 			setError(err);
@@ -119,13 +120,13 @@ export function AdminReservations({ route }: { route: Route }) {
 								<span class={`status status--${r.status}`}>{t(`status.${r.status}`)}</span>
 							</td>
 							<td data-label={t("common.actions")} class="row-actions">
-								{!canOnHotel("reservations.manage", r.hotelId) ? null : cancelling?.code === r.code ? (
-									<CancelStep r={r} state={cancelling} onState={setCancelling} busy={busy !== null}
-										onConfirm={() => act(r, "cancel", cancelling.waive ? { reason: cancelling.reason.trim() } : undefined)} />
+								{!canOnHotel("reservations.manage", r.hotelId) ? null : stepping?.code === r.code ? (
+									<FeeStep action={stepping.action} r={r} state={stepping} onState={s => setStepping(s && { ...s, action: stepping.action })} busy={busy !== null}
+										onConfirm={() => act(r, stepping.action, waiverOf(stepping))} />
 								) : (
 									ACTIONS[r.status].map(a => (
 										<button key={a} type="button" class={`btn btn--small${a === "cancel" || a === "no-show" ? " btn--danger" : ""}`} disabled={busy !== null}
-											onClick={() => (a === "cancel" ? setCancelling({ code: r.code, waive: false, reason: "" }) : act(r, a))} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
+											onClick={() => (a === "cancel" || a === "no-show" ? setStepping({ action: a, code: r.code, waive: false, reason: "" }) : act(r, a))} aria-label={`${t(ACTION_LABEL[a])} ${r.code}`}>
 											{t(ACTION_LABEL[a])}
 										</button>
 									))
@@ -172,39 +173,5 @@ function FeeNote({ r }: { r: Reservation & ReservationRates }) {
 			{r.feeWaived ? t("rates.feeWaived") : t(r.status === "cancelled" ? "rates.cancellationFeeIs" : "rates.noShowFeeIs", { fee: money(fee, r.currency) })}
 			{r.waiveReason ? ` (${r.waiveReason})` : ""}
 		</span>
-	);
-}
-
-type CancelState = { code: string; waive: boolean; reason: string };
-
-/** Cancel one reservation: today's fee first, then confirm, optionally waiving it with a reason (SPEC §10). */
-function CancelStep({ r, state, onState, onConfirm, busy }: { r: Reservation & ReservationRates; state: CancelState; onState: (s: CancelState | null) => void; onConfirm: () => void; busy: boolean }) {
-	const fee = r.cancellation ? feeAt(r.cancellation.schedule) : null;
-	const reasonMissing = state.waive && !state.reason.trim();
-	return (
-		<div class="cancel-step" role="group" aria-label={t("rates.cancelStep", { code: r.code })} data-testid="cancel-step">
-			<p class="small" data-testid="cancel-fee">
-				{fee === null ? t("manage.cancelConfirm") : fee > 0 ? t("rates.cancelCosts", { fee: money(fee, r.currency) }) : t("rates.cancelFree")}
-			</p>
-			{fee !== null && fee > 0 && canOnHotel("fees.waive", r.hotelId) && (
-				<>
-					<label class="check">
-						<input type="checkbox" checked={state.waive} onChange={e => onState({ ...state, waive: e.currentTarget.checked })} />
-						{t("rates.waive")}
-					</label>
-					{state.waive && (
-						<Field label={t("rates.waiveReason")} name="waiveReason" value={state.reason} onValue={v => onState({ ...state, reason: v })} input={{ required: true, maxLength: 500 }} />
-					)}
-				</>
-			)}
-			<div class="actions">
-				<button type="button" class="btn btn--small btn--danger" disabled={busy || reasonMissing} onClick={onConfirm}>
-					{t("rates.confirmCancel", { code: r.code })}
-				</button>
-				<button type="button" class="btn btn--small" disabled={busy} onClick={() => onState(null)}>
-					{t("manage.cancelNo")}
-				</button>
-			</div>
-		</div>
 	);
 }

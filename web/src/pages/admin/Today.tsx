@@ -3,14 +3,15 @@
  * hotel's local today as cards (a phone at the desk), each with the moves the server allows.
  */
 import { useEffect, useState } from "preact/hooks";
-import { api, reportsApi, type Transition } from "../../api";
+import { api, ratesApi, reportsApi, type Transition } from "../../api";
 import { day, money } from "../../format";
 import { t } from "../../i18n";
 import { navigate, type Route } from "../../router";
 import { canOnHotel } from "../../session";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { FeeStep, waiverOf, type FeeStepState } from "../../components/FeeStep";
 import { Alert, Loading, PageTitle, Select } from "../../components/ui";
-import type { DeskAction, DeskDay, DeskRow } from "../../types";
+import type { DeskAction, DeskDay, DeskRow, Reservation, ReservationRates } from "../../types";
 import { token, useHotels } from "./common";
 
 const ROUTE_OF: Record<DeskAction, Transition> = { checkIn: "check-in", checkOut: "check-out", noShow: "no-show" };
@@ -24,6 +25,8 @@ export function AdminToday({ route }: { route: Route }) {
 	const [news, setNews] = useState<string | null>(null);
 	const [busy, setBusy] = useState<string | null>(null);
 	const [n, setN] = useState(0);
+	// The no-show step of one card: the fee may apply, and an optional waiver with its reason.
+	const [noShow, setNoShow] = useState<FeeStepState | null>(null);
 
 	useEffect(() => {
 		if (!hotelId) return;
@@ -31,12 +34,15 @@ export function AdminToday({ route }: { route: Route }) {
 		reportsApi.today(hotelId, token()).then(setData).catch(setError);
 	}, [hotelId, n]);
 
-	const act = async (r: DeskRow, a: DeskAction) => {
+	const act = async (r: DeskRow, a: DeskAction, waive?: { reason: string }) => {
 		setBusy(r.code + a);
 		setNews(null);
 		try {
-			const next = await api.transition(r.code, ROUTE_OF[a], token());
-			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}` as never) }));
+			const next: Reservation & ReservationRates = a === "noShow" ? await ratesApi.noShow(r.code, token(), waive) : await api.transition(r.code, ROUTE_OF[a], token());
+			const fee = a === "noShow" ? next.noShowFee : undefined;
+			const feeText = next.feeWaived ? ` ${t("rates.feeWaived")}.` : typeof fee === "number" && fee > 0 ? ` ${t("rates.feeCharged", { fee: money(fee, next.currency) })}` : "";
+			setNews(t("adm.res.done", { code: r.code, status: t(`status.${next.status}` as never) }) + feeText);
+			setNoShow(null);
 			setN(x => x + 1);
 		} catch (err) {
 			setError(err);
@@ -62,11 +68,13 @@ export function AdminToday({ route }: { route: Route }) {
 								{r.roomTypeName} × {r.rooms} · {t("today.guests", { n: r.guests })} · {day(r.checkIn, false)} → {day(r.checkOut, false)} · {money(r.totalPrice, r.currency)}
 								{r.guestPhone && <> · <a href={`tel:${r.guestPhone}`}>{r.guestPhone}</a></>}
 							</div>
-							{manage && r.actions.length > 0 && (
+							{manage && noShow?.code === r.code ? (
+								<FeeStep action="no-show" r={{ ...r, hotelId }} state={noShow} onState={setNoShow} busy={busy !== null} onConfirm={() => void act(r, "noShow", waiverOf(noShow))} />
+							) : manage && r.actions.length > 0 && (
 								<div class="desk-actions">
 									{r.actions.map(a => (
 										<button key={a} type="button" class={`btn btn--small${a === "noShow" ? "" : " btn--primary"}`} disabled={busy !== null}
-											onClick={() => void act(r, a)} aria-label={`${t(LABEL_OF[a] as never)} ${r.guestName} ${r.code}`}>
+											onClick={() => (a === "noShow" ? setNoShow({ code: r.code, waive: false, reason: "" }) : void act(r, a))} aria-label={`${t(LABEL_OF[a] as never)} ${r.guestName} ${r.code}`}>
 											{t(LABEL_OF[a] as never)}
 										</button>
 									))}
