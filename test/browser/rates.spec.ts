@@ -362,8 +362,6 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await page.goto(`${stack.baseUrl}/#/admin/reservations?hotelId=${hotelId}`);
 		const row = page.locator(`[data-testid=reservation-row][data-code="${waived}"]`);
 		await row.waitFor();
-		// The list's own width at a phone size (its stacked table), which the step must not widen.
-		const width = Math.max(viewport === "phone" ? 375 : 1280, await page.evaluate<number>("document.documentElement.scrollWidth"));
 		await row.getByRole("button", { name: `No-show ${waived}` }).click();
 		await expect(row.locator("[data-testid=no-show-fee]").textContent()).resolves.toContain("a no-show fee may apply");
 		const confirm = row.getByRole("button", { name: `Confirm no-show of ${waived}` });
@@ -372,7 +370,8 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("rates and polici
 		await expect(confirm.isDisabled()).resolves.toBe(true);
 		await row.getByLabel("Reason for the waiver").fill("Hospitalised on the way");
 		await page.evaluate(`document.querySelectorAll(".table-wrap").forEach(w => (w.scrollLeft = w.scrollWidth))`);
-		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(width);
+		// The step and a long email fit their stacked cells: the page never scrolls sideways.
+		await expect(page.evaluate("document.documentElement.scrollWidth")).resolves.toBeLessThanOrEqual(viewport === "phone" ? 375 : 1280);
 		await screenshot(page, "policies-staff-no-show", viewport);
 		await confirm.click();
 		await page.locator("[data-testid=alert-success]", { hasText: `${waived}: No-show. Fee waived.` }).waitFor();
