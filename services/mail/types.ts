@@ -7,7 +7,7 @@
 export const RESERVATION_MAIL_TYPES = ["confirmation", "modification", "cancellation", "no_show"] as const;
 export type ReservationMailType = (typeof RESERVATION_MAIL_TYPES)[number];
 /** Every type of the log's filter: the guests' and the owner's notice of a disabled webhook (staff-templates.ts). */
-export const MAIL_TYPES = [...RESERVATION_MAIL_TYPES, "webhook_disabled"] as const;
+export const MAIL_TYPES = [...RESERVATION_MAIL_TYPES, "staff_invitation", "password_reset", "webhook_disabled"] as const;
 export type MailType = (typeof MAIL_TYPES)[number];
 
 export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;

@@ -151,11 +151,11 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		await page.locator("[data-testid=alert-success]", { hasText: `The mail to ${email} is queued again` }).waitFor();
 	});
 
-	it("labels every mail type of the log, the staff emails included, and filters by each guest mail type", async () => {
+	it("labels every mail type of the log, the staff emails included, and filters by each of them", async () => {
 		const { page } = browser();
 		// Every type the log's filter takes, no-show included, in words.
 		const typeFilter = page.getByLabel("Type");
-		expect(await typeFilter.locator("option").allTextContents()).toEqual(["All", "Confirmation", "Change", "Cancellation", "No-show", "Webhook disabled"]);
+		expect(await typeFilter.locator("option").allTextContents()).toEqual(["All", "Confirmation", "Change", "Cancellation", "No-show", "Staff invitation", "Password reset", "Webhook disabled"]);
 		// An invitation lands in the same log, without a booking code.
 		const login = await apiCall<{ token: string }>(stack.baseUrl, "POST", "/api/v1/auth/login", { email: "admin@example.com", password: "admin" });
 		const invitee = `dorothy.${viewport}@example.com`;
@@ -173,9 +173,14 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		await expect(invitation.locator("td", { hasText: "Staff invitation" }).count()).resolves.toBe(1);
 		await page.getByRole("button", { name: /Language/ }).click();
 		await invitation.locator("td", { hasText: "Invitation d'un membre du personnel" }).waitFor();
-		expect(await page.getByLabel("Type").locator("option").evaluateAll(os => os.map(o => o.textContent))).toEqual(["Tous", "Confirmation", "Modification", "Annulation", "Non-présentation", "Webhook désactivé"]);
+		expect(await page.getByLabel("Type").locator("option").evaluateAll(os => os.map(o => o.textContent))).toEqual(["Tous", "Confirmation", "Modification", "Annulation", "Non-présentation", "Invitation d'un membre du personnel", "Réinitialisation du mot de passe", "Webhook désactivé"]);
 		await page.getByRole("button", { name: /Langue/ }).click();
 		await page.getByRole("link", { name: "Hotels" }).waitFor();
+		// The staff types are filters the server takes too: the invitation is listed under its own.
+		await typeFilter.selectOption("staff_invitation");
+		await page.getByRole("button", { name: "Filter" }).click();
+		await page.waitForFunction(() => document.querySelectorAll("[data-testid=mail-row]:not([data-type=staff_invitation])").length === 0, undefined, { timeout: 5000 });
+		await invitation.waitFor();
 		// The no-show filter is one the server takes: the booking's confirmation is not listed under it.
 		await page.getByLabel("Booking code").fill(code);
 		await typeFilter.selectOption("no_show");

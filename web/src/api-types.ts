@@ -2630,7 +2630,7 @@ export interface operations {
             query?: {
                 reservationCode?: string;
                 status?: "queued" | "sent" | "failed";
-                type?: "confirmation" | "modification" | "cancellation" | "no_show" | "webhook_disabled";
+                type?: "confirmation" | "modification" | "cancellation" | "no_show" | "staff_invitation" | "password_reset" | "webhook_disabled";
                 page?: number;
                 pageSize?: number;
             };

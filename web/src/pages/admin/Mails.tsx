@@ -8,13 +8,12 @@ import { PagedResult } from "./PagedResult";
 import type { Mail, MailStatus, MailType } from "../../types";
 import { token, useFilteredList } from "./common";
 
-// Every type the log holds, in words: those of the filter (its generated enum, so a new one fails tsc here) and the staff
-// invitations and resets, which GET /mails does not filter by (its enum refuses them), so they are labelled, not offered.
+// Every type the log holds, in words, each one offered by the filter (its generated enum, so a new type fails tsc here).
 const FILTER_LABELS: Record<MailType, MessageKey> = {
 	confirmation: "mailType.confirmation", modification: "mailType.modification", cancellation: "mailType.cancellation", no_show: "mailType.no_show",
-	webhook_disabled: "mailType.webhook_disabled",
+	staff_invitation: "mailType.staff_invitation", password_reset: "mailType.password_reset", webhook_disabled: "mailType.webhook_disabled",
 };
-const LABELS: Record<string, MessageKey> = { ...FILTER_LABELS, staff_invitation: "mailType.staff_invitation", password_reset: "mailType.password_reset" };
+const LABELS: Record<string, MessageKey> = FILTER_LABELS;
 const TYPES = Object.keys(FILTER_LABELS) as MailType[];
 const STATUSES: readonly MailStatus[] = ["queued", "sent", "failed"];
 const typeLabel = (type: string) => (LABELS[type] ? t(LABELS[type]) : type);
