@@ -179,7 +179,7 @@ browserDescribe.each<[ViewportName]>([["phone"], ["desktop"]])("staff journey at
 		// The staff types are filters the server takes too: the invitation is listed under its own.
 		await typeFilter.selectOption("staff_invitation");
 		await page.getByRole("button", { name: "Filter" }).click();
-		await page.waitForFunction(() => document.querySelectorAll("[data-testid=mail-row]:not([data-type=staff_invitation])").length === 0, undefined, { timeout: 5000 });
+		await page.waitForFunction('document.querySelectorAll("[data-testid=mail-row]:not([data-type=staff_invitation])").length === 0', undefined, { timeout: 5000 });
 		await invitation.waitFor();
 		// The no-show filter is one the server takes: the booking's confirmation is not listed under it.
 		await page.getByLabel("Booking code").fill(code);
