@@ -6,7 +6,9 @@
  * Hotels go through the hotels service (hotels.create); the reservations service builds their
  * inventory in bulk (multi-row INSERTs up to its horizon of 761 nights, which covers --nights).
  * Idempotent: hotels named "Bench hotel NNNN" that already exist are kept. Their ids are written
- * to DATA_DIR/bench-hotels.json for benchmark scripts.
+ * to DATA_DIR/bench-hotels.json for benchmark scripts. The first 100 hotels are all in Paris (the
+ * bench's search scenario needs a city of 100 hotels), the others spread over 19 more cities; a
+ * data set seeded before this keeps its hotels' cities.
  *
  * Each hotel sells under 3 rate plans (SPEC §9, the shape the benchmark must measure): "flex"
  * (breakfast, the default policy), "room" (room only) and "saver" derived from flex (−12 %,
@@ -69,8 +71,14 @@ export function benchCalendar(hotel: Pick<NewHotel, "timezone" | "roomTypes">, i
 	return updates;
 }
 
+/**
+ * The first hotels all go to the first city, so the bench's search (S9) has a city of this many
+ * hotels (all of them with fewer hotels); the rest spread over the other cities.
+ */
+export const SEARCH_CITY_HOTELS = 100;
+
 export function benchHotel(i: number): NewHotel {
-	const [city, country, timezone, currency] = CITIES[i % CITIES.length];
+	const [city, country, timezone, currency] = CITIES[i < SEARCH_CITY_HOTELS ? 0 : 1 + (i % (CITIES.length - 1))];
 	const n = String(i + 1).padStart(4, "0");
 	return {
 		name: `Bench hotel ${n}`,

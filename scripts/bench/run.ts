@@ -15,6 +15,10 @@
  *   S8  live streams: --streams (1,000) open SSE streams on the api node, bookings paced at
  *       --stream-rate/s (100); latency from each booking's 201 to the event at every stream of its
  *       hotel (p50/p99), and the gateway's CPU per delivered event
+ *   S10 GET /api/v1/hotels/:id/reports/daily over 365 days of one seeded hotel (the one with the most
+ *       bookings: run after S5 and S8 when they are selected), a staff token from POST /auth/login, 1 connection
+ *   S9  GET /api/v1/search, 7 nights, in the data set's largest city (min(100, --hotels) hotels), at 1 connection
+ *       and --connections (runs of at least 10 s there)
  *   RSS of every node before and after a sustained mixed load (BENCH_SOAK_SECONDS)
  *
  * Flags (after `npm run bench --`):
@@ -467,7 +471,7 @@ async function main(): Promise<void> {
 		await waitIpcReady(smtp);
 
 		const env = clusterEnv(workDir, namespace, smtpPort);
-		const needsData = wants(o, "S4") || wants(o, "S5") || wants(o, "S6") || wants(o, "S7") || wants(o, "S8") || wants(o, "SOAK");
+		const needsData = wants(o, "S4") || wants(o, "S5") || wants(o, "S6") || wants(o, "S7") || wants(o, "S8") || wants(o, "S9") || wants(o, "S10") || wants(o, "SOAK");
 		let targets: Target[] = [];
 		if (needsData) {
 			await seed(o, env);
@@ -635,6 +639,75 @@ async function main(): Promise<void> {
 			}
 		}
 
+		if (wants(o, "S10")) {
+			// The seeded hotel with the most bookings (S5 and S8, when they ran, booked before this); before S9, whose
+			// queue of 50 searches would otherwise still hold the reservations node.
+			const hotels = [...new Set(targets.map(t => t.hotelId))];
+			const top = await withPg(DB_RES, async c => (await c.query<{ id: string; n: string }>(
+				`SELECT hotel_id AS id, count(*) AS n FROM reservations WHERE hotel_id = ANY($1) GROUP BY 1 ORDER BY 2 DESC LIMIT 1`, [hotels])).rows[0]);
+			const hotelId = top?.id ?? hotels[0];
+			const bookings = Number(top?.n ?? 0);
+			const roomTypes = targets.filter(t => t.hotelId === hotelId).length;
+			const size = await withPg(DB_RES, async c => (await c.query<{ rooms: string }>(
+				`SELECT COALESCE(sum((rt->>'totalRooms')::int), 0) AS rooms FROM hotel_copies, json_array_elements(data::json->'roomTypes') rt WHERE id = $1`, [hotelId])).rows[0]);
+			const totalRooms = Number(size?.rooms ?? 0);
+			const login = await fetch(`${cluster.apiUrl}/api/v1/auth/login`, {
+				method: "POST", headers: { "content-type": "application/json" },
+				body: JSON.stringify({ email: cluster.env.ADMIN_EMAIL || "admin@example.com", password: cluster.env.ADMIN_PASSWORD || "admin" }),
+			});
+			if (login.status !== 200) throw new Error(`S10: POST /auth/login answered ${login.status}`);
+			const { token } = (await login.json()) as { token: string };
+			const from = todayPlus(0), to = todayPlus(365);
+			const what = `daily report, 365 days, a hotel of ${totalRooms} rooms (${roomTypes} room types) and ${bookings} bookings`;
+			log(`S10 GET /hotels/:id/reports/daily ${from} → ${to}: ${what}, 1 connection${wants(o, "S5") ? " (after S5)" : " (S5 did not run: few or no bookings)"}…`);
+			const reportPath = `/api/v1/hotels/${hotelId}/reports/daily?from=${from}&to=${to}`;
+			const headers = { authorization: `Bearer ${token}` };
+			const m = await measured(procsNow, () => load({
+				// A longer warm-up than --quick's: the first reads after S5 meet its outbox and mail backlog.
+				...common, warmupSeconds: Math.max(o.warmup, 3), url: `${cluster.apiUrl}/api/v1/hotels`, connections: 1, headers,
+				setupRequest: req => ({ ...req, path: reportPath }),
+				between: async () => { await fetch(`${cluster.apiUrl}${reportPath}`, { headers }).then(r => r.arrayBuffer()); },
+			}), "S10");
+			const ok = m.result.errors === 0 && m.result.non2xx === 0;
+			if (!ok) log(`  S10 status codes: ${JSON.stringify(m.result.statusCodes)}, ${m.result.errors} errors`);
+			rows.push({
+				...rowOf("S10", what, m.result, m.cpu, "< 200 ms (issue 17: 200 rooms)", m.result.p99 < 200 && ok,
+					`${totalRooms} rooms, ${bookings} bookings${wants(o, "S5") ? ", after S5" : ""}`), connections: 1,
+			});
+		}
+
+		if (wants(o, "S9")) {
+			// The city with the most hotels: the seed puts its first min(100, hotels) hotels in one city.
+			const city = await withPg(DB_RES, async c => (await c.query<{ city: string; n: string }>(
+				`SELECT data::json->'address'->>'city' AS city, count(*) AS n FROM hotel_copies WHERE active GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)).rows[0]);
+			const n = Number(city?.n ?? 0);
+			log(`S9 search: ${city?.city} holds ${n} hotels (min(100, --hotels=${o.hotels}) by construction)`);
+			const searchPath = () => {
+				const start = 2 + crypto.randomInt(690);
+				return `/api/v1/search?city=${encodeURIComponent(city?.city ?? "")}&checkIn=${todayPlus(start)}&checkOut=${todayPlus(start + 7)}&guests=2`;
+			};
+			// autocannon leaves its last requests running on the server: one search answered means the node has caught up.
+			const drained = async () => { await fetch(`${cluster.apiUrl}${searchPath()}`).then(r => r.arrayBuffer()); };
+			const search = (connections: number, id: string) => measured(procsNow, () => load({
+				// Longer than --quick's at 50 connections: a search in the queue of 50 can take longer than a 3-second run.
+				...common, seconds: connections > 1 ? Math.max(o.seconds, 10) : o.seconds, between: drained,
+				url: `${cluster.apiUrl}/api/v1/search`, connections, setupRequest: req => ({ ...req, path: searchPath() }),
+			}), id);
+			for (const c of [1, o.connections]) {
+				log(`S9 GET /search, ${city?.city} (${n} hotels), 7 nights, ${c} connection(s)…`);
+				const m = await search(c, c === 1 ? "S9-1" : "S9");
+				const ok = m.result.errors === 0 && m.result.non2xx === 0;
+				// No answer in a run: autocannon's zero latencies are not figures.
+				const f = m.result.rps > 0 ? m.result : { ...m.result, p50: NaN, p99: NaN, max: NaN };
+				rows.push({
+					...rowOf("S9", `search, a city of ${n} hotels, 7 nights`, f, m.cpu, c === 1 ? "p99 ≤ 30 ms" : "", c === 1 ? m.result.p99 <= 30 && ok : null,
+						`${city?.city}: ${n} hotels (min(100, ${o.hotels}))`), connections: c,
+				});
+				if (!ok) log(`  S9 status codes: ${JSON.stringify(m.result.statusCodes)}, ${m.result.errors} errors`);
+			}
+			await drained();
+		}
+
 		if (wants(o, "SOAK") && o.soakSeconds > 0) {
 			// Warm-up first (JIT, pools, V8 heaps grow to their working size), then RSS "before";
 			// the load goes on for soakSeconds; RSS "after" once it stops and the mail backlog drains.
@@ -789,6 +862,8 @@ const PROFILED: Record<string, string[]> = {
 	S5: ["api-1", "reservations-1", "mail-1", "accounts-1", "webhooks-1"],
 	S6: ["api-1", "reservations-1"],
 	S8: ["api-1", "reservations-1"],
+	S9: ["api-1", "reservations-1"],
+	S10: ["api-1", "reservations-1"],
 };
 
 function writeProfiles(workDir: string): void {
