@@ -62,7 +62,8 @@ export function brokerOptions(cfg: AppConfig = loadConfig(), overrides: Partial<
 		// AMQP when TRANSPORTER is set; none (single process) otherwise. Reasons in docs/operations.md.
 		transporter: cfg.transporter ? amqpTransporter(cfg.transporter, cfg.amqpPrefetch) : undefined,
 
-		serializer: "JSON",
+		// CBOR carries a Buffer answer as bytes (the gateway writes it untouched: lib/raw-json.ts); docs/benchmarks.md has the A/B.
+		serializer: cfg.serializer,
 		requestTimeout: 10_000,
 		maxCallLevel: 50,
 		// A SIGKILLed node is noticed by its silence only: its pending requests are rejected and

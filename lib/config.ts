@@ -47,6 +47,8 @@ export interface AppConfig {
 	nodeId: string;
 	/** AMQP_PREFETCH: requests a node holds unacknowledged (moleculer.config.ts). */
 	amqpPrefetch: number;
+	/** SERIALIZER: Moleculer's packet format between nodes (every node of a namespace must agree). */
+	serializer: Serializer;
 	/** TRACING_SAMPLE_RATE (0–1, default 1) and ZIPKIN_URL for TRACING_EXPORTER=Zipkin. */
 	tracingSampleRate: number;
 	zipkinUrl: string;
@@ -200,6 +202,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number | null, min 
 	return n;
 }
 
+export const SERIALIZERS = ["CBOR", "JSON"] as const;
+export type Serializer = (typeof SERIALIZERS)[number];
+
+function serializerOf(raw: string | undefined): Serializer {
+	const v = (raw?.trim() || "CBOR").toUpperCase();
+	if (!(SERIALIZERS as readonly string[]).includes(v)) throw new ConfigError(`SERIALIZER must be one of ${SERIALIZERS.join(", ")} (got "${raw}")`);
+	return v as Serializer;
+}
+
 function list(raw: string | undefined): string[] {
 	return (raw ?? "").split(",").map(s => s.trim()).filter(Boolean);
 }
@@ -243,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 		healthHost: env.HEALTH_HOST?.trim() || "0.0.0.0",
 		nodeId: env.NODE_ID?.trim() || "",
 		amqpPrefetch: Number(env.AMQP_PREFETCH) || 100,
+		serializer: serializerOf(env.SERIALIZER),
 		tracingSampleRate: Number(env.TRACING_SAMPLE_RATE) || 1,
 		zipkinUrl: env.ZIPKIN_URL?.trim() || "",
 		seedDemo: env.SEED_DEMO === "true" || env.SEED_DEMO === "false" ? env.SEED_DEMO : "auto",

@@ -139,6 +139,13 @@ async function main(): Promise<void> {
 	};
 	await Promise.all(Array.from({ length: db.pg ? 4 : 2 }, worker));
 	bar.stop();
+	// A bulk load leaves every inventory row updated (the calendar's rate versions): clean and
+	// analyse now, as autovacuum would a minute later, so the first reads meet a settled table.
+	if (db.pg) {
+		console.log("VACUUM ANALYZE inventory, rates…");
+		await db.exec("VACUUM ANALYZE inventory", {});
+		await db.exec("VACUUM ANALYZE rates", {});
+	}
 
 	const [{ n }] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM inventory");
 	const [{ n: cells }] = await db.select<{ n: string | number }>("SELECT COUNT(*) AS n FROM rates");

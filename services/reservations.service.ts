@@ -27,6 +27,7 @@ import type { Hotel } from "./hotels/domain";
 import { SqlStore } from "./reservations/db";
 import { bookStay, type Booked, type BookingRequest } from "./reservations/booking";
 import { migrations } from "./reservations/migrations";
+import { jsonAnswer } from "../lib/raw-json";
 import { storeFeed, type AvailabilityFeed } from "./reservations/availability-feed";
 import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
@@ -93,7 +94,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				const current = await this.copies.cover(copy, p.checkOut);
 				const types = current.hotel.roomTypes.filter(rt => fits(rt.capacity, p.guests, p.rooms)).map(rt => rt.id);
 				const { free, rates } = await stayFigures(this.db, p.id, types, p.checkIn, p.checkOut);
-				return availability(current, p, free, rates);
+				return jsonAnswer(ctx, availability(current, p, free, rates));
 			},
 		},
 
@@ -110,7 +111,7 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 				for (const c of await this.copies.inCity(p.city)) if (takesCheckIn(c, p.checkIn)) copies.push(await this.copies.cover(c, p.checkOut));
 				const ids = copies.map(c => c.id);
 				const [free, rates] = await Promise.all([freeRoomsByHotel(this.db, ids, p.checkIn, p.checkOut), ratesByHotel(this.db, ids, p.checkIn, p.checkOut)]);
-				return searchPage(copies, p, free, p.page, p.pageSize, rates);
+				return jsonAnswer(ctx, searchPage(copies, p, free, p.page, p.pageSize, rates));
 			},
 		},
 

@@ -362,7 +362,8 @@ function bookingBodies(targets: Target[]): () => string {
 	return () => {
 		const t = targets[crypto.randomInt(targets.length)];
 		const start = 2 + crypto.randomInt(700);
-		const nights = 1 + crypto.randomInt(3);
+		// The seeded flexible plan asks two nights from a Saturday arrival: the bench books what sells.
+		const nights = Math.max(1 + crypto.randomInt(3), new Date(`${todayPlus(start)}T00:00:00Z`).getUTCDay() === 6 ? 2 : 1);
 		n++;
 		return JSON.stringify({
 			hotelId: t.hotelId, roomTypeId: t.roomTypeId, checkIn: todayPlus(start), checkOut: todayPlus(start + nights),

@@ -4,6 +4,7 @@
  * metadata; the handler checks it again on the hotel concerned): the calendar is the rates
  * tool, front-desk staff read availability through occupancy and reservations instead.
  */
+import { jsonAnswer } from "../../lib/raw-json";
 import type { Context } from "moleculer";
 import { assertHotelAccess } from "../../lib/access";
 import { auditMessage } from "../../lib/audit";
@@ -39,7 +40,7 @@ export const calendarActions = {
 				: days > MAX_CALENDAR_DAYS ? [{ field: "to", message: `At most ${MAX_CALENDAR_DAYS} days (asked ${days})`, type: "range", actual: p.to }] : []);
 			const copy = await this.copies.get(p.id, { ctx });
 			if (!copy) throw notFound("Hotel", p.id);
-			return readCalendar(this.db, copy.hotel, p.from, p.to, p);
+			return jsonAnswer(ctx, await readCalendar(this.db, copy.hotel, p.from, p.to, p));
 		},
 	},
 

@@ -14,6 +14,8 @@ import type { Database } from "sqlite3";
 
 type Replacements = Record<string, unknown>;
 
+const MAX_PREPARED_READS = 500;
+
 /** A promise-chain mutex: one holder at a time, FIFO. */
 export class Mutex {
 	private tail: Promise<void> = Promise.resolve();
@@ -93,13 +95,32 @@ export class SqlStore {
 	 */
 	async fastSelect<T>(sql: string, params: (string | number)[]): Promise<T[]> {
 		if (this.pg) {
-			let n = 0;
-			const text = sql.replace(/\?/g, () => `$${++n}`);
-			return withPgClient(this.sequelize, "read", async client => (await client.query(text, params)).rows as T[]);
+			const { text, name } = this.prepared(sql);
+			return withPgClient(this.sequelize, "read", async client => (await client.query({ text, values: params, name })).rows as T[]);
 		}
 		const cm = (this.sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
 		const conn = (await cm.getConnection()) as Database;
 		return new Promise((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+	}
+
+	private statements = new Map<string, { text: string; name: string }>();
+
+	/**
+	 * A read's text in `$n` form and its statement name: prepared once per connection, so the
+	 * server plans it once instead of on every read (the planning cost as much as the execution).
+	 * The texts are few (they vary only with the length of an IN list).
+	 */
+	private prepared(sql: string): { text: string; name?: string } {
+		let st = this.statements.get(sql);
+		if (!st) {
+			let n = 0;
+			const text = sql.replace(/\?/g, () => `$${++n}`);
+			// Bounded: past the cap a text is planned on every call rather than kept on every connection.
+			if (this.statements.size >= MAX_PREPARED_READS) return { text };
+			st = { text, name: `read_${this.statements.size}` };
+			this.statements.set(sql, st);
+		}
+		return st;
 	}
 
 	/**

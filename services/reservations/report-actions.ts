@@ -4,6 +4,7 @@
  * The gateway checks the permission metadata; the handler checks it again on the hotel
  * concerned (another hotel answers 404).
  */
+import { jsonAnswer } from "../../lib/raw-json";
 import type { Context } from "moleculer";
 import { assertHotelAccess } from "../../lib/access";
 import { notFound } from "../../lib/errors";
@@ -48,7 +49,7 @@ export const reportActions = {
 			refuseInvalid(reportRangeErrors(from, to));
 			const copy = await hotelCopy(this, id, ctx);
 			const report = buildReport(copy, from, to, await reportSums(this.db, id, from, to, copy.hotel.timezone));
-			if (!wantsCsv(format, ctx.meta.accept)) return report;
+			if (!wantsCsv(format, ctx.meta.accept)) return jsonAnswer(ctx, report);
 			ctx.meta.$responseType = "text/csv; charset=utf-8";
 			ctx.meta.$responseHeaders = { "Content-Disposition": `attachment; filename="report-${id}-${from}-${to}.csv"` };
 			return reportCsv(report);
