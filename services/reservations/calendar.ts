@@ -17,30 +17,34 @@ import type { Hotel, RatePlan } from "../hotels/domain";
 import { plansOf, sells } from "../hotels/rate-plans";
 import type { SqlStore } from "./db";
 import type { FreeRooms } from "./inventory";
-import { nightTerms, putRate, type RateIndex, type RateOverride } from "./pricing";
+import { nightTerms, putRate, type RateIndex } from "./pricing";
 import { basePlan } from "../hotels/rate-plans";
 import { addDays, daysBetween } from "./stay";
 
-interface RateRow {
-	rt: string; plan: string; night: string; price: number | string | null; min_stay: number | string | null; max_stay: number | string | null;
-	closed: number | string | boolean | null; cta: number | string | boolean | null; ctd: number | string | boolean | null;
-}
-
-const RATE_COLUMNS = "room_type_id AS rt, rate_plan_id AS plan, night, price, min_stay, max_stay, closed, closed_to_arrival AS cta, closed_to_departure AS ctd";
-
-const num = (v: number | string | null) => (v === null ? null : Number(v));
-const bool = (v: number | string | boolean | null) => (v === null ? null : v === true || Number(v) === 1);
-
-function toOverride(r: RateRow): RateOverride {
-	return { price: num(r.price), minStay: num(r.min_stay), maxStay: num(r.max_stay), closed: bool(r.closed), closedToArrival: bool(r.cta), closedToDeparture: bool(r.ctd) };
-}
-
-function index(rows: RateRow[], into: RateIndex = new Map()): RateIndex {
-	for (const r of rows) putRate(into, r.rt, r.plan, r.night, toOverride(r));
-	return into;
-}
-
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/**
+ * The read paths fetch a series' overrides as one text per (room type, plan) — `night,price,
+ * minStay,maxStay,closed,cta,ctd` cells joined by `;`, an empty field for "not set" — instead of
+ * a row per night: the driver's per-row, per-column decoding cost more than the rest of a read.
+ */
+const cellsOf = (pg: boolean) => pg
+	? "string_agg(concat(night, ',', price, ',', min_stay, ',', max_stay, ',', closed, ',', closed_to_arrival, ',', closed_to_departure), ';')"
+	: "group_concat(night || ',' || ifnull(price, '') || ',' || ifnull(min_stay, '') || ',' || ifnull(max_stay, '') || ',' || ifnull(closed, '') || ',' || ifnull(closed_to_arrival, '') || ',' || ifnull(closed_to_departure, ''), ';')";
+
+const cellNum = (v: string) => (v === "" ? null : Number(v));
+const cellBool = (v: string) => (v === "" ? null : v === "1" || v === "true");
+
+/** Decode one series' cells (see cellsOf) into the index. */
+export function putCells(into: RateIndex, roomTypeId: string, ratePlanId: string, cells: string | null): void {
+	if (!cells) return;
+	for (const cell of cells.split(";")) {
+		const f = cell.split(",");
+		putRate(into, roomTypeId, ratePlanId, f[0], { price: cellNum(f[1]), minStay: cellNum(f[2]), maxStay: cellNum(f[3]), closed: cellBool(f[4]), closedToArrival: cellBool(f[5]), closedToDeparture: cellBool(f[6]) });
+	}
+}
+
+interface FigureRow { k: string; rt: string; plan: string | null; a: number | string | null; b: number | string | null; cells: string | null }
 
 /**
  * Free rooms per room type over the stay's nights `[from, to)` and the overrides of
@@ -50,17 +54,18 @@ export async function stayFigures(db: SqlStore, hotelId: string, roomTypeIds: st
 	const free = new Map<string, FreeRooms>();
 	const rates: RateIndex = new Map();
 	if (roomTypeIds.length === 0) return { free, rates };
-	const rows = await db.fastSelect<RateRow & { k: string }>(
-		`SELECT 'i' AS k, room_type_id AS rt, NULL AS plan, NULL AS night, MIN(total + overbook_limit - booked) AS price, COUNT(*) AS min_stay,
-			NULL AS max_stay, NULL AS closed, NULL AS cta, NULL AS ctd
+	const rows = await db.fastSelect<FigureRow>(
+		`SELECT 'i' AS k, room_type_id AS rt, NULL AS plan, MIN(total + overbook_limit - booked) AS a, COUNT(*) AS b, NULL AS cells
 		FROM inventory WHERE hotel_id = ? AND room_type_id IN (${marks(roomTypeIds.length)}) AND night >= ? AND night < ?
 		GROUP BY room_type_id
 		UNION ALL
-		SELECT 'r' AS k, ${RATE_COLUMNS} FROM rates WHERE hotel_id = ? AND room_type_id IN (${marks(roomTypeIds.length)}) AND night >= ? AND night <= ?`,
+		SELECT 'r' AS k, room_type_id AS rt, rate_plan_id AS plan, NULL AS a, NULL AS b, ${cellsOf(db.pg)} AS cells
+		FROM rates WHERE hotel_id = ? AND room_type_id IN (${marks(roomTypeIds.length)}) AND night >= ? AND night <= ?
+		GROUP BY room_type_id, rate_plan_id`,
 		[hotelId, ...roomTypeIds, from, to, hotelId, ...roomTypeIds, from, to]);
 	for (const r of rows) {
-		if (r.k === "i") free.set(r.rt, { free: Number(r.price), nights: Number(r.min_stay) });
-		else putRate(rates, r.rt, r.plan, r.night, toOverride(r));
+		if (r.k === "i") free.set(r.rt, { free: Number(r.a), nights: Number(r.b) });
+		else putCells(rates, r.rt, r.plan as string, r.cells);
 	}
 	return { free, rates };
 }
@@ -69,12 +74,13 @@ export async function stayFigures(db: SqlStore, hotelId: string, roomTypeIds: st
 export async function ratesByHotel(db: SqlStore, hotelIds: string[], from: string, to: string): Promise<Map<string, RateIndex>> {
 	const out = new Map<string, RateIndex>();
 	if (hotelIds.length === 0) return out;
-	const rows = await db.fastSelect<RateRow & { h: string }>(
-		`SELECT hotel_id AS h, ${RATE_COLUMNS} FROM rates WHERE hotel_id IN (${marks(hotelIds.length)}) AND night >= ? AND night <= ?`, [...hotelIds, from, to]);
+	const rows = await db.fastSelect<{ h: string; rt: string; plan: string; cells: string | null }>(
+		`SELECT hotel_id AS h, room_type_id AS rt, rate_plan_id AS plan, ${cellsOf(db.pg)} AS cells FROM rates
+		WHERE hotel_id IN (${marks(hotelIds.length)}) AND night >= ? AND night <= ? GROUP BY hotel_id, room_type_id, rate_plan_id`, [...hotelIds, from, to]);
 	for (const r of rows) {
 		let m = out.get(r.h);
 		if (!m) out.set(r.h, (m = new Map()));
-		putRate(m, r.rt, r.plan, r.night, toOverride(r));
+		putCells(m, r.rt, r.plan, r.cells);
 	}
 	return out;
 }
@@ -85,25 +91,26 @@ export async function ratesByHotel(db: SqlStore, hotelIds: string[], from: strin
  * count — the booking statement refuses the price if the locked nights' sum differs.
  */
 export async function bookingRates(db: SqlStore, hotelId: string, roomTypeId: string, planIds: string[], from: string, to: string, t?: Transaction): Promise<{ rates: RateIndex; version: number; nights: number }> {
-	const sql = `SELECT 'i' AS k, NULL AS rt, NULL AS plan, NULL AS night, SUM(rate_version) AS price, COUNT(*) AS min_stay,
-			NULL AS max_stay, NULL AS closed, NULL AS cta, NULL AS ctd
+	const sql = `SELECT 'i' AS k, NULL AS rt, NULL AS plan, SUM(rate_version) AS a, COUNT(*) AS b, NULL AS cells
 		FROM inventory WHERE hotel_id = ? AND room_type_id = ? AND night >= ? AND night < ?
 		UNION ALL
-		SELECT 'r' AS k, ${RATE_COLUMNS} FROM rates WHERE hotel_id = ? AND room_type_id = ? AND rate_plan_id IN (${marks(planIds.length)}) AND night >= ? AND night <= ?`;
+		SELECT 'r' AS k, room_type_id AS rt, rate_plan_id AS plan, NULL AS a, NULL AS b, ${cellsOf(db.pg)} AS cells
+		FROM rates WHERE hotel_id = ? AND room_type_id = ? AND rate_plan_id IN (${marks(planIds.length)}) AND night >= ? AND night <= ?
+		GROUP BY room_type_id, rate_plan_id`;
 	const params = [hotelId, roomTypeId, from, to, hotelId, roomTypeId, ...planIds, from, to];
-	let rows: (RateRow & { k: string })[];
+	let rows: FigureRow[];
 	if (t) {
 		let i = 0;
 		const rep: Record<string, unknown> = {};
 		const text = sql.replace(/\?/g, () => { rep[`p${i}`] = params[i]; return `:p${i++}`; });
-		rows = await db.select<RateRow & { k: string }>(text, rep, t);
-	} else rows = await db.fastSelect<RateRow & { k: string }>(sql, params);
+		rows = await db.select<FigureRow>(text, rep, t);
+	} else rows = await db.fastSelect<FigureRow>(sql, params);
 	const rates: RateIndex = new Map();
 	let version = 0;
 	let nights = 0;
 	for (const r of rows) {
-		if (r.k === "i") { version = Number(r.price ?? 0); nights = Number(r.min_stay ?? 0); }
-		else putRate(rates, r.rt, r.plan, r.night, toOverride(r));
+		if (r.k === "i") { version = Number(r.a ?? 0); nights = Number(r.b ?? 0); }
+		else putCells(rates, r.rt, r.plan as string, r.cells);
 	}
 	return { rates, version, nights };
 }
@@ -132,10 +139,12 @@ export async function readCalendar(db: SqlStore, hotel: Hotel, from: string, to:
 		db.fastSelect<{ rt: string; night: string; total: number | string; booked: number | string; ob: number | string }>(
 			`SELECT room_type_id AS rt, night, total, booked, overbook_limit AS ob FROM inventory
 			WHERE hotel_id = ? AND room_type_id IN (${marks(ids.length)}) AND night >= ? AND night < ?`, [hotel.id, ...ids, from, to]),
-		db.fastSelect<RateRow>(`SELECT ${RATE_COLUMNS} FROM rates WHERE hotel_id = ? AND room_type_id IN (${marks(ids.length)}) AND night >= ? AND night < ?`, [hotel.id, ...ids, from, to]),
+		db.fastSelect<{ rt: string; plan: string; cells: string | null }>(`SELECT room_type_id AS rt, rate_plan_id AS plan, ${cellsOf(db.pg)} AS cells FROM rates
+			WHERE hotel_id = ? AND room_type_id IN (${marks(ids.length)}) AND night >= ? AND night < ? GROUP BY room_type_id, rate_plan_id`, [hotel.id, ...ids, from, to]),
 	]);
 	const nights = new Map(inv.map(r => [`${r.rt}\u0000${r.night}`, { total: Number(r.total), booked: Number(r.booked), ob: Number(r.ob) }]));
-	const rates = index(rateRows);
+	const rates: RateIndex = new Map();
+	for (const r of rateRows) putCells(rates, r.rt, r.plan, r.cells);
 	const dates = Array.from({ length: daysBetween(from, to) }, (_, i) => addDays(from, i));
 	for (const rt of roomTypes) {
 		for (const plan of plans) {
