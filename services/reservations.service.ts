@@ -29,7 +29,7 @@ import { bookStay, type Booked, type BookingRequest } from "./reservations/booki
 import { migrations } from "./reservations/migrations";
 import { jsonAnswer } from "../lib/raw-json";
 import { storeFeed, type AvailabilityFeed } from "./reservations/availability-feed";
-import { activeCopy, HotelCopies, isHotelDocument, READ_MAX_AGE_MS } from "./reservations/hotel-copies";
+import { activeCopy, HotelCopies, isHotelDocument } from "./reservations/hotel-copies";
 import { purgeKeys, withIdempotencyKey } from "./reservations/idempotency";
 import { freeRoomsByHotel, noAvailability, occupancyRows } from "./reservations/inventory";
 import { ratesByHotel, stayFigures } from "./reservations/calendar";
@@ -89,12 +89,17 @@ const ReservationsService: ServiceSchema<Record<string, unknown>, Methods, Vars,
 			params: availabilityParams,
 			async handler(this: This, ctx: Context<Stay & { id: string }, AppMeta>): Promise<Availability> {
 				const p = ctx.params;
-				const copy = activeCopy(p.id, await this.copies.get(p.id, { maxAgeMs: READ_MAX_AGE_MS, ctx }));
+				// The copy in memory, checked by the figures' own statement (its stamp): re-read only when another version is stored.
+				let copy = activeCopy(p.id, await this.copies.get(p.id, { maxAgeMs: Infinity, ctx }));
 				refuseInvalid(stayDateErrors(p, localDate(copy.hotel.timezone)));
-				const current = await this.copies.cover(copy, p.checkOut);
-				const types = current.hotel.roomTypes.filter(rt => fits(rt.capacity, p.guests, p.rooms)).map(rt => rt.id);
-				const { free, rates } = await stayFigures(this.db, p.id, types, p.checkIn, p.checkOut);
-				return jsonAnswer(ctx, availability(current, p, free, rates));
+				for (let attempt = 1; ; attempt++) {
+					copy = await this.copies.cover(copy, p.checkOut);
+					const types = copy.hotel.roomTypes.filter(rt => fits(rt.capacity, p.guests, p.rooms)).map(rt => rt.id);
+					const { free, rates, stamp } = await stayFigures(this.db, p.id, types, p.checkIn, p.checkOut);
+					const current = activeCopy(p.id, await this.copies.current(copy, stamp, ctx));
+					if (current === copy || attempt === 2) return jsonAnswer(ctx, availability(copy, p, free, rates));
+					copy = current;
+				}
 			},
 		},
 

@@ -17,6 +17,7 @@ import type { Hotel, RatePlan } from "../hotels/domain";
 import { plansOf, sells } from "../hotels/rate-plans";
 import type { SqlStore } from "./db";
 import type { FreeRooms } from "./inventory";
+import { parseStamp, STAMP_TEXT, type CopyStamp } from "./hotel-copies";
 import { nightTerms, putRate, type RateIndex } from "./pricing";
 import { basePlan } from "../hotels/rate-plans";
 import { addDays, daysBetween } from "./stay";
@@ -50,24 +51,28 @@ interface FigureRow { k: string; rt: string; plan: string | null; a: number | st
  * Free rooms per room type over the stay's nights `[from, to)` and the overrides of
  * `[from, to]` (the check-out date counts for closedToDeparture), in one round trip.
  */
-export async function stayFigures(db: SqlStore, hotelId: string, roomTypeIds: string[], from: string, to: string): Promise<{ free: Map<string, FreeRooms>; rates: RateIndex }> {
+export async function stayFigures(db: SqlStore, hotelId: string, roomTypeIds: string[], from: string, to: string): Promise<{ free: Map<string, FreeRooms>; rates: RateIndex; stamp: CopyStamp | null }> {
 	const free = new Map<string, FreeRooms>();
 	const rates: RateIndex = new Map();
-	if (roomTypeIds.length === 0) return { free, rates };
+	const ids = roomTypeIds.length ? roomTypeIds : [""];
 	const rows = await db.fastSelect<FigureRow>(
 		`SELECT 'i' AS k, room_type_id AS rt, NULL AS plan, MIN(total + overbook_limit - booked) AS a, COUNT(*) AS b, NULL AS cells
-		FROM inventory WHERE hotel_id = ? AND room_type_id IN (${marks(roomTypeIds.length)}) AND night >= ? AND night < ?
+		FROM inventory WHERE hotel_id = ? AND room_type_id IN (${marks(ids.length)}) AND night >= ? AND night < ?
 		GROUP BY room_type_id
 		UNION ALL
 		SELECT 'r' AS k, room_type_id AS rt, rate_plan_id AS plan, NULL AS a, NULL AS b, ${cellsOf(db.pg)} AS cells
-		FROM rates WHERE hotel_id = ? AND room_type_id IN (${marks(roomTypeIds.length)}) AND night >= ? AND night <= ?
-		GROUP BY room_type_id, rate_plan_id`,
-		[hotelId, ...roomTypeIds, from, to, hotelId, ...roomTypeIds, from, to]);
+		FROM rates WHERE hotel_id = ? AND room_type_id IN (${marks(ids.length)}) AND night >= ? AND night <= ?
+		GROUP BY room_type_id, rate_plan_id
+		UNION ALL
+		SELECT 'c' AS k, NULL AS rt, NULL AS plan, NULL AS a, NULL AS b, ${STAMP_TEXT(db.pg)} AS cells FROM hotel_copies WHERE id = ?`,
+		[hotelId, ...ids, from, to, hotelId, ...ids, from, to, hotelId]);
+	let stamp: CopyStamp | null = null;
 	for (const r of rows) {
 		if (r.k === "i") free.set(r.rt, { free: Number(r.a), nights: Number(r.b) });
-		else putCells(rates, r.rt, r.plan as string, r.cells);
+		else if (r.k === "r") putCells(rates, r.rt, r.plan as string, r.cells);
+		else stamp = parseStamp(r.cells);
 	}
-	return { free, rates };
+	return { free, rates, stamp };
 }
 
 /** The overrides of many hotels over `[from, to]` (search), per hotel. */

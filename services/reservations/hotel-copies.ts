@@ -9,7 +9,9 @@
  * `apply` / `extend`, which drop the node's cached entry). Callers say how old a copy may be:
  *  - bookings take any age: the booking statement refuses a copy that is no longer the
  *    current active version (outcome "stale"), and the caller reloads it;
- *  - availability reads take up to READ_MAX_AGE_MS: another node's change shows within a second;
+ *  - availability takes the copy in memory and its figures' statement reads the stored copy's
+ *    stamp (version, active, inventory horizon): another version is re-read (`current`);
+ *  - search lists the city's stamps and reads only the copies not held at that version;
  *  - everything else reads the store.
  * A hotel the store does not know is pulled from the hotels service (`resolve`), and
  * syncFromHotels catches up at start-up: the repair path for a missed message.
@@ -33,13 +35,27 @@ export interface HotelCopy {
 	hotel: Hotel;
 }
 
-/** Availability and search may show a copy this old. */
-export const READ_MAX_AGE_MS = 1000;
 const CACHE_SIZE = 10_000;
 
 interface CopyRow { id: string; active: boolean | number; updated_at: string; inventory_until: string | null; data: string }
 
 const COPY_COLUMNS = "id, active, updated_at, inventory_until, data";
+const STAMP_COLUMNS = "id, active, updated_at, inventory_until";
+
+/** What identifies a copy's version in the store: a read that carries it can tell whether a cached copy is current. */
+export interface CopyStamp { active: boolean; updatedAt: string; inventoryUntil: string | null }
+const stampOf = (r: Omit<CopyRow, "data">): CopyStamp => ({ active: r.active === true || r.active === 1 || (r.active as unknown) === "1", updatedAt: r.updated_at, inventoryUntil: r.inventory_until });
+export const isCurrent = (c: HotelCopy, s: CopyStamp): boolean => c.active === s.active && c.updatedAt === s.updatedAt && c.inventoryUntil === s.inventoryUntil;
+
+/** The stamp of one copy as a text column (`active|updated_at|inventory_until`), for a read that unions it with its figures. */
+export const STAMP_TEXT = (pg: boolean) => pg
+	? "concat(CASE WHEN active THEN '1' ELSE '0' END, '|', updated_at, '|', inventory_until)"
+	: "(CASE WHEN active THEN '1' ELSE '0' END) || '|' || updated_at || '|' || ifnull(inventory_until, '')";
+export function parseStamp(text: string | null): CopyStamp | null {
+	if (!text) return null;
+	const [a, updatedAt, until] = text.split("|");
+	return { active: a === "1", updatedAt, inventoryUntil: until || null };
+}
 
 const toCopy = (r: CopyRow): HotelCopy => ({
 	id: r.id,
@@ -128,10 +144,36 @@ export class HotelCopies {
 		return (await this.load(copy.id, { pull: false })) ?? copy;
 	}
 
-	/** Active copies of a city (search), from the store. */
+	/**
+	 * Active copies of a city (search), current as the store has them: the store lists each
+	 * copy's version, and only the copies this node does not hold at that version are read
+	 * (parsing a hundred hotel documents per search cost more than the search's own sums).
+	 */
 	async inCity(city: string): Promise<HotelCopy[]> {
-		const rows = await this.db.select<CopyRow>(`SELECT ${COPY_COLUMNS} FROM hotel_copies WHERE city_key = :city AND active = :active`, { city: searchKey(city), active: true });
-		return rows.map(toCopy);
+		const list = await this.db.fastSelect<Omit<CopyRow, "data">>(`SELECT ${STAMP_COLUMNS} FROM hotel_copies WHERE city_key = ? AND active = ?`, [searchKey(city), this.db.pg ? "true" : 1]);
+		const out: HotelCopy[] = [];
+		const missing: string[] = [];
+		for (const r of list) {
+			const hit = this.cache.get(r.id)?.copy;
+			if (hit && isCurrent(hit, stampOf(r))) out.push(hit);
+			else missing.push(r.id);
+		}
+		if (missing.length) {
+			const rows = await this.db.fastSelect<CopyRow>(`SELECT ${COPY_COLUMNS} FROM hotel_copies WHERE id IN (${missing.map(() => "?").join(", ")})`, missing);
+			for (const r of rows) {
+				const copy = toCopy(r);
+				if (!copy.active) continue;
+				this.cache.set(copy.id, { copy, at: Date.now() });
+				out.push(copy);
+			}
+		}
+		return out;
+	}
+
+	/** The copy as of `stamp` (read with the figures, in the same statement): the cached one when it is that version, else the store's. */
+	async current(copy: HotelCopy, stamp: CopyStamp | null, ctx?: Context): Promise<HotelCopy | null> {
+		if (stamp && isCurrent(copy, stamp)) return copy;
+		return this.load(copy.id, { ctx });
 	}
 
 	/** Apply a hotel version: copy, room-type sizes on future nights, nights up to the horizon. Idempotent. */

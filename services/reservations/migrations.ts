@@ -213,4 +213,18 @@ export const migrations: Migration[] = [
 			for (const c of ["status_on", "status_at"]) await qi.removeColumn("reservations", c);
 		},
 	},
+	{
+		// Search reads a stay's few nights of many hotels: (hotel, night) ranges, where the primary
+		// keys' (hotel, room type, night) order made the planner scan the whole table. `booked` is
+		// not in the index, so a booking's update of it stays a HOT update.
+		name: "0007-search-indexes",
+		async up({ context: qi }) {
+			await qi.addIndex("inventory", ["hotel_id", "night"], { name: "inventory_hotel_night_idx" });
+			await qi.addIndex("rates", ["hotel_id", "night"], { name: "rates_hotel_night_idx" });
+		},
+		async down({ context: qi }) {
+			await qi.removeIndex("rates", "rates_hotel_night_idx");
+			await qi.removeIndex("inventory", "inventory_hotel_night_idx");
+		},
+	},
 ];

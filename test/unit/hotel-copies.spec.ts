@@ -8,7 +8,10 @@ import type { Logger } from "moleculer";
 import { migrate } from "../../mixins/db.mixin";
 import type { Hotel } from "../../services/hotels/domain";
 import { SqlStore } from "../../services/reservations/db";
-import { HotelCopies, horizonOf, READ_MAX_AGE_MS } from "../../services/reservations/hotel-copies";
+import { HotelCopies, horizonOf } from "../../services/reservations/hotel-copies";
+import { stayFigures } from "../../services/reservations/calendar";
+
+const MAX_AGE_MS = 1000;
 import { migrations } from "../../services/reservations/migrations";
 import { addDays, localDate } from "../../services/reservations/stay";
 
@@ -63,18 +66,46 @@ describe("HotelCopies", () => {
 		expect(resolve).toHaveBeenCalledTimes(2);
 	});
 
-	it("bookings take the copy in memory at any age; reads at most READ_MAX_AGE_MS; the rest the store", async () => {
+	it("bookings take the copy in memory at any age; a caller may bound its age; the rest the store", async () => {
 		await copies.get("htl_1");
 		await renameInStore("Renamed elsewhere");
 		const now = Date.now();
-		jest.spyOn(Date, "now").mockReturnValue(now + READ_MAX_AGE_MS / 2);
+		jest.spyOn(Date, "now").mockReturnValue(now + MAX_AGE_MS / 2);
 		expect((await copies.get("htl_1", { maxAgeMs: Infinity }))!.hotel.name).toBe("Hotel v1");
-		expect((await copies.get("htl_1", { maxAgeMs: READ_MAX_AGE_MS }))!.hotel.name).toBe("Hotel v1");
-		jest.spyOn(Date, "now").mockReturnValue(now + 10 * READ_MAX_AGE_MS);
+		expect((await copies.get("htl_1", { maxAgeMs: MAX_AGE_MS }))!.hotel.name).toBe("Hotel v1");
+		jest.spyOn(Date, "now").mockReturnValue(now + 10 * MAX_AGE_MS);
 		expect((await copies.get("htl_1", { maxAgeMs: Infinity }))!.hotel.name).toBe("Hotel v1");
-		expect((await copies.get("htl_1", { maxAgeMs: READ_MAX_AGE_MS }))!.hotel.name).toBe("Renamed elsewhere");
+		expect((await copies.get("htl_1", { maxAgeMs: MAX_AGE_MS }))!.hotel.name).toBe("Renamed elsewhere");
 		await renameInStore("Renamed again");
 		expect((await copies.get("htl_1"))!.hotel.name).toBe("Renamed again");
+	});
+
+	it("availability: the figures' statement carries the stored copy's stamp; another version stored elsewhere is re-read at once", async () => {
+		const held = (await copies.get("htl_1"))!;
+		let f = await stayFigures(db, "htl_1", ["double"], day(3), day(5));
+		expect(await copies.current(held, f.stamp)).toBe(held);
+		// Another node applies version 2 (the store changes, not this node's cache).
+		await db.exec(`UPDATE hotel_copies SET updated_at = :v, data = :data WHERE id = 'htl_1'`, { v: hotel(2).updatedAt, data: JSON.stringify(hotel(2)) });
+		f = await stayFigures(db, "htl_1", ["double"], day(3), day(5));
+		expect(f.stamp).toMatchObject({ active: true, updatedAt: hotel(2).updatedAt });
+		expect((await copies.current(held, f.stamp))!.hotel.name).toBe("Hotel v2");
+		// Deactivated elsewhere: the stamp says so, the store's copy comes back inactive.
+		await db.exec(`UPDATE hotel_copies SET active = :a WHERE id = 'htl_1'`, { a: false });
+		f = await stayFigures(db, "htl_1", ["double"], day(3), day(5));
+		expect(f.stamp?.active).toBe(false);
+		expect((await copies.current(held, f.stamp))!.active).toBe(false);
+	});
+
+	it("search: the city's copies at the stored version, reading only the documents not held at it", async () => {
+		await copies.get("htl_1");
+		const spy = jest.spyOn(db, "fastSelect");
+		expect((await copies.inCity("annecy")).map(c => c.hotel.name)).toEqual(["Hotel v1"]);
+		expect(spy).toHaveBeenCalledTimes(1);
+		await db.exec(`UPDATE hotel_copies SET updated_at = :v, data = :data WHERE id = 'htl_1'`, { v: hotel(2).updatedAt, data: JSON.stringify(hotel(2)) });
+		expect((await copies.inCity("Annecy")).map(c => c.hotel.name)).toEqual(["Hotel v2"]);
+		expect(spy).toHaveBeenCalledTimes(3);
+		await db.exec(`UPDATE hotel_copies SET active = :a WHERE id = 'htl_1'`, { a: false });
+		expect(await copies.inCity("Annecy")).toEqual([]);
 	});
 
 	it("applying a version drops the cached copy; an older version is ignored", async () => {
