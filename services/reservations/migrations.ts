@@ -220,7 +220,12 @@ export const migrations: Migration[] = [
 		name: "0007-search-indexes",
 		async up({ context: qi }) {
 			await qi.addIndex("inventory", ["hotel_id", "night"], { name: "inventory_hotel_night_idx" });
-			await qi.addIndex("rates", ["hotel_id", "night"], { name: "rates_hotel_night_idx" });
+			// PostgreSQL: covering, so search reads the overrides from the index alone (a hotel's rows
+			// are scattered over the heap by the bulk edits that wrote them); rates change rarely.
+			if (qi.sequelize.getDialect() === "postgres")
+				await qi.sequelize.query(`CREATE INDEX rates_hotel_night_idx ON rates (hotel_id, night)
+					INCLUDE (room_type_id, rate_plan_id, price, min_stay, max_stay, closed, closed_to_arrival, closed_to_departure)`);
+			else await qi.addIndex("rates", ["hotel_id", "night"], { name: "rates_hotel_night_idx" });
 		},
 		async down({ context: qi }) {
 			await qi.removeIndex("rates", "rates_hotel_night_idx");
