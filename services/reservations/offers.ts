@@ -34,8 +34,8 @@ export function termsFor(hotel: Hotel, plan: RatePlan, stay: Pick<Stay, "checkIn
 		{ timezone: hotel.timezone, checkInTime: hotel.checkInTime }, now);
 }
 
-/** Offers cheapest first; the cancellation schedule is computed for sellable offers only. */
-export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: Stay, today: string, now: Date, dates = quoteDates(stay)): { offers: Offer[]; restricted: RestrictedPlan[] } {
+/** Offers cheapest first; the cancellation schedule is computed for sellable offers only (and not at all without `withTerms`: ranking only). */
+export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: Stay, today: string, now: Date, dates = quoteDates(stay), withTerms = true): { offers: Offer[]; restricted: RestrictedPlan[] } {
 	const offers: Offer[] = [];
 	const restricted: RestrictedPlan[] = [];
 	for (const plan of plansOf(hotel)) {
@@ -47,7 +47,8 @@ export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: S
 		}
 		const offer: Offer = {
 			ratePlanId: plan.id, name: plan.name, includes: plan.includes ?? [],
-			totalPrice: q.price.totalPrice, nightly: q.price.nightly, cancellation: termsFor(hotel, plan, stay, q.price, now),
+			totalPrice: q.price.totalPrice, nightly: q.price.nightly,
+			cancellation: withTerms ? termsFor(hotel, plan, stay, q.price, now) : (undefined as unknown as CancellationTerms),
 		};
 		if (plan.description) offer.description = plan.description;
 		offers.push(offer);

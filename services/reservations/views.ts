@@ -30,7 +30,7 @@ export interface Occupancy {
 }
 
 /** The room types of `copy` that fit the stay's guests, with rooms free on every night, the offers and the plans refused. */
-export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms> | undefined, rates: RateIndex | undefined, now: Date = new Date()): RoomAvailability[] {
+export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, FreeRooms> | undefined, rates: RateIndex | undefined, now: Date = new Date(), withTerms = true): RoomAvailability[] {
 	const nights = daysBetween(stay.checkIn, stay.checkOut);
 	const today = localDate(copy.hotel.timezone, now);
 	const none: RateIndex = new Map();
@@ -39,7 +39,7 @@ export function roomAvailability(copy: HotelCopy, stay: Stay, free: Map<string, 
 		.filter(rt => fits(rt.capacity, stay.guests, stay.rooms))
 		.map(rt => {
 			const f = free?.get(rt.id);
-			const { offers, restricted } = roomOffers(copy.hotel, rates ?? none, rt, stay, today, now, dates);
+			const { offers, restricted } = roomOffers(copy.hotel, rates ?? none, rt, stay, today, now, dates, withTerms);
 			const best = offers[0];
 			return {
 				roomTypeId: rt.id, name: rt.name, capacity: rt.capacity,
@@ -63,17 +63,23 @@ export function takesCheckIn(copy: HotelCopy, checkIn: string): boolean {
 
 /** Hotels with a room type free for the whole stay under a sellable offer, cheapest offer first, one page. */
 export function searchPage(copies: HotelCopy[], stay: Stay, free: Map<string, Map<string, FreeRooms>>, page: number, pageSize: number, rates: Map<string, RateIndex> = new Map()): Page<SearchResult> {
-	const results: SearchResult[] = [];
 	const now = new Date();
+	const sellable = (c: HotelCopy, withTerms: boolean) => roomAvailability(c, stay, free.get(c.id), rates.get(c.id), now, withTerms)
+		.filter(r => r.available >= stay.rooms && r.offers.length > 0).sort((a, b) => a.totalPrice - b.totalPrice);
+	// Rank every hotel by its cheapest offer without the cancellation schedules (the time-zone
+	// work of every offer of every hotel), then build only the page's hotels in full.
+	const ranked: { c: HotelCopy; fromPrice: number }[] = [];
 	for (const c of copies) {
-		const roomTypes = roomAvailability(c, stay, free.get(c.id), rates.get(c.id), now).filter(r => r.available >= stay.rooms && r.offers.length > 0).sort((a, b) => a.totalPrice - b.totalPrice);
-		if (!roomTypes.length) continue;
-		const h = c.hotel;
-		results.push({ hotelId: h.id, name: h.name, address: h.address, stars: h.stars, photos: h.photos ?? [], amenities: h.amenities ?? [], currency: h.currency, fromPrice: roomTypes[0].totalPrice, roomTypes });
+		const roomTypes = sellable(c, false);
+		if (roomTypes.length) ranked.push({ c, fromPrice: roomTypes[0].totalPrice });
 	}
-	results.sort((a, b) => a.fromPrice - b.fromPrice || a.name.localeCompare(b.name) || a.hotelId.localeCompare(b.hotelId));
+	ranked.sort((a, b) => a.fromPrice - b.fromPrice || a.c.hotel.name.localeCompare(b.c.hotel.name) || a.c.id.localeCompare(b.c.id));
 	const start = (page - 1) * pageSize;
-	return pageOf(results.slice(start, start + pageSize), results.length, page, pageSize);
+	const results: SearchResult[] = ranked.slice(start, start + pageSize).map(({ c, fromPrice }) => {
+		const h = c.hotel;
+		return { hotelId: h.id, name: h.name, address: h.address, stars: h.stars, photos: h.photos ?? [], amenities: h.amenities ?? [], currency: h.currency, fromPrice, roomTypes: sellable(c, true) };
+	});
+	return pageOf(results, ranked.length, page, pageSize);
 }
 
 export const MAX_OCCUPANCY_DAYS = 366;

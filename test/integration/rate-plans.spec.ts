@@ -84,6 +84,10 @@ function suite(dialect: "sqlite" | "pg") {
 		const search = await api().get("/api/v1/search").query({ city: "Annecy", checkIn: day(20), checkOut: day(22) });
 		const hit = search.body.rows.find((h: { hotelId: string }) => h.hotelId === id);
 		expect(hit.fromPrice).toBe(17600);
+		// Ranked without the schedules, the page's hotels are built in full: every offer has its terms.
+		const offers = hit.roomTypes.flatMap((r: { offers: { cancellation: unknown }[] }) => r.offers);
+		expect(offers.length).toBeGreaterThan(0);
+		for (const o of offers) expect(o.cancellation).toMatchObject({ refundable: expect.any(Boolean), schedule: expect.any(Array) });
 	});
 
 	it("a bulk update applies all its updates or none; weekday masks; changedNights; the calendar shows it", async () => {
