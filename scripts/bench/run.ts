@@ -36,6 +36,7 @@
 import { execFileSync } from "child_process";
 import crypto from "crypto";
 import fs from "fs";
+import http from "http";
 import os from "os";
 import path from "path";
 import { Client } from "pg";
@@ -239,6 +240,8 @@ function clusterEnv(workDir: string, namespace: string, smtpPort: number): NodeJ
 		SEED_DEMO: "false",
 		// S8 opens all its streams from one address.
 		STREAM_MAX_PER_CLIENT: "100000",
+		// The soak's webhook posts to a receiver in the harness, on loopback.
+		WEBHOOK_ALLOW_PRIVATE: "true",
 	};
 	delete env.METRICS_PORT;
 	delete env.RATE_LIMIT_PER_MINUTE;
@@ -713,7 +716,10 @@ async function main(): Promise<void> {
 			// Warm-up first (JIT, pools, V8 heaps grow to their working size), then RSS "before";
 			// the load goes on for soakSeconds; RSS "after" once it stops and the mail backlog drains.
 			const warm = Math.min(30, Math.max(5, Math.round(o.soakSeconds / 5)));
-			log(`Memory: ${warm} s of mixed load (bookings, availability, echo) to warm up, RSS of every node, ${o.soakSeconds} s more, RSS again…`);
+			log(`Memory: ${warm} s of mixed load (bookings, availability, echo; ${SOAK_STREAMS} live streams open, a webhook delivering) to warm up, RSS of every node, ${o.soakSeconds} s more, RSS again…`);
+			const soakHotels = [...new Set(targets.map(t => t.hotelId))];
+			const live = await openStreams(cluster.apiUrl, soakHotels.slice(0, 100), SOAK_STREAMS);
+			const hook = await webhookReceiver(cluster, soakHotels.slice(0, 50));
 			const nodes = procsNow().filter(p => p.name !== "smtp-sink");
 			let drained: Soak["drained"] = null;
 			const before = new Map<string, number | null>();
@@ -741,6 +747,8 @@ async function main(): Promise<void> {
 				load({ url: `${benchUrl}/echo`, connections: 4, seconds, warmupSeconds: 0, runs: 1 }),
 			]);
 			clearTimeout(snap);
+			const streamEvents = live.streams.reduce((n, st) => n + st.events.length, 0);
+			live.close();
 			if (book.non2xx || book.errors) log(`  bookings during the soak: status codes ${JSON.stringify(book.statusCodes)}, ${book.errors} errors (${book.timeouts} timeouts)`);
 			// "After" is measured once the work the load caused is done: the emails of its bookings.
 			const drainStart = Date.now();
@@ -757,7 +765,10 @@ async function main(): Promise<void> {
 			clearInterval(sampler);
 			for (const p of nodes) rss.push({ name: p.name, before: before.get(p.name) ?? null, after: rssMiB(p.child.pid), peak: peak.get(p.name) ?? null });
 			for (const r of rss) log(`  ${r.name.padEnd(16)} ${r.before?.toFixed(0) ?? "?"} MiB → ${r.after?.toFixed(0) ?? "?"} MiB (peak ${r.peak?.toFixed(0) ?? "?"})`);
-			soak = { warm, bookings: book.total, bookingErrors: book.errors + book.non2xx, bookingCodes: book.statusCodes, availability: avail.total, availabilityErrors: avail.errors + avail.non2xx, drained };
+			await hook.close();
+			log(`  ${live.streams.length} streams received ${streamEvents.toLocaleString("en-US")} availability events; the webhook received ${hook.received().toLocaleString("en-US")} deliveries`);
+			soak = { warm, bookings: book.total, bookingErrors: book.errors + book.non2xx, bookingCodes: book.statusCodes, availability: avail.total, availabilityErrors: avail.errors + avail.non2xx, drained,
+				streams: live.streams.length, streamEvents, webhookDeliveries: hook.received() };
 		}
 
 		// ---------------------------------------------------------------- report
@@ -822,7 +833,36 @@ async function mailLatency(bookedAt: Map<string, number>, loadEnd: number): Prom
 }
 
 interface RssRow { name: string; before: number | null; after: number | null; peak: number | null }
-interface Soak { warm: number; bookings: number; bookingErrors: number; bookingCodes: Record<string, number>; availability: number; availabilityErrors: number; drained: { seconds: number; left: number } | null }
+interface Soak {
+	warm: number; bookings: number; bookingErrors: number; bookingCodes: Record<string, number>; availability: number; availabilityErrors: number; drained: { seconds: number; left: number } | null;
+	streams: number; streamEvents: number; webhookDeliveries: number;
+}
+
+/** Live streams the soak keeps open on api-1 (their hotels get the soak's bookings). */
+const SOAK_STREAMS = 200;
+
+/**
+ * A webhook for the soak: an HTTP receiver in the harness (answers 204, counts), subscribed by
+ * the first owner to the reservation events of `hotelIds` (POST /api/v1/webhooks).
+ */
+async function webhookReceiver(cluster: Cluster, hotelIds: string[]): Promise<{ received(): number; close(): Promise<void> }> {
+	let n = 0;
+	const server = http.createServer((req, res) => { req.resume(); req.on("end", () => { n++; res.writeHead(204).end(); }); });
+	await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
+	const port = (server.address() as { port: number }).port;
+	const login = await fetch(`${cluster.apiUrl}/api/v1/auth/login`, {
+		method: "POST", headers: { "content-type": "application/json" },
+		body: JSON.stringify({ email: cluster.env.ADMIN_EMAIL || "admin@example.com", password: cluster.env.ADMIN_PASSWORD || "admin" }),
+	});
+	if (login.status !== 200) throw new Error(`soak: POST /auth/login answered ${login.status}`);
+	const { token } = (await login.json()) as { token: string };
+	const created = await fetch(`${cluster.apiUrl}/api/v1/webhooks`, {
+		method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+		body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, events: ["reservations.reservation.*"], hotelIds }),
+	});
+	if (created.status !== 201) throw new Error(`soak: POST /webhooks answered ${created.status}: ${await created.text()}`);
+	return { received: () => n, close: () => new Promise<void>(resolve => server.close(() => resolve())) };
+}
 
 function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[], s4: PgbenchFigures | null, soak: Soak | null): string {
 	const cmd = `npm run bench${process.argv.slice(2).length ? " -- " + process.argv.slice(2).join(" ") : ""}`;
@@ -847,7 +887,7 @@ function report(o: Opts, m: Machine, rows: Row[], ratios: string[], rss: RssRow[
 	if (s4) lines.push("", `S4: ${s4.transactions} transactions in the measured runs, ${s4.failed} failed; ${o.pgClients} clients, 2 threads, simple protocol (as the product's driver sends).`);
 	if (rss.length) {
 		const w = soak?.warm ?? 0;
-		lines.push("", `Memory (RSS, MiB): after ${w} s of mixed load (bookings + availability + echo, ${Math.max(1, Math.floor(o.connections / 2))} + ${Math.max(1, Math.floor(o.connections / 2))} + 4 connections), then after ${o.soakSeconds} s more of it${soak ? ` (${soak.bookings.toLocaleString("en-US")} bookings, ${soak.bookingErrors} not 201 — status codes ${JSON.stringify(soak.bookingCodes)}; ${soak.availability.toLocaleString("en-US")} availability reads, ${soak.availabilityErrors} failed)` : ""} and once the mail node had sent the emails of those bookings${soak?.drained ? ` (${soak.drained.seconds.toFixed(0)} s after the load stopped${soak.drained.left ? `, ${soak.drained.left} still queued` : ""})` : ""}; target: growth under 10 %.`, "", "| node | before | after | peak | growth |", "|---|---:|---:|---:|---:|");
+		lines.push("", `Memory (RSS, MiB): after ${w} s of mixed load (bookings + availability + echo, ${Math.max(1, Math.floor(o.connections / 2))} + ${Math.max(1, Math.floor(o.connections / 2))} + 4 connections), then after ${o.soakSeconds} s more of it${soak ? ` (${soak.streams} live streams open throughout, ${soak.streamEvents.toLocaleString("en-US")} availability events received; a webhook on 50 hotels, ${soak.webhookDeliveries.toLocaleString("en-US")} deliveries; ${soak.bookings.toLocaleString("en-US")} bookings, ${soak.bookingErrors} not 201 — status codes ${JSON.stringify(soak.bookingCodes)}; ${soak.availability.toLocaleString("en-US")} availability reads, ${soak.availabilityErrors} failed)` : ""} and once the mail node had sent the emails of those bookings${soak?.drained ? ` (${soak.drained.seconds.toFixed(0)} s after the load stopped${soak.drained.left ? `, ${soak.drained.left} still queued` : ""})` : ""}; target: growth under 10 %.`, "", "| node | before | after | peak | growth |", "|---|---:|---:|---:|---:|");
 		for (const r of rss) {
 			const g = r.before && r.after ? (100 * (r.after - r.before)) / r.before : NaN;
 			lines.push(`| ${r.name} | ${r.before?.toFixed(0) ?? "?"} | ${r.after?.toFixed(0) ?? "?"} | ${r.peak?.toFixed(0) ?? "?"} | ${Number.isFinite(g) ? g.toFixed(1) + " %" : "?"} |`);
