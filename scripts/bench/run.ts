@@ -26,6 +26,7 @@
  *   --only=S0,S5       run only these scenarios (S7 needs S5; the soak is "soak")
  *   --seconds=N --runs=N --warmup=N --connections=N --soak=N --hotels=N
  *   --mail-rate=N      bookings per second of the paced S7 (default 100; 0 skips it)
+ *   --spread=N         S5 books over the first N hotels only (default: all; docs/scaling.md: 1 vs all)
  *   --streams=N --stream-rate=N   S8's open streams (1000) and bookings per second (100)
  *   --profile          node --cpu-prof on every node; summaries in docs/profiles/
  *   --no-write         do not rewrite the figures block of docs/benchmarks.md
@@ -61,6 +62,8 @@ interface Opts {
 	runs: number;
 	connections: number;
 	soakSeconds: number;
+	/** S5's bookings over the first N hotels only (0: every hotel): the contention check of docs/scaling.md */
+	spread: number;
 	hotels: number;
 	profile: boolean;
 	write: boolean;
@@ -97,6 +100,7 @@ function parseArgs(argv: string[]): Opts {
 		runs: Math.max(1, num("runs", 3)),
 		connections: num("connections", 50),
 		soakSeconds: num("soak", Number(process.env.BENCH_SOAK_SECONDS) || (quick ? 10 : 60)),
+		spread: num("spread", 0),
 		hotels: num("hotels", quick ? 100 : 1000),
 		profile: flag("profile"),
 		write: !flag("no-write") && !quick,
@@ -565,8 +569,10 @@ async function main(): Promise<void> {
 		}
 
 		if (wants(o, "S5")) {
-			log(`S5 POST /reservations end to end, ${o.connections} connections, unique bodies over ${targets.length} room types and 700 dates…`);
-			const bodies = bookingBodies(targets);
+			const spreadIds = new Set([...new Set(targets.map(t => t.hotelId))].slice(0, o.spread || undefined));
+			const s5Targets = targets.filter(t => spreadIds.has(t.hotelId));
+			log(`S5 POST /reservations end to end, ${o.connections} connections, unique bodies over ${s5Targets.length} room types of ${spreadIds.size} hotels and 700 dates…`);
+			const bodies = bookingBodies(s5Targets);
 			/** POST /reservations with unique bodies; with `bookedAt`, each 201's code and when it came. */
 			const bookings = (bookedAt?: Map<string, number>) => ({
 				url: `${cluster.apiUrl}/api/v1/reservations`, method: "POST" as const,
