@@ -24,40 +24,22 @@ export interface Figure {
 	measureWith?: string;
 }
 
-/** µs of machine CPU one S6 read cost per process on 2026-11-22 (the last run that printed every process for S6) */
-const S6_SHARES_2026_11_22: Partial<Record<ProcessKind, number>> = { gateway: 0.37, postgresql: 0.72, rabbitmq: 0.19, reservations: 0.43 };
-/** S6's machine CPU per read on the final build of 2026-12-02, load generator included */
-const S6_TOTAL_2026_12_02_US = 5432;
-const S6_HARNESS_SHARE_2026_11_22 = 0.14;
-
-function splitByShares(totalUs: number, shares: Partial<Record<ProcessKind, number>>, otherShare: number): Partial<Record<ProcessKind, number>> {
-	const sum = Object.values(shares).reduce((a, b) => a + (b ?? 0), 0) + otherShare;
-	const out: Partial<Record<ProcessKind, number>> = {};
-	for (const [kind, share] of Object.entries(shares) as [ProcessKind, number][]) out[kind] = Math.round(totalUs * share / sum);
-	return out;
-}
-
-/**
- * docs/benchmarks.md, section "Rate plans, policies, accounts, webhooks, reports: before and after
- * (2026-12-02)" unless said otherwise. Edit here when a newer run prints other figures.
- */
+/** docs/benchmarks.md, the full run's figures block unless said otherwise. Edit here when a newer run prints other figures. */
 export const FIGURES: Record<Workload, Figure> = {
 	booking: {
-		perProcessUs: { gateway: 865, reservations: 1779, postgresql: 2067, rabbitmq: 865, mail: 2115, accounts: 433, webhooks: 333 },
-		source: "S5 at 50 connections, per process per booking of build 8a9e8ab; webhooks 333 µs from the final build (4863166), which stores only subscribed hotels' events",
+		perProcessUs: { gateway: 909, reservations: 1579, postgresql: 2297, rabbitmq: 1100, mail: 1962, accounts: 335, webhooks: 287 },
+		source: "S5 at 50 connections, per process per booking, full run of 2026-12-02 07:31 (docs/benchmarks.md; a host where S0 costs 124 µs)",
 		split: "measured",
 	},
 	availability: {
-		perProcessUs: splitByShares(S6_TOTAL_2026_12_02_US, S6_SHARES_2026_11_22, S6_HARNESS_SHARE_2026_11_22),
-		source: "S6 (30 nights, 3 plans) final build 4863166: 5,432 µs per read for the whole machine; split over processes with the shares of the 2026-11-22 run's S6 row",
-		split: "estimated",
-		measureWith: "npm run bench -- --only=S6 (the CPU table prints every process)",
+		perProcessUs: { gateway: 587, reservations: 1103, postgresql: 925, rabbitmq: 249 },
+		source: "S6 (30 nights, 3 plans, 1,000 hotels) at 50 connections, per process per read, full run of 2026-12-02 07:31",
+		split: "measured",
 	},
 	search: {
-		perProcessUs: null,
-		source: "S9 (search, a city of 100 hotels × 7 nights) has no figure in docs/benchmarks.md yet",
-		split: "missing",
-		measureWith: "npm run bench -- --only=S9",
+		perProcessUs: { gateway: 4348, reservations: 24348, postgresql: 26522, rabbitmq: 1739 },
+		source: "S9 (a city of 100 hotels × 7 nights) at 1 connection, per process per search, full run of 2026-12-02 07:31",
+		split: "measured",
 	},
 	streamEvent: {
 		perProcessUs: { gateway: 192 },
@@ -68,10 +50,10 @@ export const FIGURES: Record<Workload, Figure> = {
 
 /** The final build's whole-machine S5 figure (µs per booking, load generator included) and its bookings/s, 2 cores, 1 reservations node */
 export const MEASURED_S5 = {
-	oneReservationsNode: { us: 7162, perSecond: 270, source: "docs/benchmarks.md 2026-12-02, final build (4863166), --quick, 50 connections" },
-	twoReservationsNodes: null as null | { us: number; perSecond: number; source: string },
-	/** the load generator's CPU per booking (2026-11-22 S5 row), only in --check: it shares the bench's cores */
-	loadGeneratorUs: 117,
+	oneReservationsNode: { us: 8968, perSecond: 209, source: "docs/benchmarks.md, full run of 2026-12-02 07:31 (1,000 hotels), 50 connections" },
+	twoReservationsNodes: { us: 16755, perSecond: 111, source: "docs/benchmarks.md 2026-12-02 (second session), --quick (100 hotels), 50 connections; the same --quick run with 1 node: 171/s at 11,000 µs" } as null | { us: number; perSecond: number; source: string },
+	/** the load generator's CPU per booking (the full run's S5 row), only in --check: it shares the bench's cores */
+	loadGeneratorUs: 287,
 	machineCores: 2,
 };
 

@@ -587,9 +587,10 @@ async function main(): Promise<void> {
 			const bookedAt = new Map<string, number>();
 			const m = await measured(procsNow, () => load({ ...common, ...bookings(bookedAt), connections: o.connections }), "S5");
 			const f = m.result;
-			const met = f.okRps >= 3000 && f.p99 <= 30 && f.errors === 0 && f.non2xx === 0 && (s4 ? f.okRps >= 0.33 * s4.tps : true);
+			// SPEC §8: ≥ 0.5 × pgbench running the same SQL, zero errors (the CPU target is read from the CPU table).
+			const met = f.errors === 0 && f.non2xx === 0 && (s4 ? f.okRps >= 0.5 * s4.tps : true);
 			// Bookings per second: the 201s only.
-			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end (201/s)", { ...f, rps: f.okRps }, m.cpu, "≥ 3,000 req/s, p99 ≤ 30 ms, 0 errors, ≥ 0.33 × S4", met), connections: o.connections });
+			rows.push(s5 = { ...rowOf("S5", "POST /reservations end to end (201/s)", { ...f, rps: f.okRps }, m.cpu, "≥ 0.5 × S4, 0 errors (≤ 1.5 ms CPU: CPU table)", met), connections: o.connections });
 			if (f.non2xx) log(`S5 status codes: ${JSON.stringify(f.statusCodes)}`);
 
 			if (wants(o, "S7")) {
@@ -782,7 +783,7 @@ async function main(): Promise<void> {
 		if (s0 && s1) ratios.push(`S1/S0 = ${(s1.rps / s0.rps).toFixed(2)} (moleculer-web keeps ${(100 * s1.rps / s0.rps).toFixed(0)} % of raw Node http)`);
 		if (s1 && s3) ratios.push(`S3/S1 = ${(s3.rps / s1.rps).toFixed(2)} (a hop over AMQP keeps ${(100 * s3.rps / s1.rps).toFixed(0)} % of the gateway alone)`);
 		if (s7?.drainRate) ratios.push(`Mail node alone: ${s7.drainedAfter} emails of the S5 backlog sent after S5 stopped, at ${Math.round(s7.drainRate)} emails/s (S5 made ${Math.round(s5?.rps ?? 0)} bookings/s)`);
-		if (s5 && s4) ratios.push(`S5/S4 = ${(s5.rps / s4.tps).toFixed(2)} (target ≥ 0.33: end-to-end bookings vs. pgbench running their SQL)`);
+		if (s5 && s4) ratios.push(`S5/S4 = ${(s5.rps / s4.tps).toFixed(2)} (target ≥ 0.5: end-to-end bookings vs. pgbench running their SQL)`);
 		const block = report(o, machine, rows, ratios, rss, s4, soak);
 		console.log("\n" + block);
 		fs.writeFileSync(path.join(workDir, "result.md"), block);
