@@ -12,7 +12,9 @@ import { nightsOf, type Stay } from "./stay";
 
 export interface Offer {
 	ratePlanId: string; name: string; description?: string; includes: string[];
-	totalPrice: number; nightly: { date: string; price: number }[]; cancellation: CancellationTerms;
+	totalPrice: number; nightly: { date: string; price: number }[];
+	/** Absent only while search ranks hotels (`withTerms` false); every answered offer has it. */
+	cancellation?: CancellationTerms;
 }
 export type RestrictedPlan = { ratePlanId: string; name: string } & Restriction;
 
@@ -48,8 +50,8 @@ export function roomOffers(hotel: Hotel, rates: RateIndex, rt: RoomType, stay: S
 		const offer: Offer = {
 			ratePlanId: plan.id, name: plan.name, includes: plan.includes ?? [],
 			totalPrice: q.price.totalPrice, nightly: q.price.nightly,
-			cancellation: withTerms ? termsFor(hotel, plan, stay, q.price, now) : (undefined as unknown as CancellationTerms),
 		};
+		if (withTerms) offer.cancellation = termsFor(hotel, plan, stay, q.price, now);
 		if (plan.description) offer.description = plan.description;
 		offers.push(offer);
 	}
